@@ -1,0 +1,100 @@
+"""One time step of the vanilla RNN, GRU and LSTM, written in the course's notation.
+
+Each step function reads the weights of a fused `torch.nn.RNN/GRU/LSTM`
+(so training uses the fast fused kernels) and unrolls the cell's equations
+one line per gate. `W_x` / `W_a` are the input / recurrent halves of the
+course's W[a<t-1>, x<t>]. Shapes: x (b, n_x), a_prev and c_prev (b, n_a).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor
+
+CELLS = ("rnn", "gru", "lstm")
+GATES = {"rnn": (), "gru": ("gamma_u", "gamma_r"), "lstm": ("gamma_u", "gamma_f", "gamma_o")}
+
+
+@dataclass
+class Weights:
+    """The weights of one layer of a fused torch recurrent module, in its own layout."""
+    W_x: Tensor   # (k n_a, n_x)  torch weight_ih_l0, k = 1 (RNN), 3 (GRU: r, z, n), 4 (LSTM: i, f, g, o)
+    W_a: Tensor   # (k n_a, n_a)  torch weight_hh_l0
+    b_x: Tensor   # (k n_a,)      torch bias_ih_l0
+    b_a: Tensor   # (k n_a,)      torch bias_hh_l0
+
+    @classmethod
+    def of(cls, module: torch.nn.Module) -> "Weights":
+        """Read layer 0 of a torch.nn.RNN / GRU / LSTM."""
+        return cls(module.weight_ih_l0, module.weight_hh_l0, module.bias_ih_l0, module.bias_hh_l0)
+
+
+def rnn_step(x: Tensor, a_prev: Tensor, w: Weights, g=torch.tanh) -> dict[str, Tensor]:
+    """Vanilla RNN: a<t> = g(W_aa a<t-1> + W_ax x<t> + b_a)."""
+    z_a = x @ w.W_x.T + a_prev @ w.W_a.T + w.b_x + w.b_a   # (b, n_a) pre-activation
+    a = g(z_a)                                              # hidden state a<t>
+    return {"a": a, "z_a": z_a}
+
+
+def gru_step(x: Tensor, a_prev: Tensor, w: Weights) -> dict[str, Tensor]:
+    """Full GRU (torch's variant of where Γr is applied); c<t> = a<t>."""
+    x_r, x_z, x_c = (x @ w.W_x.T + w.b_x).chunk(3, dim=1)        # (b, n_a) each: input parts
+    h_r, h_z, h_c = (a_prev @ w.W_a.T + w.b_a).chunk(3, dim=1)   # (b, n_a) each: recurrent parts
+    gamma_r = torch.sigmoid(x_r + h_r)                 # relevance gate Γr
+    z_u = -(x_z + h_z)                                  # torch's z gate keeps the old memory: z = 1 − Γu
+    gamma_u = torch.sigmoid(z_u)                        # update gate Γu
+    z_c = x_c + gamma_r * h_c                           # Γr scales W_ca a<t-1> + b_ca (course: W_c[Γr*a<t-1>, x<t>])
+    c_tilde = torch.tanh(z_c)                           # candidate memory c~<t>
+    c = gamma_u * c_tilde + (1 - gamma_u) * a_prev      # memory cell c<t>
+    a = c                                               # in a GRU, a<t> = c<t>
+    return {"a": a, "c": c, "c_tilde": c_tilde, "gamma_u": gamma_u, "gamma_r": gamma_r,
+            "z_u": z_u, "z_r": x_r + h_r, "z_c": z_c}
+
+
+def lstm_step(x: Tensor, a_prev: Tensor, c_prev: Tensor, w: Weights) -> dict[str, Tensor]:
+    """LSTM without peepholes; torch's gates (i, f, g, o) are the course's (Γu, Γf, c~, Γo)."""
+    z = x @ w.W_x.T + a_prev @ w.W_a.T + w.b_x + w.b_a  # (b, 4 n_a) pre-activations
+    z_u, z_f, z_c, z_o = z.chunk(4, dim=1)               # (b, n_a) each
+    gamma_u = torch.sigmoid(z_u)                         # update gate Γu (torch: input gate i)
+    gamma_f = torch.sigmoid(z_f)                         # forget gate Γf
+    c_tilde = torch.tanh(z_c)                            # candidate memory c~<t>
+    gamma_o = torch.sigmoid(z_o)                         # output gate Γo
+    c = gamma_u * c_tilde + gamma_f * c_prev             # memory cell c<t>
+    a = gamma_o * torch.tanh(c)                          # hidden state a<t>
+    return {"a": a, "c": c, "c_tilde": c_tilde, "gamma_u": gamma_u, "gamma_f": gamma_f,
+            "gamma_o": gamma_o, "z_u": z_u, "z_f": z_f, "z_c": z_c, "z_o": z_o}
+
+
+def unroll(cell: str, xs: Tensor, w: Weights, a0: Tensor | None = None,
+           c0: Tensor | None = None) -> dict[str, Tensor]:
+    """Run the cell over a sequence and stack every quantity over time.
+
+    Args:
+        cell: "rnn", "gru" or "lstm".
+        xs: inputs x<1..T>, shape (b, T, n_x).
+    Returns:
+        dict of tensors of shape (b, T, n_a): "a", and for gated cells "c",
+        "c_tilde", the gates and the pre-activations "z_*".
+    """
+    b, T, _ = xs.shape
+    n_a = w.W_a.shape[1]
+    a = xs.new_zeros(b, n_a) if a0 is None else a0      # a<0> = 0
+    c = xs.new_zeros(b, n_a) if c0 is None else c0      # c<0> = 0
+    steps = []
+    for t in range(T):
+        x = xs[:, t]                                     # (b, n_x)
+        if cell == "rnn":
+            out = rnn_step(x, a, w)
+        elif cell == "gru":
+            out = gru_step(x, a, w)
+        elif cell == "lstm":
+            out = lstm_step(x, a, c, w)
+            c = out["c"]
+        else:
+            raise ValueError(f"unknown cell {cell!r}; expected one of {CELLS}")
+        a = out["a"]
+        steps.append(out)
+    if not steps:
+        return {"a": xs.new_zeros(b, 0, n_a)}
+    return {k: torch.stack([s[k] for s in steps], dim=1) for k in steps[0]}   # (b, T, n_a)

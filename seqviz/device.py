@@ -1,0 +1,25 @@
+"""Device choice: CUDA when a GPU is present, else CPU."""
+from __future__ import annotations
+
+import torch
+
+
+def pick_device(prefer: str = "auto") -> torch.device:
+    """Return the device to compute on.
+
+    Args:
+        prefer: "auto" (CUDA when available, else CPU), "cuda" or "cpu".
+    """
+    if prefer == "cpu":
+        return torch.device("cpu")
+    if prefer in ("auto", "cuda") and torch.cuda.is_available():
+        return torch.device("cuda")
+    return torch.device("cpu")
+
+
+def device_label(device: torch.device | None = None) -> str:
+    """A short human label such as 'CUDA (NVIDIA H100)' or 'CPU (2 threads)'."""
+    device = device or pick_device()
+    if device.type == "cuda":
+        return f"CUDA ({torch.cuda.get_device_name(device)})"
+    return f"CPU ({torch.get_num_threads()} threads)"

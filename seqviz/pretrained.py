@@ -1,0 +1,90 @@
+"""Checkpoints as safetensors + a JSON config (never pickles): save, list and load."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import torch
+
+FORMAT = "seqviz-checkpoint-1"
+PRETRAINED_DIR = Path(os.environ.get("SEQVIZ_PRETRAINED", Path(__file__).resolve().parent.parent / "pretrained"))
+
+
+class CheckpointError(ValueError):
+    """A checkpoint that is missing, malformed or does not fit its model."""
+
+
+def save_model(model: torch.nn.Module, name: str, meta: dict, out_dir: str | Path | None = None) -> Path:
+    """Write `name.safetensors` (the weights) and `name.json` (config + meta); return the JSON path."""
+    from safetensors.torch import save_file
+
+    out = Path(out_dir or PRETRAINED_DIR)
+    out.mkdir(parents=True, exist_ok=True)
+    tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    save_file(tensors, str(out / f"{name}.safetensors"))
+    doc = {"format": FORMAT, "name": name, "kind": "char_lm", "config": model.config_dict(), **meta}
+    path = out / f"{name}.json"
+    path.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def list_pretrained(folder: str | Path | None = None) -> list[dict]:
+    """The JSON of every checkpoint in `folder` (default pretrained/), sorted by name."""
+    folder = Path(folder or PRETRAINED_DIR)
+    out = []
+    for p in sorted(folder.glob("*.json")):
+        try:
+            doc = json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if doc.get("format") == FORMAT and (folder / f"{p.stem}.safetensors").exists():
+            out.append(doc)
+    return out
+
+
+def load_model(json_path: str | Path):
+    """Build the model a JSON config describes and load its safetensors weights.
+
+    Raises:
+        CheckpointError: the files are missing, malformed, or the weights do not fit.
+    """
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    from seqviz.models import FUSED, CharLM, CharLMConfig
+
+    json_path = Path(json_path)
+    try:
+        doc = json.loads(json_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise CheckpointError(f"cannot read {json_path.name}: {err}") from err
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("kind") != "char_lm":
+        raise CheckpointError(f"{json_path.name} is not a SeqViz character-model config")
+    cfg = doc.get("config") or {}
+    try:
+        if cfg["cell"] not in FUSED or int(cfg["n_a"]) < 1 or not cfg["chars"]:
+            raise KeyError("cell/n_a/chars")
+        model = CharLM(CharLMConfig(cfg["cell"], int(cfg["n_a"]), tuple(cfg["chars"])))
+    except (KeyError, TypeError, ValueError) as err:
+        raise CheckpointError(f"bad config in {json_path.name}: {err}") from err
+    try:
+        tensors = load_file(str(json_path.with_suffix(".safetensors")))
+    except (OSError, SafetensorError) as err:
+        raise CheckpointError(f"cannot read the weights of {json_path.stem}: {err}") from err
+    try:
+        model.load_state_dict(tensors, strict=True)
+    except RuntimeError as err:
+        raise CheckpointError(f"the weights do not fit the config of {json_path.stem}") from err
+    model.meta = doc
+    return model.eval()
+
+
+def load_pretrained(name: str, folder: str | Path | None = None):
+    """Load a shipped checkpoint by name (see `list_pretrained()`), in eval mode on the CPU."""
+    folder = Path(folder or PRETRAINED_DIR)
+    path = folder / f"{name}.json"
+    if not path.exists():
+        names = [d["name"] for d in list_pretrained(folder)]
+        raise CheckpointError(f"no checkpoint {name!r}; available: {names}")
+    return load_model(path)

@@ -1,0 +1,56 @@
+"""Cleaning user text and uploads before a model sees them: nothing here raises on bad input."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MAX_CHARS = 2000          # longer input is cut to this many characters (a note says so)
+MAX_UPLOAD_BYTES = 2_000_000  # uploads larger than this are refused
+
+
+@dataclass
+class CleanText:
+    """User text made safe to feed a model, with the notes the page should show.
+
+    `problems` are codes for the UI's translation table: "empty", "cut",
+    "binary", "not_utf8", "too_big". `info` carries the numbers for them.
+    """
+    text: str
+    problems: list[str] = field(default_factory=list)
+    info: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when there is text to feed the model."""
+        return bool(self.text)
+
+
+def clean_text(text: str | None, max_chars: int = MAX_CHARS) -> CleanText:
+    """Normalise newlines, refuse whitespace-only text and cut long text to `max_chars`."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    if not text.strip():
+        return CleanText("", ["empty"])
+    out = CleanText(text)
+    if len(text) > max_chars:
+        out.text = text[:max_chars]
+        out.problems.append("cut")
+        out.info.update(n_chars=len(text), max_chars=max_chars)
+    return out
+
+
+def decode_upload(data: bytes, max_chars: int = MAX_CHARS,
+                  max_bytes: int = MAX_UPLOAD_BYTES) -> CleanText:
+    """Decode an uploaded file as UTF-8 text; binary, non-UTF-8 and huge files give a problem code."""
+    if len(data) > max_bytes:
+        return CleanText("", ["too_big"], {"n_bytes": len(data), "max_bytes": max_bytes})
+    head = data[:8192]
+    if b"\x00" in head:
+        return CleanText("", ["binary"])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        return CleanText("", ["not_utf8"], {"position": err.start})
+    # control characters other than tab/newline are a sign of a binary file
+    bad = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r")
+    if bad > 8:
+        return CleanText("", ["binary"])
+    return clean_text(text, max_chars)

@@ -1,0 +1,228 @@
+"""One generic training loop for every SeqViz model; everything model-specific hooks in.
+
+`fit(model, loss_fn, train_data, config, val_fn, callbacks)` knows nothing of
+the model: `loss_fn(model, batch)` returns the scalar loss, `val_fn(model)`
+returns held-out metrics, and callbacks see a `TrainState` after every step.
+
+Command line: `python -m seqviz.train NAME|all` rebuilds checkpoints in pretrained/.
+"""
+from __future__ import annotations
+
+import math
+import random
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, Dataset
+
+from seqviz.device import pick_device
+
+
+@dataclass
+class TrainConfig:
+    """Settings of one training run."""
+    epochs: int = 10                 # passes over the training data
+    lr: float = 3e-3                 # Adam learning rate
+    batch_size: int = 128            # examples per step
+    clip: float | None = 1.0         # max global gradient norm; None turns clipping off
+    seed: int = 0                    # seeds python, numpy and torch (shuffling and init)
+    device: str = "auto"             # "auto" (CUDA when present), "cuda" or "cpu"
+    max_seconds: float | None = None  # stop after this much wall time (keeps the best model)
+    eval_every: int = 0              # evaluate every n steps; 0 = at the end of each epoch
+
+
+@dataclass
+class TrainState:
+    """What the loop knows; callbacks read it and may set `stop`."""
+    config: TrainConfig
+    device: torch.device
+    n_steps: int = 0                 # planned steps in the whole run
+    step: int = 0                    # steps done
+    epoch: int = 0
+    loss: float = float("nan")       # last training loss
+    grad_norm: float = float("nan")  # global gradient norm before clipping
+    val: dict = field(default_factory=dict)            # last held-out metrics
+    history: list[dict] = field(default_factory=list)  # one row per step: step, loss, grad_norm (+ val_* rows)
+    best_val: float = float("inf")
+    best_state: dict | None = None   # CPU copy of the weights with the best held-out loss
+    elapsed: float = 0.0
+    stop: bool = False
+    stop_reason: str = ""            # "", "time", "diverged", "callback"
+
+
+class Callback:
+    """Hooks of the training loop; override what you need."""
+
+    def on_start(self, state: TrainState) -> None: ...
+    def on_step(self, state: TrainState) -> None: ...
+    def on_eval(self, state: TrainState) -> None: ...
+    def on_end(self, state: TrainState) -> None: ...
+
+
+class PrintProgress(Callback):
+    """A one-line progress bar with loss and ETA for the terminal."""
+
+    def __init__(self, every: int = 20, stream=sys.stderr):
+        self.every, self.stream = every, stream
+
+    def on_step(self, s: TrainState) -> None:
+        if s.step % self.every and s.step != s.n_steps:
+            return
+        frac = s.step / max(s.n_steps, 1)
+        eta = s.elapsed / frac - s.elapsed if frac > 0 else float("nan")
+        bar = "#" * int(30 * frac)
+        self.stream.write(f"\r[{bar:<30}] {s.step}/{s.n_steps} epoch {s.epoch + 1} "
+                          f"loss {s.loss:.4f} eta {eta:5.0f}s ")
+        self.stream.flush()
+
+    def on_eval(self, s: TrainState) -> None:
+        vals = " ".join(f"{k} {v:.4f}" for k, v in s.val.items())
+        self.stream.write(f"\n  held-out: {vals}\n")
+
+    def on_end(self, s: TrainState) -> None:
+        self.stream.write(f"\ndone in {s.elapsed:.1f}s on {s.device} ({s.stop_reason or 'finished'})\n")
+
+
+def seed_everything(seed: int) -> None:
+    """Seed python, numpy and torch so a run is repeatable."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def to_device(batch: Any, device: torch.device) -> Any:
+    """Move every tensor inside a (nested) batch to `device`."""
+    if isinstance(batch, torch.Tensor):
+        return batch.to(device, non_blocking=True)
+    if isinstance(batch, (list, tuple)):
+        return type(batch)(to_device(b, device) for b in batch)
+    if isinstance(batch, dict):
+        return {k: to_device(v, device) for k, v in batch.items()}
+    return batch
+
+
+def fit(model: nn.Module, loss_fn: Callable[[nn.Module, Any], torch.Tensor],
+        train_data: Dataset, config: TrainConfig | None = None,
+        val_fn: Callable[[nn.Module], dict] | None = None,
+        callbacks: Iterable[Callback] = (), collate_fn: Callable | None = None) -> TrainState:
+    """Train `model` with Adam, clipping and seeding; return the final state.
+
+    Args:
+        loss_fn: (model, batch on the device) -> scalar loss tensor.
+        train_data: a torch Dataset; batches come from a seeded, shuffled DataLoader.
+        val_fn: (model in eval mode, no grad) -> dict with a "loss" key.
+    Returns:
+        The TrainState; the model holds the best held-out weights (or the last
+        finite ones if training diverged).
+    """
+    config = config or TrainConfig()
+    callbacks = list(callbacks)
+    seed_everything(config.seed)
+    device = pick_device(config.device)
+    model.to(device)
+    gen = torch.Generator().manual_seed(config.seed)
+    loader = DataLoader(train_data, batch_size=config.batch_size, shuffle=True,
+                        generator=gen, collate_fn=collate_fn, drop_last=False)
+    opt = torch.optim.Adam(model.parameters(), lr=config.lr)
+    s = TrainState(config=config, device=device, n_steps=config.epochs * len(loader))
+    last_good = _cpu_copy(model)
+    t0 = time.perf_counter()
+    for cb in callbacks:
+        cb.on_start(s)
+
+    def evaluate():
+        if val_fn is None:
+            return
+        model.eval()
+        with torch.no_grad():
+            s.val = {k: float(v) for k, v in val_fn(model).items()}
+        model.train()
+        s.history.append({"step": s.step, **{f"val_{k}": v for k, v in s.val.items()}})
+        if s.val.get("loss", float("inf")) < s.best_val:
+            s.best_val, s.best_state = s.val["loss"], _cpu_copy(model)
+        for cb in callbacks:
+            cb.on_eval(s)
+
+    model.train()
+    for s.epoch in range(config.epochs):
+        for batch in loader:
+            batch = to_device(batch, device)
+            loss = loss_fn(model, batch)
+            if not torch.isfinite(loss):
+                s.stop, s.stop_reason = True, "diverged"
+                break
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            clip = config.clip if config.clip else float("inf")
+            s.grad_norm = float(nn.utils.clip_grad_norm_(model.parameters(), clip))
+            if not math.isfinite(s.grad_norm):
+                s.stop, s.stop_reason = True, "diverged"
+                break
+            opt.step()
+            s.step += 1
+            s.loss = float(loss)
+            s.elapsed = time.perf_counter() - t0
+            s.history.append({"step": s.step, "loss": s.loss, "grad_norm": s.grad_norm})
+            if s.step % 200 == 0:
+                last_good = _cpu_copy(model)
+            for cb in callbacks:
+                cb.on_step(s)
+            if config.eval_every and s.step % config.eval_every == 0:
+                evaluate()
+            if config.max_seconds is not None and s.elapsed > config.max_seconds:
+                s.stop, s.stop_reason = True, "time"
+            if s.stop:
+                s.stop_reason = s.stop_reason or "callback"
+                break
+        if s.stop:
+            break
+        if not config.eval_every:
+            evaluate()
+    if s.stop_reason == "diverged":
+        model.load_state_dict(s.best_state or last_good)
+    else:
+        if s.stop_reason and val_fn is not None:
+            evaluate()
+        if s.best_state is not None:
+            model.load_state_dict(s.best_state)
+    s.elapsed = time.perf_counter() - t0
+    for cb in callbacks:
+        cb.on_end(s)
+    return s
+
+
+def _cpu_copy(model: nn.Module) -> dict:
+    return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m seqviz.train NAME [NAME ...] | all`: rebuild pretrained checkpoints."""
+    import argparse
+
+    from seqviz import recipes
+
+    ap = argparse.ArgumentParser(prog="python -m seqviz.train", description=main.__doc__)
+    ap.add_argument("names", nargs="+", help=f"one or more of {sorted(recipes.RECIPES)} or 'all'")
+    ap.add_argument("--out", default=None, help="output folder (default: pretrained/)")
+    ap.add_argument("--epochs", type=int, default=None, help="override the recipe's epochs")
+    ap.add_argument("--device", default="auto", help="auto, cuda or cpu")
+    a = ap.parse_args(argv)
+    names = sorted(recipes.RECIPES) if a.names == ["all"] else a.names
+    unknown = [n for n in names if n not in recipes.RECIPES]
+    if unknown:
+        ap.error(f"unknown checkpoint {unknown}; choose from {sorted(recipes.RECIPES)} or 'all'")
+    for name in names:
+        print(f"== {name}", file=sys.stderr)
+        meta = recipes.build(name, out_dir=a.out, epochs=a.epochs, device=a.device,
+                             callbacks=[PrintProgress()])
+        print(f"{name}: {meta['metrics']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
