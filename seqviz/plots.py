@@ -1,0 +1,189 @@
+"""Figure builders: a Trace in, a plotly Figure (or escaped HTML) out; no Streamlit here."""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from seqviz.trace import Trace
+from seqviz.vocab import CharVocab
+
+# Course notation for every quantity a figure can show (Plotly's HTML subset).
+NOTATION = {
+    "a": "a<sup>&lt;t&gt;</sup>", "c": "c<sup>&lt;t&gt;</sup>", "c_tilde": "c̃<sup>&lt;t&gt;</sup>",
+    "gamma_u": "Γ<sub>u</sub>", "gamma_r": "Γ<sub>r</sub>", "gamma_f": "Γ<sub>f</sub>",
+    "gamma_o": "Γ<sub>o</sub>", "y_hat": "ŷ<sup>&lt;t&gt;</sup>",
+}
+LABELS = {   # English defaults; the UI passes translated ones
+    "play": "▶ Play", "pause": "❚❚ Pause", "resume": "▷ Resume", "step": "step t = ", "unit": "hidden unit",
+    "time": "time step t (input character x<sup>&lt;t&gt;</sup>)", "top5": "top-5 next characters ŷ<sup>&lt;t&gt;</sup>",
+    "prob": "probability", "state": "hidden state a<sup>&lt;t&gt;</sup>, every unit over time",
+}
+DIVERGING = "RdBu_r"      # blue negative, white 0, red positive
+GATE_SCALE = "Viridis"    # gates live in (0, 1)
+FRAME_MS = 300            # one animation step
+
+
+def token_label(ch: str, unknown: bool = False) -> str:
+    """A tick label for one input character: visible, HTML-escaped, red when unknown to the model."""
+    text = html.escape(CharVocab([]).display(ch))
+    return f'<span style="color:#d62728">{text}</span>' if unknown else text
+
+
+def _ticks(trace: Trace, max_ticks: int = 70) -> dict:
+    every = max(1, int(np.ceil(trace.T / max_ticks)))
+    idx = list(range(0, trace.T, every))
+    return dict(tickmode="array", tickvals=idx,
+                ticktext=[token_label(trace.tokens[i], bool(trace.unknown[i])) for i in idx],
+                tickangle=0, tickfont=dict(size=14 if trace.T <= 40 else 11))
+
+
+def _shade(t: int, T: int, xref: str = "x", yref: str = "paper") -> list[dict]:
+    """A grey veil over the steps after t and a cursor line at t."""
+    shapes = [dict(type="line", xref=xref, yref=yref, x0=t, x1=t, y0=0, y1=1,
+                   line=dict(color="black", width=2))]
+    if t < T - 1:
+        shapes.append(dict(type="rect", xref=xref, yref=yref, x0=t + 0.5, x1=T - 0.5, y0=0, y1=1,
+                           fillcolor="rgba(235,235,235,0.85)", line=dict(width=0), layer="above"))
+    return shapes
+
+
+def _player(fig: go.Figure, trace: Trace, labels: dict, start: int) -> None:
+    """Play (from t = 0), pause and resume buttons and a step slider, placed under the x-axis title."""
+    go_to = lambda ms, current=False: dict(
+        mode="immediate", fromcurrent=current, frame=dict(duration=ms, redraw=True), transition=dict(duration=0))
+    m = fig.layout.margin
+    y = -70 / (fig.layout.height - m.t - m.b)      # 70 px below the plot area, whatever its height
+    steps = [dict(method="animate", label=token_label(trace.tokens[t]), args=[[str(t)], go_to(0)])
+             for t in range(trace.T)]
+    fig.update_layout(
+        updatemenus=[dict(type="buttons", direction="left", x=0, y=y, xanchor="left", yanchor="top",
+                          pad=dict(r=8, t=8), showactive=False, font=dict(size=15), buttons=[
+            dict(label=labels["play"], method="animate", args=[[str(t) for t in range(trace.T)], go_to(FRAME_MS)]),
+            dict(label=labels["pause"], method="animate", args=[[None], go_to(0)]),
+            dict(label=labels["resume"], method="animate", args=[None, go_to(FRAME_MS, True)])])],
+        sliders=[dict(active=start, steps=steps, x=0.36, len=0.64, y=y, yanchor="top",
+                      currentvalue=dict(prefix=labels["step"], font=dict(size=15)),
+                      pad=dict(t=8, b=0), font=dict(size=10))])
+
+
+def state_animation(trace: Trace, labels: dict | None = None, start: int | None = None) -> go.Figure:
+    """a<t> of every unit over time (heatmap) beside the top-5 ŷ<t>, animated step by step.
+
+    Opens on the last step (the whole picture); Play walks t from the start with a
+    veil over the characters the network has not read yet.
+    """
+    labels = {**LABELS, **(labels or {})}
+    T = trace.T
+    start = T - 1 if start is None else int(np.clip(start, 0, T - 1))
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.7, 0.3], horizontal_spacing=0.13,
+                        subplot_titles=(labels["state"], labels["top5"]))
+    fig.add_trace(go.Heatmap(
+        z=np.round(trace.a.T, 3), x=np.arange(T), y=np.arange(trace.n_a), colorscale=DIVERGING,
+        zmin=-1, zmax=1, zmid=0, colorbar=dict(title=dict(text=NOTATION["a"]), x=0.635, xanchor="left", len=0.9, thickness=14),
+        hovertemplate="t=%{x}<br>" + labels["unit"] + " %{y}<br>a=%{z:.3f}<extra></extra>"), 1, 1)
+    fig.add_trace(_top5_bar(trace, start), 1, 2)
+    fig.frames = [go.Frame(name=str(t), data=[_top5_bar(trace, t)], traces=[1],
+                           layout=dict(shapes=_shade(t, T))) for t in range(T)]
+    fig.update_layout(shapes=_shade(start, T), height=600, margin=dict(l=60, r=30, t=60, b=170),
+                      font=dict(size=14), showlegend=False)
+    fig.update_xaxes(_ticks(trace), title_text=labels["time"], range=[-0.5, T - 0.5], row=1, col=1)
+    fig.update_yaxes(title_text=labels["unit"], row=1, col=1)
+    fig.update_xaxes(range=[0, 1.25], title_text=labels["prob"], row=1, col=2)
+    fig.update_yaxes(autorange="reversed", showticklabels=False, row=1, col=2)
+    _player(fig, trace, labels, start)
+    return fig
+
+
+def _top5_bar(trace: Trace, t: int, k: int = 5) -> go.Bar:
+    top = trace.top_k(t, k)
+    text = [f"{token_label(ch)}  {p:.2f}" for ch, p in top]
+    return go.Bar(x=[p for _, p in top], y=list(range(1, len(top) + 1)), orientation="h", text=text,
+                  textposition="outside", textfont=dict(size=16), marker_color="#4c78a8",
+                  hoverinfo="skip", cliponaxis=False)
+
+
+def gates_figure(trace: Trace, labels: dict | None = None, start: int | None = None) -> go.Figure:
+    """Every gate (0..1) and, for gated cells, c~<t> and c<t> over time, animated like a<t>."""
+    labels = {**LABELS, **(labels or {})}
+    rows = list(trace.gates)
+    if trace.c_tilde is not None:
+        rows.append("c_tilde")
+    if trace.cell == "lstm":
+        rows.append("c")
+    if not rows:
+        rows = ["a"]
+    data = {**trace.gates, "c_tilde": trace.c_tilde, "c": trace.c, "a": trace.a}
+    T = trace.T
+    start = T - 1 if start is None else int(np.clip(start, 0, T - 1))
+    fig = make_subplots(rows=len(rows), cols=1, shared_xaxes=True, vertical_spacing=0.04,
+                        subplot_titles=[NOTATION[r] for r in rows])
+    c_max = float(max(1.0, np.abs(trace.c).max())) if trace.c is not None else 1.0
+    for i, name in enumerate(rows, start=1):
+        gate = name.startswith("gamma")
+        fig.add_trace(go.Heatmap(
+            z=np.round(data[name].T, 3), x=np.arange(T), y=np.arange(trace.n_a),
+            coloraxis="coloraxis" if gate else "coloraxis2",
+            hovertemplate="t=%{x}<br>" + labels["unit"] + " %{y}<br>" + name + "=%{z:.3f}<extra></extra>"),
+            i, 1)
+        fig.update_yaxes(title_text=labels["unit"], row=i, col=1, title_font=dict(size=12))
+    fig.update_layout(
+        coloraxis=dict(colorscale=GATE_SCALE, cmin=0, cmax=1,
+                       colorbar=dict(title=dict(text="Γ"), y=1, yanchor="top", len=0.45)),
+        coloraxis2=dict(colorscale=DIVERGING, cmin=-c_max, cmax=c_max, cmid=0,
+                        colorbar=dict(title=dict(text="c"), y=0, yanchor="bottom", len=0.45)),
+        height=230 + 180 * len(rows), margin=dict(l=60, r=30, t=50, b=170), font=dict(size=14),
+        shapes=_shade(start, T))
+    fig.update_xaxes(_ticks(trace), range=[-0.5, T - 0.5], row=len(rows), col=1)
+    fig.update_xaxes(title_text=labels["time"], row=len(rows), col=1)
+    fig.frames = [go.Frame(name=str(t), layout=dict(shapes=_shade(t, T))) for t in range(T)]
+    _player(fig, trace, labels, start)
+    return fig
+
+
+def unit_curve(trace: Trace, unit: int, labels: dict | None = None) -> go.Figure:
+    """One hidden unit over time: a<t>, its gates and (LSTM) c<t>, as lines."""
+    labels = {**LABELS, **(labels or {})}
+    fig = go.Figure()
+    series = {"a": trace.a, **trace.gates}
+    if trace.cell == "lstm":
+        series["c"] = trace.c
+    for name, arr in series.items():
+        fig.add_trace(go.Scatter(x=np.arange(trace.T), y=np.round(arr[:, unit], 4), mode="lines+markers",
+                                 name=NOTATION[name], line=dict(width=3 if name == "a" else 1.5)))
+    fig.update_layout(height=320, margin=dict(l=50, r=20, t=30, b=60), font=dict(size=14),
+                      legend=dict(orientation="h", y=1.15), hovermode="x unified")
+    fig.update_xaxes(_ticks(trace), range=[-0.5, trace.T - 0.5], title_text=labels["time"])
+    return fig
+
+
+def _rgb(v: float) -> str:
+    """Diverging colour for v in [-1, 1]: blue < 0 < red, white at 0."""
+    v = float(np.clip(v, -1, 1))
+    if v >= 0:
+        return f"rgb(255,{int(255 * (1 - v))},{int(255 * (1 - v))})"
+    return f"rgb({int(255 * (1 + v))},{int(255 * (1 + v))},255)"
+
+
+def unit_text_html(trace: Trace, unit: int, field: str = "a") -> str:
+    """The input text with each character's background coloured by one unit's value after reading it.
+
+    Every character is HTML-escaped: user text is never interpreted as HTML.
+    Unknown characters get a dashed red outline.
+    """
+    values = trace.a if field == "a" else (trace.c if field == "c" else trace.gates[field])
+    scale = max(1.0, float(np.abs(values[:, unit]).max())) if field == "c" else 1.0
+    parts = []
+    for t in range(1, trace.T):
+        ch, v = trace.tokens[t], float(values[t, unit]) / scale
+        if ch == "\n":
+            parts.append("<br>")
+            continue
+        shown = "&nbsp;" if ch == " " else html.escape(ch)
+        outline = "outline:2px dashed #d62728;" if trace.unknown[t] else ""
+        parts.append(f'<span title="t={t} {html.escape(field)}={values[t, unit]:.3f}" '
+                     f'style="background:{_rgb(v)};{outline}padding:1px 0">{shown}</span>')
+    return ('<div style="font-family:monospace;font-size:22px;line-height:1.9;color:#111;'
+            'word-break:break-all">' + "".join(parts) + "</div>")
