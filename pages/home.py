@@ -1,0 +1,37 @@
+"""Home: what SeqViz is, the course's topics mapped to pages, and the shipped models."""
+import streamlit as st
+
+import seqviz
+from seqviz.ui import t
+
+st.title(t("home.title"))
+st.markdown(t("home.intro"))
+st.success(t("home.start"))
+
+st.header(t("home.map"))
+TOPICS = [  # (course part, topic, page file or None while planned)
+    ("home.week1", "home.topic.cell", "pages/rnn_cell.py"),
+    ("home.week1", "home.topic.grad", None),
+    ("home.week1", "home.topic.lm", None),
+    ("home.week2", "home.topic.emb", None),
+    ("home.week2", "home.topic.sent", None),
+    ("home.week3", "home.topic.mt", None),
+    ("home.week3", "home.topic.beam", None),
+    ("home.week3", "home.topic.train", None),
+]
+for week in dict.fromkeys(w for w, _, _ in TOPICS):
+    st.subheader(t(week))
+    for _, topic, page in (row for row in TOPICS if row[0] == week):
+        left, right = st.columns([3, 2])
+        left.markdown(f"- {t(topic)}")
+        if page:
+            right.page_link(page, label=t("nav.cell"), icon="➡️")
+        else:
+            right.caption(t("home.soon"))
+
+st.header(t("home.models"))
+st.caption(t("home.models.caption"))
+rows = [{t("home.col.model"): d["name"], t("home.col.cell"): d["config"]["cell"].upper(),
+         t("home.col.units"): d["config"]["n_a"],
+         t("home.col.ppl"): d["metrics"]["val_perplexity"]} for d in seqviz.list_pretrained()]
+st.dataframe(rows, hide_index=True)

@@ -1,0 +1,38 @@
+"""Inside the RNN cell: a<t>, the gates and c<t> of a trained character model reading the user's text."""
+import streamlit as st
+
+from seqviz.ui import cache, fig_labels, lang, panels, t, text_source
+
+st.title(t("cell.title"))
+st.markdown(t("cell.intro"))
+
+cell = st.sidebar.radio(t("cell.choose"), list(cache.MODELS), format_func=str.upper,
+                        key="cell_kind", index=2, horizontal=True)
+name = cache.MODELS[cell]
+model = panels.load_or_stop(name)
+panels.model_caption(model)
+
+clean = text_source("cell_text", t("cell.default_text"))
+if not clean.ok:
+    panels.architectures()
+    st.stop()
+trace = cache.trace(name, clean.text)
+panels.input_notes(trace)
+labels = tuple(sorted(fig_labels().items()))
+unit = panels.unit_picker(trace)
+
+st.header(t("cell.state.head"))
+st.caption(t("cell.state.explain"))
+st.plotly_chart(cache.state_figure(name, clean.text, lang(), labels), key="state_fig")
+
+st.header(t("cell.gates.head"))
+if cell == "rnn":
+    st.info(t("cell.gates.rnn"))
+else:
+    st.caption(t(f"cell.gates.explain.{cell}"))
+    st.plotly_chart(cache.gates_figure(name, clean.text, lang(), labels), key="gates_fig")
+    st.caption(t("cell.gates.gru_note") if cell == "gru" else t("cell.lstm_note"))
+
+panels.step_panel(trace, unit)
+panels.hunt_panel(trace, name, clean.text)
+panels.architectures()

@@ -1,0 +1,77 @@
+"""Shared widgets: language and device in the sidebar, text input with upload, messages."""
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from seqviz.text import CleanText, clean_text, decode_upload
+from seqviz.ui.i18n import LANGS, default_lang, translate
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$&:])")
+
+
+def lang() -> str:
+    """The language this session chose ("en" or "zh")."""
+    return st.session_state.get("lang") or default_lang()
+
+
+def t(key: str, **fmt) -> str:
+    """UI text of `key` in the session's language."""
+    return translate(key, lang(), **fmt)
+
+
+def fig_labels() -> dict:
+    """Translated labels for seqviz.plots figures."""
+    return {k: t(f"fig.{k}") for k in ("play", "pause", "resume", "step", "unit", "time", "top5", "prob", "state")}
+
+
+def md_escape(text: str) -> str:
+    """Escape user text so Markdown shows it literally (no links, HTML, LaTeX or emphasis)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def sidebar() -> None:
+    """Language switch and the compute device, shown on every page."""
+    if "lang" not in st.session_state:
+        q = st.query_params.get("lang")
+        st.session_state["lang"] = q if q in LANGS else default_lang()
+    st.sidebar.radio(translate("app.language"), list(LANGS), format_func=LANGS.get,
+                     key="lang", horizontal=True)
+    from seqviz.ui.cache import device_text
+    st.sidebar.caption(t("app.device", device=device_text()))
+
+
+def show_problems(clean: CleanText) -> None:
+    """One clear message per problem found in the user's text."""
+    for code in clean.problems:
+        if code == "empty":
+            st.info(t("problem.empty"))
+        elif code == "cut":
+            st.warning(t("problem.cut", **clean.info))
+        else:
+            st.error(t(f"problem.{code}", **clean.info))
+
+
+def text_source(key: str, default: str, height: int = 100) -> CleanText:
+    """A text box and a .txt upload; the upload wins when it is readable, else the text box is used.
+
+    Returns the cleaned text (possibly empty) after showing any message about it.
+    """
+    keep = f"_kept_{key}"                 # survives page switches, unlike widget state
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(keep, default)
+    col_text, col_up = st.columns([3, 2])
+    typed = col_text.text_area(t("input.text"), key=key, height=height)
+    st.session_state[keep] = typed
+    upload = col_up.file_uploader(t("input.upload"), type=["txt"], key=f"{key}_upload")
+    if upload is not None:
+        clean = decode_upload(upload.getvalue())
+        if clean.ok:
+            col_up.caption(t("input.using_upload", name=md_escape(upload.name)))
+            show_problems(clean)
+            return clean
+        show_problems(clean)         # explain why the file was refused, then fall back to the text box
+    clean = clean_text(typed)
+    show_problems(clean)
+    return clean

@@ -1,0 +1,221 @@
+"""Every piece of UI text, in English and 中文; pages call t(key)."""
+from __future__ import annotations
+
+import os
+
+LANGS = {"en": "English", "zh": "中文"}
+
+TEXT: dict[str, tuple[str, str]] = {
+    # sidebar and app
+    "app.title": ("SeqViz", "SeqViz"),
+    "app.language": ("Language / 语言", "Language / 语言"),
+    "app.device": ("Computing on: **{device}**", "计算设备：**{device}**"),
+    "nav.home": ("Home", "首页"),
+    "nav.cell": ("Inside the RNN cell", "RNN 单元内部"),
+    "nav.group.week1": ("Recurrent networks", "循环神经网络"),
+    # home
+    "home.title": ("SeqViz: see sequence models think", "SeqViz：看见序列模型如何思考"),
+    "home.intro": (
+        "SeqViz turns the *Sequence Models* course into live pictures of real, small, trained networks. "
+        "Type your own text and watch the hidden state a<t>, the gates and the memory cell move, one "
+        "character at a time. Every number on screen is computed by the network you are looking at.",
+        "SeqViz 把《序列模型》课程变成真实、小巧、已训练好的网络的实时图像。输入你自己的文字，"
+        "逐个字符观察隐藏状态 a<t>、各个门和记忆细胞如何变化。屏幕上的每一个数字都由你正在看的网络算出。"),
+    "home.map": ("Course topics and where to explore them", "课程主题与对应页面"),
+    "home.col.week": ("Course part", "课程部分"),
+    "home.col.topic": ("Topic", "主题"),
+    "home.col.page": ("Page", "页面"),
+    "home.soon": ("planned", "即将推出"),
+    "home.week1": ("Week 1 · Recurrent neural networks", "第一周 · 循环神经网络"),
+    "home.week2": ("Week 2 · Word embeddings", "第二周 · 词嵌入"),
+    "home.week3": ("Week 3 · Sequence to sequence and attention", "第三周 · 序列到序列与注意力"),
+    "home.topic.cell": ("RNN, GRU and LSTM cells: a<t>, Γu, Γr, Γf, Γo, c<t>; RNN types, BRNN, deep RNN",
+                        "RNN、GRU 与 LSTM 单元：a<t>、Γu、Γr、Γf、Γo、c<t>；RNN 结构类型、双向 RNN、深层 RNN"),
+    "home.topic.grad": ("Vanishing and exploding gradients, BPTT, gradient clipping",
+                        "梯度消失与梯度爆炸、随时间反向传播（BPTT）、梯度裁剪"),
+    "home.topic.lm": ("Language models, sampling novel sequences, perplexity",
+                      "语言模型、采样新序列、困惑度"),
+    "home.topic.emb": ("word2vec, GloVe, analogies, debiasing, t-SNE / UMAP",
+                       "word2vec、GloVe、类比推理、去除偏见、t-SNE / UMAP"),
+    "home.topic.sent": ("Sentiment classification: averaging vs an LSTM", "情感分类：词向量平均 vs LSTM"),
+    "home.topic.mt": ("Machine translation with attention α<t,t'>", "带注意力 α<t,t'> 的机器翻译"),
+    "home.topic.beam": ("Beam search and BLEU", "集束搜索与 BLEU"),
+    "home.topic.train": ("Train models on your own data", "用自己的数据训练模型"),
+    "home.models": ("Pretrained models shipped with SeqViz", "SeqViz 自带的预训练模型"),
+    "home.models.caption": (
+        "Character-level language models trained on people's names from the US census lists in the "
+        "`names` package. Perplexity is measured on held-out names: lower is better; 28 would be "
+        "guessing uniformly among the 28 characters.",
+        "字符级语言模型，训练数据是 `names` 包自带的美国人口普查姓名表。困惑度在留出的姓名上测得，越低越好；"
+        "在全部 28 个字符中均匀乱猜为 28。"),
+    "home.col.model": ("Model", "模型"),
+    "home.col.cell": ("Cell", "单元"),
+    "home.col.units": ("Hidden units n_a", "隐藏单元数 n_a"),
+    "home.col.ppl": ("Held-out perplexity", "留出集困惑度"),
+    "home.start": ("Start here: open **Inside the RNN cell** and type a name.",
+                   "从这里开始：打开「RNN 单元内部」，输入一个名字。"),
+    # input handling
+    "input.text": ("Your text (one name or sentence a line)", "你的文字（每行一个名字或句子）"),
+    "input.upload": ("…or upload a .txt file (UTF-8)", "……或上传 .txt 文件（UTF-8 编码）"),
+    "input.using_upload": ("Showing the uploaded file **{name}**. Remove it to use the text box again.",
+                           "正在显示上传的文件 **{name}**。移除文件即可重新使用文本框。"),
+    "problem.empty": ("Type some text above (or upload a .txt file) to see the network read it.",
+                      "请在上方输入一些文字（或上传 .txt 文件），看看网络如何读取它。"),
+    "problem.cut": ("Your text has {n_chars:,} characters; only the first {max_chars:,} are shown.",
+                    "你的文字共有 {n_chars:,} 个字符，只显示前 {max_chars:,} 个。"),
+    "problem.binary": ("That file does not look like text (it contains binary data). Upload a plain .txt file.",
+                       "该文件看起来不是文本（含有二进制数据）。请上传纯文本 .txt 文件。"),
+    "problem.not_utf8": ("That file is not UTF-8 text (undecodable byte at position {position}). "
+                         "Save it as UTF-8 and upload it again; your text box is unchanged.",
+                         "该文件不是 UTF-8 文本（第 {position} 个字节无法解码）。请另存为 UTF-8 后重新上传；文本框内容保持不变。"),
+    "problem.too_big": ("That file is {n_bytes:,} bytes; the limit is {max_bytes:,}.",
+                        "该文件有 {n_bytes:,} 字节，上限为 {max_bytes:,} 字节。"),
+    "problem.unknown": ("The model never saw these characters: {chars}. They are marked in red and fed as "
+                        "x<t> = 0 (an all-zero input).",
+                        "模型从未见过这些字符：{chars}。它们以红色标出，并以 x<t> = 0（全零输入）送入网络。"),
+    "problem.case": ("The model was trained on lower-case letters; capitals are read as their lower-case form.",
+                     "模型只在小写字母上训练过；大写字母按对应的小写字母读取。"),
+    # the cell page
+    "cell.title": ("Inside the RNN cell", "RNN 单元内部"),
+    "cell.intro": (
+        "A character-level language model reads your text one character x<t> at a time. After each "
+        "character it updates its hidden state a<t> and predicts the next character ŷ<t>. Pick a cell, "
+        "press ▶ Play and watch it read.",
+        "字符级语言模型每次读入一个字符 x<t>。读完每个字符后，它更新隐藏状态 a<t>，并预测下一个字符 ŷ<t>。"
+        "选择一种单元，按 ▶ 播放，看它如何阅读。"),
+    "cell.choose": ("Cell", "单元类型"),
+    "cell.model_info": ("{title} · n_a = {n_a} units · held-out perplexity {ppl:.2f} · `{command}`",
+                        "{title} · n_a = {n_a} 个单元 · 留出集困惑度 {ppl:.2f} · `{command}`"),
+    "cell.default_text": ("andrew ng\nmary johnson", "andrew ng\nmary johnson"),
+    "cell.state.head": ("1 · Hidden state a<t> and the next-character guess ŷ<t>",
+                        "1 · 隐藏状态 a<t> 与下一个字符的预测 ŷ<t>"),
+    "cell.state.explain": (
+        "Each column is one time step t, each row one of the n_a hidden units. Red means the unit is "
+        "positive, blue negative (a<t> lies between −1 and 1). The grey veil covers the characters the "
+        "network has not read yet. On the right: the five characters it finds most likely to come next. "
+        "⏎ marks the start or end of a line.",
+        "每一列是一个时间步 t，每一行是 n_a 个隐藏单元之一。红色表示该单元为正，蓝色为负（a<t> 介于 −1 与 1 之间）。"
+        "灰色遮罩盖住网络尚未读到的字符。右侧是它认为最可能出现的五个下一个字符。⏎ 表示一行的开始或结束。"),
+    "cell.gates.head": ("2 · Gates Γ and the memory cell c<t>", "2 · 门 Γ 与记忆细胞 c<t>"),
+    "cell.gates.explain.lstm": (
+        "Each gate is a sigmoid, so every entry lies between 0 (closed) and 1 (open). Γu decides how much "
+        "of the candidate c̃<t> is written into the memory, Γf how much of the old memory c<t−1> is kept, "
+        "Γo how much of the memory is shown as a<t>. Bright rows that stay bright are units that hold on to "
+        "something for many steps.",
+        "每个门都是 sigmoid，取值在 0（关闭）与 1（打开）之间。更新门 Γu 决定把多少候选值 c̃<t> 写入记忆，"
+        "遗忘门 Γf 决定保留多少旧记忆 c<t−1>，输出门 Γo 决定把多少记忆作为 a<t> 输出。长时间保持明亮的行，"
+        "就是在多个时间步里一直记着某件事的单元。"),
+    "cell.gates.explain.gru": (
+        "The GRU has two gates between 0 and 1. Γu decides how much of the memory is replaced by the "
+        "candidate c̃<t>; where Γu is near 0 the memory c<t> = a<t> is carried forward unchanged, which "
+        "is how a GRU remembers over long spans. Γr decides how relevant the previous memory is when "
+        "forming the candidate.",
+        "GRU 有两个取值在 0 与 1 之间的门。更新门 Γu 决定记忆中有多少被候选值 c̃<t> 替换；Γu 接近 0 时，"
+        "记忆 c<t> = a<t> 原样传下去，这正是 GRU 记住长距离信息的方式。关联门 Γr 决定在生成候选值时，"
+        "之前的记忆有多相关。"),
+    "cell.gates.gru_note": (
+        "Where Γr sits: the course writes c̃<t> = tanh(W_c[Γr * c<t−1>, x<t>] + b_c), applying Γr before the "
+        "recurrent weights. PyTorch's GRU (the one trained and shown here) applies Γr after them: "
+        "c̃<t> = tanh(W_cx x<t> + b_cx + Γr * (W_ca a<t−1> + b_ca)). Both are standard; the numbers below "
+        "are the ones this network computes. PyTorch's own update gate z equals 1 − Γu.",
+        "Γr 的位置：课程写作 c̃<t> = tanh(W_c[Γr * c<t−1>, x<t>] + b_c)，即在循环权重之前乘以 Γr。"
+        "这里训练和展示的 PyTorch GRU 则在循环权重之后乘以 Γr：c̃<t> = tanh(W_cx x<t> + b_cx + Γr * (W_ca a<t−1> + b_ca))。"
+        "两种写法都很常见；下面的数字就是这个网络实际算出的数。PyTorch 自己的更新门 z 等于 1 − Γu。"),
+    "cell.gates.rnn": (
+        "A vanilla RNN has no gates: every step overwrites a<t> = tanh(W_aa a<t−1> + W_ax x<t> + b_a). "
+        "That is why its memory fades quickly (see the gradients page). Switch to GRU or LSTM in the "
+        "sidebar to see gates.",
+        "普通 RNN 没有门：每一步都直接覆盖 a<t> = tanh(W_aa a<t−1> + W_ax x<t> + b_a)。"
+        "因此它的记忆消退得很快（见梯度页面）。在侧边栏切换到 GRU 或 LSTM 即可看到门。"),
+    "cell.lstm_note": (
+        "This LSTM has no peephole connections, and a<t> = Γo * tanh(c<t>) as in the lectures.",
+        "这个 LSTM 没有窥视孔连接，并且和课程一样 a<t> = Γo * tanh(c<t>)。"),
+    "cell.step.head": ("3 · One step, by the numbers", "3 · 单步计算，逐个数字"),
+    "cell.step.explain": (
+        "Choose a step t and a hidden unit: the equations on the left are what the cell computes for all "
+        "units at once; on the right the same equations with this unit's numbers filled in.",
+        "选择一个时间步 t 和一个隐藏单元：左边是单元对所有隐藏单元同时计算的方程，右边是代入该单元数字后的同一组方程。"),
+    "cell.step.t": ("Step t", "时间步 t"),
+    "cell.step.unit": ("Hidden unit to follow", "跟踪的隐藏单元"),
+    "cell.step.unit_help": ("Used by the equations (section 3) and the coloured text (section 4).",
+                            "用于第 3 节的方程和第 4 节的着色文字。"),
+    "cell.step.reading": ("At step t = {t} the network reads x<t> = “{ch}”.", "在第 t = {t} 步，网络读入 x<t> = “{ch}”。"),
+    "cell.step.general": ("Equation (vectors)", "方程（向量形式）"),
+    "cell.step.numbers": ("The same for hidden unit {unit}, with step t's numbers", "隐藏单元 {unit} 在第 t 步代入数字"),
+    "cell.step.top5": ("Top-5 ŷ<t>: what comes after “{ch}”?", "前 5 个 ŷ<t>：“{ch}”之后是什么？"),
+    "cell.step.char": ("next character", "下一个字符"),
+    "cell.step.prob": ("probability", "概率"),
+    "cell.hunt.head": ("4 · Hunt for interpretable units", "4 · 寻找可解释的单元"),
+    "cell.hunt.explain": (
+        "Your text, each character coloured by the chosen unit's value right after reading it (red "
+        "positive, blue negative). Some units track something you can name: being inside the surname, "
+        "the position in a name, a vowel just seen. Try the suggested units, then others.",
+        "你的文字，每个字符按所选单元在读入它之后的取值着色（红正蓝负）。有些单元跟踪着你能说出名字的东西："
+        "是否在姓氏里、在名字中的位置、刚读到元音……先试试推荐的单元，再试其他的。"),
+    "cell.hunt.field": ("Colour by", "着色依据"),
+    "cell.hunt.suggest": ("Units that change most over your text: {units}", "在你的文字上变化最大的单元：{units}"),
+    "cell.types.head": ("5 · RNN architectures", "5 · RNN 结构类型"),
+    "cell.types.explain": (
+        "The same recurrent cell, wired in different ways for different tasks. Tx is the input length, "
+        "Ty the output length.",
+        "同一个循环单元，按不同方式连接，用于不同任务。Tx 是输入长度，Ty 是输出长度。"),
+    "arch.one_to_one": ("One to one", "一对一"),
+    "arch.one_to_one.use": ("A plain network: one input, one output (no sequence at all).",
+                            "普通神经网络：一个输入，一个输出（根本没有序列）。"),
+    "arch.one_to_many": ("One to many", "一对多"),
+    "arch.one_to_many.use": ("One input, a sequence out; each ŷ<t> is fed back as the next input. "
+                             "Music generation, sampling names from a language model.",
+                             "一个输入，输出一个序列；每个 ŷ<t> 作为下一步的输入。音乐生成、用语言模型采样名字。"),
+    "arch.many_to_one": ("Many to one", "多对一"),
+    "arch.many_to_one.use": ("A sequence in, one output at the end. Sentiment classification, "
+                             "video classification.", "输入一个序列，最后输出一个结果。情感分类、视频分类。"),
+    "arch.many_to_many_same": ("Many to many, Tx = Ty", "多对多，Tx = Ty"),
+    "arch.many_to_many_same.use": ("One output per input, in step. Named-entity recognition, "
+                                   "character language models like the one on this page.",
+                                   "每个输入对应一个输出，逐步同步。命名实体识别、本页这样的字符语言模型。"),
+    "arch.many_to_many_diff": ("Many to many, Tx ≠ Ty", "多对多，Tx ≠ Ty"),
+    "arch.many_to_many_diff.use": ("An encoder reads the whole input, then a decoder writes an output of "
+                                   "another length. Machine translation, summarisation.",
+                                   "编码器先读完整个输入，解码器再写出另一长度的输出。机器翻译、文本摘要。"),
+    "arch.brnn": ("Bidirectional RNN (BRNN)", "双向 RNN（BRNN）"),
+    "arch.brnn.use": ("One chain reads left to right, another right to left; each ŷ<t> sees the whole "
+                      "sentence. Needs the complete sequence before it can answer.",
+                      "一条链从左往右读，另一条从右往左读；每个 ŷ<t> 都能看到整句话。但必须先拿到完整序列才能输出。"),
+    "arch.deep_rnn": ("Deep RNN", "深层 RNN"),
+    "arch.deep_rnn.use": ("Recurrent layers stacked: a[l]<t> feeds layer l+1. Three layers is already deep "
+                          "for an RNN, because each layer is also unrolled in time.",
+                          "把循环层堆叠起来：a[l]<t> 作为第 l+1 层的输入。对 RNN 来说三层就已经很深了，因为每层还要在时间上展开。"),
+    "field.a": ("hidden state a<t>", "隐藏状态 a<t>"),
+    "field.c": ("memory cell c<t>", "记忆细胞 c<t>"),
+    "field.gamma_u": ("update gate Γu", "更新门 Γu"),
+    "field.gamma_r": ("relevance gate Γr", "关联门 Γr"),
+    "field.gamma_f": ("forget gate Γf", "遗忘门 Γf"),
+    "field.gamma_o": ("output gate Γo", "输出门 Γo"),
+    # figure labels (Plotly HTML subset)
+    "fig.play": ("▶ Play", "▶ 播放"),
+    "fig.pause": ("❚❚ Pause", "❚❚ 暂停"),
+    "fig.resume": ("▷ Resume", "▷ 继续"),
+    "fig.step": ("step t = ", "时间步 t = "),
+    "fig.unit": ("hidden unit", "隐藏单元"),
+    "fig.time": ("time step t (input character x<sup>&lt;t&gt;</sup>)", "时间步 t（输入字符 x<sup>&lt;t&gt;</sup>）"),
+    "fig.top5": ("top-5 next characters ŷ<sup>&lt;t&gt;</sup>", "前 5 个下一个字符 ŷ<sup>&lt;t&gt;</sup>"),
+    "fig.prob": ("probability", "概率"),
+    "fig.state": ("hidden state a<sup>&lt;t&gt;</sup>, every unit over time", "隐藏状态 a<sup>&lt;t&gt;</sup>：每个单元随时间的变化"),
+    "error.model": ("Could not load the model {name}: {err}. Rebuild it with `python -m seqviz.train {name}`.",
+                    "无法加载模型 {name}：{err}。请用 `python -m seqviz.train {name}` 重新训练。"),
+}
+
+
+def default_lang() -> str:
+    """The starting language: SEQVIZ_LANG if set to a known language, else English."""
+    lang = os.environ.get("SEQVIZ_LANG", "en")
+    return lang if lang in LANGS else "en"
+
+
+def translate(key: str, lang: str = "en", **fmt) -> str:
+    """The text of `key` in `lang`, formatted with `fmt`; a missing key shows as the key itself."""
+    pair = TEXT.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "zh" else pair[0]
+    return text.format(**fmt) if fmt else text

@@ -1,0 +1,111 @@
+"""Widget groups of the "Inside the RNN cell" page, so the page file stays short."""
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from seqviz import plots
+from seqviz.equations import step_equations
+from seqviz.pretrained import CheckpointError
+from seqviz.ui import cache
+from seqviz.ui.common import md_escape, t
+
+ARCHITECTURES = ("one_to_one", "one_to_many", "many_to_one", "many_to_many_same",
+                 "many_to_many_diff", "brnn", "deep_rnn")
+
+
+def load_or_stop(name: str):
+    """The cached model, or a clear message and a stopped page when it cannot be loaded."""
+    try:
+        return cache.model(name)
+    except (CheckpointError, OSError) as err:
+        st.error(t("error.model", name=name, err=md_escape(str(err))))
+        st.stop()
+
+
+def model_caption(m) -> None:
+    """The model's title, size, held-out perplexity and rebuild command, in the sidebar."""
+    meta = getattr(m, "meta", {})
+    st.sidebar.caption(t("cell.model_info", title=meta.get("title", ""), n_a=m.config.n_a,
+                         ppl=meta.get("metrics", {}).get("val_perplexity", float("nan")),
+                         command=meta.get("command", "")))
+
+
+def input_notes(trace) -> None:
+    """Flag characters the model never saw, and capitals it reads as lower case."""
+    text = trace.tokens[1:]
+    unknown = sorted({ch for ch, u in zip(text, trace.unknown[1:]) if u})
+    if unknown:
+        shown = ", ".join(md_escape(repr(ch)) for ch in unknown[:30]) + (" …" if len(unknown) > 30 else "")
+        st.warning(t("problem.unknown", chars=shown))
+    if any(ch not in trace.vocab and ch.lower() in trace.vocab for ch in text):
+        st.caption(t("problem.case"))
+
+
+def clamp_state(key: str, hi: int, default: int = 0) -> None:
+    """Keep a slider's remembered value inside [0, hi] when the text or model changes."""
+    v = st.session_state.get(key, default)
+    st.session_state[key] = int(min(max(v, 0), hi))
+
+
+def suggested_units(trace, k: int = 5) -> list[int]:
+    """The k units whose a<t> varies most over the text: good places to start hunting."""
+    return [int(i) for i in np.argsort(-trace.a[1:].std(axis=0))[:k]] if trace.T > 1 else [0]
+
+
+def unit_picker(trace) -> int:
+    """The hidden unit the page follows, chosen in the sidebar; starts on the most varying unit."""
+    clamp_state("cell_unit", trace.n_a - 1, suggested_units(trace)[0])
+    unit = st.sidebar.slider(t("cell.step.unit"), 0, trace.n_a - 1, key="cell_unit",
+                             help=t("cell.step.unit_help"))
+    st.sidebar.caption(t("cell.hunt.suggest", units=", ".join(map(str, suggested_units(trace)))))
+    return unit
+
+
+def step_panel(trace, unit: int) -> None:
+    """Pick t; the cell's equations in vector form beside this unit's numbers; top-5 ŷ<t>."""
+    st.header(t("cell.step.head"))
+    st.caption(t("cell.step.explain"))
+    clamp_state("cell_t", trace.T - 1, min(3, trace.T - 1))
+    display = plots.CharVocab([]).display
+    left, right = st.columns([3, 2])
+    with left:
+        step = st.slider(t("cell.step.t"), 0, max(trace.T - 1, 1), key="cell_t", disabled=trace.T < 2)
+        step = min(step, trace.T - 1)
+        ch = display(trace.tokens[step])
+        st.markdown(t("cell.step.reading", t=step, ch=md_escape(ch)))
+    with right:
+        st.markdown(f"**{t('cell.step.top5', ch=md_escape(ch))}**")
+        rows = [{t("cell.step.char"): display(c), t("cell.step.prob"): p} for c, p in trace.top_k(step, 5)]
+        st.dataframe(rows, hide_index=True, width="stretch", column_config={
+            t("cell.step.prob"): st.column_config.ProgressColumn(format="%.3f", min_value=0, max_value=1)})
+    h1, h2 = st.columns(2)
+    h1.markdown(f"**{t('cell.step.general')}**")
+    h2.markdown(f"**{t('cell.step.numbers', unit=unit)}**")
+    for line in step_equations(trace, step, unit):
+        g, n = st.columns(2)
+        g.latex(line.general)
+        n.latex(line.numeric)
+
+
+def hunt_panel(trace, name: str, text: str) -> None:
+    """The text coloured by one unit, the unit over time, and units worth trying."""
+    st.header(t("cell.hunt.head"))
+    st.caption(t("cell.hunt.explain"))
+    fields = ["a"] + (["c"] if trace.cell == "lstm" else []) + list(trace.gates)
+    field = st.radio(t("cell.hunt.field"), fields, format_func=lambda f: t(f"field.{f}"),
+                     key="cell_field", horizontal=True)
+    unit = int(st.session_state.get("cell_unit", 0))
+    st.markdown(plots.unit_text_html(trace, unit, field), unsafe_allow_html=True)
+    st.plotly_chart(cache.unit_figure(name, text, unit, t("fig.time")), key="unit_curve")
+
+
+def architectures() -> None:
+    """The course's RNN architectures, one tab each, with what each is for."""
+    st.header(t("cell.types.head"))
+    st.caption(t("cell.types.explain"))
+    for tab, kind in zip(st.tabs([t(f"arch.{k}") for k in ARCHITECTURES]), ARCHITECTURES):
+        with tab:
+            st.plotly_chart(cache.architecture_figure(kind), key=f"arch_{kind}",
+                            config={"staticPlot": True})
+            st.markdown(t(f"arch.{kind}.use"))

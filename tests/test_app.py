@@ -1,0 +1,91 @@
+"""One AppTest per page: it runs, shows what it should, and handles bad input with messages."""
+import pathlib
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT = 60
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def run_page(page: str, lang: str = "en", **state) -> AppTest:
+    """Open the app as a student would (entry point, sidebar, navigation), then switch to `page`."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    for k, v in state.items():
+        at.session_state[k] = v
+    at.switch_page(f"pages/{page}")
+    return at.run()
+
+
+def test_app_entry_runs_with_navigation():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.sidebar.radio(key="lang").value == "en"
+    assert any("SeqViz" in m.value for m in at.title)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_home_maps_topics_and_lists_models(lang):
+    at = run_page("home.py", lang)
+    assert not at.exception
+    assert at.title[0].value == ("SeqViz: see sequence models think" if lang == "en" else "SeqViz：看见序列模型如何思考")
+    names = list(at.dataframe[0].value.iloc[:, 0])
+    assert names == ["names-gru", "names-lstm", "names-rnn"]
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
+def test_cell_page_default_view(cell):
+    at = run_page("rnn_cell.py", cell_kind=cell)
+    assert not at.exception and not at.error
+    charts = at.get("plotly_chart")
+    # a<t> animation, gates (not for the vanilla RNN), unit curve, 7 architecture diagrams
+    assert len(charts) == (9 if cell == "rnn" else 10)
+    assert len(at.latex) == 2 * {"rnn": 2, "gru": 6, "lstm": 7}[cell]
+    assert at.slider(key="cell_t").value <= len("andrew ng\nmary johnson")
+    if cell == "rnn":
+        assert any("no gates" in i.value for i in at.info)
+
+
+def test_cell_page_in_chinese():
+    at = run_page("rnn_cell.py", "zh", cell_kind="lstm")
+    assert not at.exception
+    assert at.title[0].value == "RNN 单元内部"
+    assert any("更新门" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("text,kind,needle", [
+    ("", "info", "Type some text"),
+    ("   \n  ", "info", "Type some text"),
+    ("x" * 1_000_000, "warning", "only the first 2,000"),
+    ("王小明 😀", "warning", "never saw these characters"),
+    ('<script>alert("hi")</script> [link](http://x) $x^2$', "warning", "never saw"),
+])
+def test_cell_page_bad_text_gets_a_message(text, kind, needle):
+    at = run_page("rnn_cell.py", cell_text=text)
+    assert not at.exception
+    assert any(needle in m.value for m in getattr(at, kind)), [m.value for m in getattr(at, kind)]
+
+
+def test_slider_values_survive_shorter_text_and_other_cell():
+    at = run_page("rnn_cell.py", cell_text="a long enough name here", cell_t=20, cell_unit=63)
+    assert not at.exception and at.slider(key="cell_t").value == 20
+    at.text_area(key="cell_text").set_value("ab").run()
+    assert not at.exception and at.slider(key="cell_t").value == 2
+    at.sidebar.radio(key="cell_kind").set_value("gru").run()
+    assert not at.exception
+    at.slider(key="cell_t").set_value(0).run()
+    assert not at.exception
+
+
+def test_single_character_text():
+    at = run_page("rnn_cell.py", cell_text="a")
+    assert not at.exception and not at.error
+
+
+def test_hunt_field_choices_follow_the_cell():
+    at = run_page("rnn_cell.py", cell_kind="lstm")
+    assert at.radio(key="cell_field").options == ["hidden state a<t>", "memory cell c<t>", "update gate Γu",
+                                                  "forget gate Γf", "output gate Γo"]
+    at.radio(key="cell_field").set_value("gamma_f").run()
+    assert not at.exception

@@ -1,0 +1,125 @@
+"""A real-browser tour: every page in headless Chromium, in English and 中文, with no exception shown."""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install -y chromium); "
+                                                         ".ci/run installs it")
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=1):
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        os.killpg(proc.pid, signal.SIGTERM)
+        pytest.fail("streamlit did not start")
+    yield url
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=10)
+
+
+def settle(page, limit=90):
+    """Wait until Streamlit's running indicator has been gone for a moment."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=limit * 1000)
+    t0, quiet = time.time(), None
+    while time.time() - t0 < limit:
+        busy = page.query_selector('[data-testid="stStatusWidget"]')
+        if busy is None or not busy.is_visible():
+            quiet = quiet or time.time()
+            if time.time() - quiet > 0.8:
+                return
+        else:
+            quiet = None
+        time.sleep(0.1)
+    raise AssertionError("page did not settle")
+
+
+def problems(page) -> list[str]:
+    return page.eval_on_selector_all('[data-testid="stException"], [data-testid="stAlertContentError"]',
+                                     "els => els.map(e => e.innerText.slice(0, 300))")
+
+
+@pytest.mark.parametrize("lang,title", [("en", "Inside the RNN cell"), ("zh", "RNN 单元内部")])
+def test_every_page_opens_without_exception(server, lang, title):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{server}/?lang={lang}")
+        settle(page)
+        links = page.eval_on_selector_all('[data-testid="stSidebarNav"] a, [data-testid="stSidebarNavLink"]',
+                                          "els => [...new Set(els.map(e => e.href))]")
+        assert len(links) >= 2, links
+        seen = []
+        for link in links:     # click through the sidebar as a student does (same session, same language)
+            page.click(f'[data-testid="stSidebarNav"] a[href="{link}"], [data-testid="stSidebarNavLink"][href="{link}"]')
+            time.sleep(0.5)
+            settle(page)
+            assert page.url.split("?")[0] == link
+            assert problems(page) == [], (link, problems(page))
+            seen.append(page.inner_text("h1"))
+            box = page.query_selector("textarea")
+            if box:   # a student types their own text, with a hostile bit in it
+                box.fill("Ada Lovelace <b>x</b> 你好 😀")
+                box.press("Control+Enter")
+                settle(page)
+                assert problems(page) == [], (link, problems(page))
+                assert page.query_selector("b:text-is('x')") is None        # user text never becomes HTML
+                assert page.query_selector_all(".js-plotly-plot"), "no chart drawn"
+        assert title in seen
+        browser.close()
+
+
+@pytest.mark.parametrize("payload,needle", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50, "does not look like text"),
+    ("naïve café".encode("latin-1"), "not UTF-8"),
+    ("grace hopper\nalan turing\n".encode("utf-8"), None),
+])
+def test_upload_bad_and_good_files(server, payload, needle):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{server}/rnn-cell?lang=en")
+        settle(page)
+        page.set_input_files('input[type="file"]', files=[{"name": "names.txt", "mimeType": "text/plain",
+                                                            "buffer": payload}])
+        settle(page)
+        exc = page.eval_on_selector_all('[data-testid="stException"]', "els => els.map(e => e.innerText)")
+        errors = page.eval_on_selector_all('[data-testid="stAlertContentError"]', "els => els.map(e => e.innerText)")
+        assert exc == []
+        if needle:
+            assert any(needle in e for e in errors), errors
+        else:
+            assert errors == [] and "names.txt" in page.inner_text('[data-testid="stMain"]')
+        assert page.query_selector_all(".js-plotly-plot"), "the page lost its charts"
+        browser.close()
