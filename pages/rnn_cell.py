@@ -13,26 +13,24 @@ model = panels.load_or_stop(name)
 panels.model_caption(model)
 
 clean = text_source("cell_text", t("cell.default_text"))
-if not clean.ok:
-    panels.architectures()
-    st.stop()
-trace = cache.trace(name, clean.text)
-panels.input_notes(trace)
-labels = tuple(sorted(fig_labels().items()))
-unit = panels.unit_picker(trace)
+if clean.ok:
+    trace = cache.trace(name, clean.text)
+    panels.input_notes(trace)
+    labels = tuple(sorted(fig_labels().items()))
+    unit = panels.unit_picker(trace)
 
-st.header(t("cell.state.head"))
-st.caption(t("cell.state.explain"))
-st.plotly_chart(cache.state_figure(name, clean.text, lang(), labels), key="state_fig")
+    st.header(t("cell.state.head"))
+    st.caption(t("cell.state.explain"))
+    st.plotly_chart(cache.state_figure(name, clean.text, lang(), labels), key="state_fig")
 
-st.header(t("cell.gates.head"))
-if cell == "rnn":
-    st.info(t("cell.gates.rnn"))
-else:
-    st.caption(t(f"cell.gates.explain.{cell}"))
-    st.plotly_chart(cache.gates_figure(name, clean.text, lang(), labels), key="gates_fig")
-    st.caption(t("cell.gates.gru_note") if cell == "gru" else t("cell.lstm_note"))
+    st.header(t("cell.gates.head"))
+    if cell == "rnn":
+        st.info(t("cell.gates.rnn"))
+    else:
+        st.caption(t(f"cell.gates.explain.{cell}"))
+        st.plotly_chart(cache.gates_figure(name, clean.text, lang(), labels), key="gates_fig")
+        st.caption(t("cell.gates.gru_note") if cell == "gru" else t("cell.lstm_note"))
 
-panels.step_panel(trace, unit)
-panels.hunt_panel(trace, name, clean.text)
+    panels.step_panel(trace, unit)
+    panels.hunt_panel(trace, name, clean.text)
 panels.architectures()

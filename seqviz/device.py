@@ -1,15 +1,19 @@
 """Device choice: CUDA when a GPU is present, else CPU."""
 from __future__ import annotations
 
-import torch
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import torch
 
 
-def pick_device(prefer: str = "auto") -> torch.device:
+def pick_device(prefer: str = "auto") -> "torch.device":
     """Return the device to compute on.
 
     Args:
         prefer: "auto" (CUDA when available, else CPU), "cuda" or "cpu".
     """
+    import torch  # imported here so that `import seqviz` stays light for the home page
     if prefer == "cpu":
         return torch.device("cpu")
     if prefer in ("auto", "cuda") and torch.cuda.is_available():
@@ -17,8 +21,9 @@ def pick_device(prefer: str = "auto") -> torch.device:
     return torch.device("cpu")
 
 
-def device_label(device: torch.device | None = None) -> str:
+def device_label(device: "torch.device | None" = None) -> str:
     """A short human label such as 'CUDA (NVIDIA H100)' or 'CPU (2 threads)'."""
+    import torch
     device = device or pick_device()
     if device.type == "cuda":
         return f"CUDA ({torch.cuda.get_device_name(device)})"

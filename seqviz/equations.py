@@ -44,6 +44,11 @@ def _f(v: float) -> str:
     return f"{v:.3f}".replace("-", "{-}")
 
 
+def _p(v: float) -> str:
+    """A factor in a product: negative numbers in parentheses."""
+    return f"({_f(v)})" if v < 0 else _f(v)
+
+
 def step_equations(trace: Trace, t: int, unit: int) -> list[Line]:
     """Equations of `trace.cell` at step t for hidden unit `unit`, with the numbers filled in."""
     t = int(np.clip(t, 0, trace.T - 1))
@@ -62,11 +67,11 @@ def step_equations(trace: Trace, t: int, unit: int) -> list[Line]:
             val = at(trace.c_tilde)
         elif name == "c" and trace.cell == "gru":
             gu, ct, cp = at(g["gamma_u"]), at(trace.c_tilde), prev(trace.c)
-            num = rf"{s} = {_f(gu)} \times {_f(ct)} + {_f(1 - gu)} \times {_f(cp)} = {_f(at(trace.c))}"
+            num = rf"{s} = {_f(gu)} \times {_p(ct)} + {_f(1 - gu)} \times {_p(cp)} = {_f(at(trace.c))}"
             val = at(trace.c)
         elif name == "c":
             gu, ct, gf, cp = at(g["gamma_u"]), at(trace.c_tilde), at(g["gamma_f"]), prev(trace.c)
-            num = rf"{s} = {_f(gu)} \times {_f(ct)} + {_f(gf)} \times {_f(cp)} = {_f(at(trace.c))}"
+            num = rf"{s} = {_f(gu)} \times {_p(ct)} + {_f(gf)} \times {_p(cp)} = {_f(at(trace.c))}"
             val = at(trace.c)
         elif trace.cell == "lstm":
             num = rf"{s} = {_f(at(g['gamma_o']))} \times \tanh({_f(at(trace.c))}) = {_f(at(trace.a))}"

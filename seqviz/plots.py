@@ -121,21 +121,32 @@ def gates_figure(trace: Trace, labels: dict | None = None, start: int | None = N
     fig = make_subplots(rows=len(rows), cols=1, shared_xaxes=True, vertical_spacing=0.04,
                         subplot_titles=[NOTATION[r] for r in rows])
     c_max = float(max(1.0, np.abs(trace.c).max())) if trace.c is not None else 1.0
+    axis_of = lambda name: "coloraxis" if name.startswith("gamma") else ("coloraxis3" if name == "c" else "coloraxis2")
     for i, name in enumerate(rows, start=1):
-        gate = name.startswith("gamma")
         fig.add_trace(go.Heatmap(
-            z=np.round(data[name].T, 3), x=np.arange(T), y=np.arange(trace.n_a),
-            coloraxis="coloraxis" if gate else "coloraxis2",
+            z=np.round(data[name].T, 3), x=np.arange(T), y=np.arange(trace.n_a), coloraxis=axis_of(name),
             hovertemplate="t=%{x}<br>" + labels["unit"] + " %{y}<br>" + name + "=%{z:.3f}<extra></extra>"),
             i, 1)
         fig.update_yaxes(title_text=labels["unit"], row=i, col=1, title_font=dict(size=12))
+
+    def bar(axis: str, title: str) -> dict:
+        """A colour bar beside the rows that use `axis`."""
+        doms = [fig.layout[f"yaxis{'' if i == 1 else i}"].domain for i, r in enumerate(rows, 1) if axis_of(r) == axis]
+        lo, hi = min(d[0] for d in doms), max(d[1] for d in doms)
+        return dict(title=dict(text=title), y=(lo + hi) / 2, len=hi - lo, thickness=14)
+
+    used = {axis_of(r) for r in rows}
     fig.update_layout(
-        coloraxis=dict(colorscale=GATE_SCALE, cmin=0, cmax=1,
-                       colorbar=dict(title=dict(text="Γ"), y=1, yanchor="top", len=0.45)),
-        coloraxis2=dict(colorscale=DIVERGING, cmin=-c_max, cmax=c_max, cmid=0,
-                        colorbar=dict(title=dict(text="c"), y=0, yanchor="bottom", len=0.45)),
         height=230 + 180 * len(rows), margin=dict(l=60, r=30, t=50, b=170), font=dict(size=14),
         shapes=_shade(start, T))
+    if "coloraxis" in used:
+        fig.update_layout(coloraxis=dict(colorscale=GATE_SCALE, cmin=0, cmax=1, colorbar=bar("coloraxis", "Γ")))
+    if "coloraxis2" in used:
+        fig.update_layout(coloraxis2=dict(colorscale=DIVERGING, cmin=-1, cmax=1, cmid=0,
+                                          colorbar=bar("coloraxis2", NOTATION["c_tilde"] if trace.c_tilde is not None else NOTATION["a"])))
+    if "coloraxis3" in used:
+        fig.update_layout(coloraxis3=dict(colorscale=DIVERGING, cmin=-c_max, cmax=c_max, cmid=0,
+                                          colorbar=bar("coloraxis3", NOTATION["c"])))
     fig.update_xaxes(_ticks(trace), range=[-0.5, T - 0.5], row=len(rows), col=1)
     fig.update_xaxes(title_text=labels["time"], row=len(rows), col=1)
     fig.frames = [go.Frame(name=str(t), layout=dict(shapes=_shade(t, T))) for t in range(T)]

@@ -5,8 +5,6 @@ import json
 import os
 from pathlib import Path
 
-import torch
-
 FORMAT = "seqviz-checkpoint-1"
 PRETRAINED_DIR = Path(os.environ.get("SEQVIZ_PRETRAINED", Path(__file__).resolve().parent.parent / "pretrained"))
 
@@ -15,7 +13,7 @@ class CheckpointError(ValueError):
     """A checkpoint that is missing, malformed or does not fit its model."""
 
 
-def save_model(model: torch.nn.Module, name: str, meta: dict, out_dir: str | Path | None = None) -> Path:
+def save_model(model, name: str, meta: dict, out_dir: str | Path | None = None) -> Path:
     """Write `name.safetensors` (the weights) and `name.json` (config + meta); return the JSON path."""
     from safetensors.torch import save_file
 

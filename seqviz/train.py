@@ -165,7 +165,7 @@ def fit(model: nn.Module, loss_fn: Callable[[nn.Module, Any], torch.Tensor],
                 break
             opt.step()
             s.step += 1
-            s.loss = float(loss)
+            s.loss = float(loss.detach())
             s.elapsed = time.perf_counter() - t0
             s.history.append({"step": s.step, "loss": s.loss, "grad_norm": s.grad_norm})
             if s.step % 200 == 0:

@@ -4,6 +4,8 @@ import pathlib
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from seqviz.ui.i18n import translate
+
 TIMEOUT = 60
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -23,6 +25,7 @@ def test_app_entry_runs_with_navigation():
     assert not at.exception
     assert at.sidebar.radio(key="lang").value == "en"
     assert any("SeqViz" in m.value for m in at.title)
+    assert any("Computing on: **CPU" in c.value or "Computing on: **CUDA" in c.value for c in at.sidebar.caption)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -39,8 +42,8 @@ def test_cell_page_default_view(cell):
     at = run_page("rnn_cell.py", cell_kind=cell)
     assert not at.exception and not at.error
     charts = at.get("plotly_chart")
-    # a<t> animation, gates (not for the vanilla RNN), unit curve, 7 architecture diagrams
-    assert len(charts) == (9 if cell == "rnn" else 10)
+    # a<t> animation, gates (not for the vanilla RNN), unit curve, one architecture diagram
+    assert len(charts) == (3 if cell == "rnn" else 4)
     assert len(at.latex) == 2 * {"rnn": 2, "gru": 6, "lstm": 7}[cell]
     assert at.slider(key="cell_t").value <= len("andrew ng\nmary johnson")
     if cell == "rnn":
@@ -89,3 +92,13 @@ def test_hunt_field_choices_follow_the_cell():
                                                   "forget gate Γf", "output gate Γo"]
     at.radio(key="cell_field").set_value("gamma_f").run()
     assert not at.exception
+
+
+def test_architecture_picker_shows_each_kind():
+    at = run_page("rnn_cell.py")
+    for kind in ["one_to_one", "brnn", "deep_rnn", "many_to_many_diff"]:
+        at.session_state["cell_arch"] = kind
+        at.run()
+        assert not at.exception
+        assert any(translate(f"arch.{kind}.use") in m.value for m in at.markdown)
+        assert len(at.get("plotly_chart")) == 4

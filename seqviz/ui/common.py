@@ -31,15 +31,19 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def sidebar() -> None:
-    """Language switch and the compute device, shown on every page."""
+def language_switch() -> None:
+    """English / 中文 in the sidebar of every page (?lang=zh or SEQVIZ_LANG=zh choose the start)."""
     if "lang" not in st.session_state:
         q = st.query_params.get("lang")
         st.session_state["lang"] = q if q in LANGS else default_lang()
     st.sidebar.radio(translate("app.language"), list(LANGS), format_func=LANGS.get,
                      key="lang", horizontal=True)
+
+
+def device_caption(slot=None) -> None:
+    """The device SeqViz computes on (CUDA when present, else CPU), in the sidebar."""
     from seqviz.ui.cache import device_text
-    st.sidebar.caption(t("app.device", device=device_text()))
+    (slot or st.sidebar).caption(t("app.device", device=device_text()))
 
 
 def show_problems(clean: CleanText) -> None:

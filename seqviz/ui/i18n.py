@@ -159,6 +159,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "The same recurrent cell, wired in different ways for different tasks. Tx is the input length, "
         "Ty the output length.",
         "同一个循环单元，按不同方式连接，用于不同任务。Tx 是输入长度，Ty 是输出长度。"),
+    "cell.types.pick": ("Architecture", "结构"),
+    "cell.types.this_page": ("The character model on this page is of this kind: it reads x<t> and predicts ŷ<t> at every step.",
+                             "本页的字符模型就是这一种：每一步读入 x<t> 并预测 ŷ<t>。"),
     "arch.one_to_one": ("One to one", "一对一"),
     "arch.one_to_one.use": ("A plain network: one input, one output (no sequence at all).",
                             "普通神经网络：一个输入，一个输出（根本没有序列）。"),

@@ -101,11 +101,19 @@ def hunt_panel(trace, name: str, text: str) -> None:
 
 
 def architectures() -> None:
-    """The course's RNN architectures, one tab each, with what each is for."""
+    """The course's RNN architectures: pick one to see its picture and what it is for.
+
+    One diagram at a time: each Plotly chart costs the browser a few hundred ms to draw.
+    """
     st.header(t("cell.types.head"))
     st.caption(t("cell.types.explain"))
-    for tab, kind in zip(st.tabs([t(f"arch.{k}") for k in ARCHITECTURES]), ARCHITECTURES):
-        with tab:
-            st.plotly_chart(cache.architecture_figure(kind), key=f"arch_{kind}",
-                            config={"staticPlot": True})
-            st.markdown(t(f"arch.{kind}.use"))
+    if st.session_state.get("cell_arch") not in ARCHITECTURES:
+        st.session_state["cell_arch"] = "many_to_many_same"      # the shape of this page's model
+    kind = st.segmented_control(t("cell.types.pick"), ARCHITECTURES, format_func=lambda k: t(f"arch.{k}"),
+                                key="cell_arch", selection_mode="single") or "many_to_many_same"
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    left.plotly_chart(cache.architecture_figure(kind), key="arch_fig", config={"staticPlot": True})
+    right.markdown(f"**{t(f'arch.{kind}')}**")
+    right.markdown(t(f"arch.{kind}.use"))
+    if kind == "many_to_many_same":
+        right.caption(t("cell.types.this_page"))
