@@ -9,6 +9,7 @@ st.markdown(t("home.intro"))
 st.success(t("home.start"))
 
 st.header(t("home.map"))
+PAGES = {"pages/rnn_cell.py": "nav.cell"}   # page file -> its title key
 TOPICS = [  # (course part, topic, page file or None while planned)
     ("home.week1", "home.topic.cell", "pages/rnn_cell.py"),
     ("home.week1", "home.topic.grad", None),
@@ -25,13 +26,13 @@ for week in dict.fromkeys(w for w, _, _ in TOPICS):
         left, right = st.columns([3, 2])
         left.markdown(f"- {t(topic)}")
         if page:
-            right.page_link(page, label=t("nav.cell"), icon="➡️")
+            right.page_link(page, label=t(PAGES[page]), icon="➡️")
         else:
             right.caption(t("home.soon"))
 
 st.header(t("home.models"))
 st.caption(t("home.models.caption"))
-rows = [{t("home.col.model"): d["name"], t("home.col.cell"): d["config"]["cell"].upper(),
-         t("home.col.units"): d["config"]["n_a"],
-         t("home.col.ppl"): d["metrics"]["val_perplexity"]} for d in seqviz.list_pretrained()]
+rows = [{t("home.col.model"): d.get("name"), t("home.col.cell"): str(d.get("config", {}).get("cell", "")).upper(),
+         t("home.col.units"): d.get("config", {}).get("n_a"),
+         t("home.col.ppl"): d.get("metrics", {}).get("val_perplexity")} for d in seqviz.list_pretrained()]
 st.dataframe(rows, hide_index=True)

@@ -1,7 +1,7 @@
 """Inside the RNN cell: a<t>, the gates and c<t> of a trained character model reading the user's text."""
 import streamlit as st
 
-from seqviz.ui import cache, fig_labels, lang, panels, t, text_source
+from seqviz.ui import cache, fig_labels, panels, t, text_source
 
 st.title(t("cell.title"))
 st.markdown(t("cell.intro"))
@@ -21,16 +21,16 @@ if clean.ok:
 
     st.header(t("cell.state.head"))
     st.caption(t("cell.state.explain"))
-    st.plotly_chart(cache.state_figure(name, clean.text, lang(), labels), key="state_fig")
+    st.plotly_chart(cache.state_figure(name, clean.text, labels), key="state_fig")
 
     st.header(t("cell.gates.head"))
     if cell == "rnn":
         st.info(t("cell.gates.rnn"))
     else:
         st.caption(t(f"cell.gates.explain.{cell}"))
-        st.plotly_chart(cache.gates_figure(name, clean.text, lang(), labels), key="gates_fig")
+        st.plotly_chart(cache.gates_figure(name, clean.text, labels), key="gates_fig")
         st.caption(t("cell.gates.gru_note") if cell == "gru" else t("cell.lstm_note"))
 
     panels.step_panel(trace, unit)
-    panels.hunt_panel(trace, name, clean.text)
+    panels.hunt_panel(trace, name, clean.text, unit)
 panels.architectures()

@@ -30,10 +30,10 @@ class Weights:
         return cls(module.weight_ih_l0, module.weight_hh_l0, module.bias_ih_l0, module.bias_hh_l0)
 
 
-def rnn_step(x: Tensor, a_prev: Tensor, w: Weights, g=torch.tanh) -> dict[str, Tensor]:
-    """Vanilla RNN: a<t> = g(W_aa a<t-1> + W_ax x<t> + b_a)."""
+def rnn_step(x: Tensor, a_prev: Tensor, w: Weights) -> dict[str, Tensor]:
+    """Vanilla RNN: a<t> = tanh(W_aa a<t-1> + W_ax x<t> + b_a)."""
     z_a = x @ w.W_x.T + a_prev @ w.W_a.T + w.b_x + w.b_a   # (b, n_a) pre-activation
-    a = g(z_a)                                              # hidden state a<t>
+    a = torch.tanh(z_a)                                     # hidden state a<t>
     return {"a": a, "z_a": z_a}
 
 
@@ -66,24 +66,28 @@ def lstm_step(x: Tensor, a_prev: Tensor, c_prev: Tensor, w: Weights) -> dict[str
             "gamma_o": gamma_o, "z_u": z_u, "z_f": z_f, "z_c": z_c, "z_o": z_o}
 
 
-def unroll(cell: str, xs: Tensor, w: Weights, a0: Tensor | None = None,
-           c0: Tensor | None = None) -> dict[str, Tensor]:
+def unroll(cell: str, xs: Tensor, w: Weights, reset: Tensor | None = None) -> dict[str, Tensor]:
     """Run the cell over a sequence and stack every quantity over time.
 
     Args:
         cell: "rnn", "gru" or "lstm".
         xs: inputs x<1..T>, shape (b, T, n_x).
+        reset: (b, T) bool, True where the state restarts from a<0> = c<0> = 0
+            before that step (a new line, as in training).
     Returns:
         dict of tensors of shape (b, T, n_a): "a", and for gated cells "c",
         "c_tilde", the gates and the pre-activations "z_*".
     """
     b, T, _ = xs.shape
     n_a = w.W_a.shape[1]
-    a = xs.new_zeros(b, n_a) if a0 is None else a0      # a<0> = 0
-    c = xs.new_zeros(b, n_a) if c0 is None else c0      # c<0> = 0
+    a = xs.new_zeros(b, n_a)                             # a<0> = 0
+    c = xs.new_zeros(b, n_a)                             # c<0> = 0
     steps = []
     for t in range(T):
         x = xs[:, t]                                     # (b, n_x)
+        if reset is not None:
+            keep = (~reset[:, t]).unsqueeze(1).to(xs.dtype)  # (b, 1): 0 where a new line starts
+            a, c = a * keep, c * keep
         if cell == "rnn":
             out = rnn_step(x, a, w)
         elif cell == "gru":
@@ -95,6 +99,4 @@ def unroll(cell: str, xs: Tensor, w: Weights, a0: Tensor | None = None,
             raise ValueError(f"unknown cell {cell!r}; expected one of {CELLS}")
         a = out["a"]
         steps.append(out)
-    if not steps:
-        return {"a": xs.new_zeros(b, 0, n_a)}
     return {k: torch.stack([s[k] for s in steps], dim=1) for k in steps[0]}   # (b, T, n_a)

@@ -52,7 +52,8 @@ def _p(v: float) -> str:
 def step_equations(trace: Trace, t: int, unit: int) -> list[Line]:
     """Equations of `trace.cell` at step t for hidden unit `unit`, with the numbers filled in."""
     t = int(np.clip(t, 0, trace.T - 1))
-    prev = lambda arr: float(arr[t - 1, unit]) if t > 0 else 0.0   # a<0> = c<0> = 0
+    new_line = t == 0 or trace.tokens[t] == "\n"                     # the state restarts: a<0> = c<0> = 0
+    prev = lambda arr: 0.0 if new_line else float(arr[t - 1, unit])
     at = lambda arr: float(arr[t, unit])
     g, z = trace.gates, trace.pre
     out = []

@@ -58,13 +58,15 @@ class CharLM(nn.Module):
         """Unroll the cell's equations over `text` and return every step's numbers.
 
         The first token is the start-of-line marker, so ŷ<1> is the model's guess
-        for the first character. Computed on the CPU in float32.
+        for the first character. Each later ⏎ starts a new line from a<0> = c<0> = 0,
+        exactly as every line started in training. Computed on the CPU in float32.
         """
         tokens, ids = self.encode(text)
         w = Weights.of(self.rnn)
         w = Weights(*(p.detach().float().cpu() for p in (w.W_x, w.W_a, w.b_x, w.b_a)))
         xs = self.one_hot(torch.from_numpy(ids)[None]).cpu()          # (1, T, V)
-        out = unroll(self.cell, xs, w)
+        reset = torch.from_numpy(ids == 0)[None]                       # (1, T) a new line starts
+        out = unroll(self.cell, xs, w, reset)
         a = out["a"]                                                   # (1, T, n_a)
         W_ya, b_y = self.head.weight.detach().float().cpu(), self.head.bias.detach().float().cpu()
         y_hat = torch.softmax(a @ W_ya.T + b_y, dim=-1)                # (1, T, V)

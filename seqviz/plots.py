@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from seqviz.trace import Trace
-from seqviz.vocab import CharVocab
+from seqviz.vocab import display
 
 # Course notation for every quantity a figure can show (Plotly's HTML subset).
 NOTATION = {
@@ -28,7 +28,7 @@ FRAME_MS = 300            # one animation step
 
 def token_label(ch: str, unknown: bool = False) -> str:
     """A tick label for one input character: visible, HTML-escaped, red when unknown to the model."""
-    text = html.escape(CharVocab([]).display(ch))
+    text = html.escape(display(ch))
     return f'<span style="color:#d62728">{text}</span>' if unknown else text
 
 
@@ -83,7 +83,7 @@ def state_animation(trace: Trace, labels: dict | None = None, start: int | None 
     fig.add_trace(go.Heatmap(
         z=np.round(trace.a.T, 3), x=np.arange(T), y=np.arange(trace.n_a), colorscale=DIVERGING,
         zmin=-1, zmax=1, zmid=0, colorbar=dict(title=dict(text=NOTATION["a"]), x=0.635, xanchor="left", len=0.9, thickness=14),
-        hovertemplate="t=%{x}<br>" + labels["unit"] + " %{y}<br>a=%{z:.3f}<extra></extra>"), 1, 1)
+        hovertemplate="t=%{x}<br>" + labels["unit"] + " %{y}<br>" + NOTATION["a"] + " = %{z:.3f}<extra></extra>"), 1, 1)
     fig.add_trace(_top5_bar(trace, start), 1, 2)
     fig.frames = [go.Frame(name=str(t), data=[_top5_bar(trace, t)], traces=[1],
                            layout=dict(shapes=_shade(t, T))) for t in range(T)]
@@ -125,7 +125,7 @@ def gates_figure(trace: Trace, labels: dict | None = None, start: int | None = N
     for i, name in enumerate(rows, start=1):
         fig.add_trace(go.Heatmap(
             z=np.round(data[name].T, 3), x=np.arange(T), y=np.arange(trace.n_a), coloraxis=axis_of(name),
-            hovertemplate="t=%{x}<br>" + labels["unit"] + " %{y}<br>" + name + "=%{z:.3f}<extra></extra>"),
+            hovertemplate="t=%{x}<br>" + labels["unit"] + " %{y}<br>" + NOTATION[name] + " = %{z:.3f}<extra></extra>"),
             i, 1)
         fig.update_yaxes(title_text=labels["unit"], row=i, col=1, title_font=dict(size=12))
 

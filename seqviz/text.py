@@ -14,9 +14,9 @@ class CleanText:
     `problems` are codes for the UI's translation table: "empty", "cut",
     "binary", "not_utf8", "too_big". `info` carries the numbers for them.
     """
-    text: str
-    problems: list[str] = field(default_factory=list)
-    info: dict = field(default_factory=dict)
+    text: str                                           # the text to feed the model ("" when refused)
+    problems: list[str] = field(default_factory=list)   # codes, in the order the page shows them
+    info: dict = field(default_factory=dict)            # numbers the messages need (sizes, positions)
 
     @property
     def ok(self) -> bool:
@@ -48,7 +48,7 @@ def decode_upload(data: bytes, max_chars: int = MAX_CHARS,
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        return CleanText("", ["not_utf8"], {"position": err.start})
+        return CleanText("", ["not_utf8"], {"position": err.start + 1})   # 1-based byte number
     # control characters other than tab/newline are a sign of a binary file
     bad = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r")
     if bad > 8:

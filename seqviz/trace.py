@@ -1,7 +1,7 @@
 """The trace of a recurrent network over one text: every number a page draws."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -12,7 +12,8 @@ class Trace:
 
     Attributes:
         cell: "rnn", "gru" or "lstm".
-        tokens: the T input characters x<t> (tokens[0] is the start-of-line marker).
+        tokens: the T input characters x<t> (tokens[0] is the start-of-line marker ⏎;
+            at every ⏎ the state restarts from a<0> = 0).
         ids: (T,) vocabulary indices, -1 where the character is unknown (fed as x<t> = 0).
         unknown: (T,) True where the model never saw the character.
         a: (T, n_a) hidden state a<t>.
@@ -34,7 +35,6 @@ class Trace:
     pre: dict[str, np.ndarray]
     y_hat: np.ndarray
     vocab: list[str]
-    notes: list[str] = field(default_factory=list)
 
     @property
     def T(self) -> int:

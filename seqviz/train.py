@@ -184,10 +184,13 @@ def fit(model: nn.Module, loss_fn: Callable[[nn.Module, Any], torch.Tensor],
         if not config.eval_every:
             evaluate()
     if s.stop_reason == "diverged":
+        # the weights that gave a NaN are not good: go back to the best held-out ones,
+        # else to the last snapshot (taken every 200 steps and at the start)
         model.load_state_dict(s.best_state or last_good)
     else:
-        if s.stop_reason and val_fn is not None:
-            evaluate()
+        evaluated_last = s.history and "val_loss" in s.history[-1]
+        if val_fn is not None and not evaluated_last:
+            evaluate()                                   # the final steps count too
         if s.best_state is not None:
             model.load_state_dict(s.best_state)
     s.elapsed = time.perf_counter() - t0

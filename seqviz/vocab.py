@@ -6,6 +6,12 @@ from dataclasses import dataclass
 import numpy as np
 
 BOUNDARY = "\n"   # one token marks both the start of a line (x<1>) and its end (<EOS>)
+VISIBLE = {BOUNDARY: "⏎", " ": "␣", "\t": "⇥"}   # how invisible characters are drawn
+
+
+def display(ch: str) -> str:
+    """A visible label for a character (the boundary, space and tab get a symbol)."""
+    return VISIBLE.get(ch, ch)
 
 
 @dataclass
@@ -40,7 +46,3 @@ class CharVocab:
     def decode(self, ids) -> str:
         """Characters of the indices `ids`."""
         return "".join(self.chars[i] for i in ids)
-
-    def display(self, ch: str) -> str:
-        """A visible label for a character (the boundary, space and tab get a symbol)."""
-        return {BOUNDARY: "⏎", " ": "␣", "\t": "⇥"}.get(ch, ch)

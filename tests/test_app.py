@@ -25,7 +25,7 @@ def test_app_entry_runs_with_navigation():
     assert not at.exception
     assert at.sidebar.radio(key="lang").value == "en"
     assert any("SeqViz" in m.value for m in at.title)
-    assert any("Computing on: **CPU" in c.value or "Computing on: **CUDA" in c.value for c in at.sidebar.caption)
+    assert any("Training device: **CPU" in c.value or "Training device: **CUDA" in c.value for c in at.sidebar.caption)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -45,7 +45,8 @@ def test_cell_page_default_view(cell):
     # a<t> animation, gates (not for the vanilla RNN), unit curve, one architecture diagram
     assert len(charts) == (3 if cell == "rnn" else 4)
     assert len(at.latex) == 2 * {"rnn": 2, "gru": 6, "lstm": 7}[cell]
-    assert at.slider(key="cell_t").value <= len("andrew ng\nmary johnson")
+    assert at.slider(key="cell_t").max == len("andrew ng\nmary johnson")      # T - 1 (⏎ comes first)
+    assert at.sidebar.slider(key="cell_unit").max == 63
     if cell == "rnn":
         assert any("no gates" in i.value for i in at.info)
 
@@ -76,9 +77,9 @@ def test_slider_values_survive_shorter_text_and_other_cell():
     at.text_area(key="cell_text").set_value("ab").run()
     assert not at.exception and at.slider(key="cell_t").value == 2
     at.sidebar.radio(key="cell_kind").set_value("gru").run()
-    assert not at.exception
+    assert not at.exception and len(at.latex) == 12                        # the GRU's equations now
     at.slider(key="cell_t").set_value(0).run()
-    assert not at.exception
+    assert not at.exception and any("At step t = 0 " in m.value for m in at.markdown)
 
 
 def test_single_character_text():

@@ -89,7 +89,7 @@ def test_every_page_opens_without_exception(server, lang, title):
             assert problems(page) == [], (link, problems(page))
             seen.append(page.inner_text("h1"))
             sidebar = page.inner_text('[data-testid="stSidebar"]')
-            assert ("Computing on" if lang == "en" else "计算设备") in sidebar, sidebar
+            assert ("Training device" if lang == "en" else "训练设备") in sidebar, sidebar
             box = page.query_selector("textarea")
             if box:   # a student types their own text, with a hostile bit in it
                 box.fill("Ada Lovelace <b>x</b> 你好 😀")

@@ -127,3 +127,22 @@ def test_trace_fields_and_shapes(cell):
     assert tr.a.shape == (4, 7) and tr.y_hat.shape == (4, 28)
     assert all(isinstance(v, np.ndarray) for v in [tr.a, tr.y_hat, tr.ids, *tr.gates.values()])
     assert tr.top_k(0, 5)[0][1] == pytest.approx(tr.y_hat[0].max())
+
+
+def test_every_line_starts_from_zero_state_as_in_training(cell):
+    m = tiny(cell)
+    two, one = m.trace("anna\nbob"), m.trace("bob")
+    np.testing.assert_allclose(two.a[5:], one.a, atol=1e-6)         # line 2 (from its ⏎) == "bob" alone
+    np.testing.assert_allclose(two.y_hat[5:], one.y_hat, atol=1e-6)
+    np.testing.assert_allclose(two.y_hat[5], two.y_hat[0], atol=1e-6)  # after ⏎ the same first-letter guess
+
+
+def test_trace_matches_per_line_torch_forward(cell):
+    """The fused module, run on each line separately (as in training), gives the trace's a<t>."""
+    m = tiny(cell)
+    tr = m.trace("ab cd\nxyz")
+    with torch.no_grad():
+        for line, sl in [("ab cd", slice(0, 6)), ("xyz", slice(6, 10))]:
+            _, ids = m.encode(line)
+            out, _ = m.rnn(m.one_hot(torch.from_numpy(ids)[None]))
+            np.testing.assert_allclose(tr.a[sl], out[0].numpy(), atol=1e-5)

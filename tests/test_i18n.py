@@ -21,11 +21,30 @@ def test_chinese_entries_are_chinese():
 
 
 def test_every_key_used_in_code_exists():
+    """Plain keys must exist; f-string keys like t(f"arch.{kind}") must match at least two entries."""
     used = set()
     for path in list(ROOT.glob("pages/*.py")) + [ROOT / "app.py"] + list(ROOT.glob("seqviz/ui/*.py")):
-        used |= set(re.findall(r'\bt\(\s*"([a-z0-9_.]+)"', path.read_text(encoding="utf-8")))
-    missing = sorted(k for k in used if k not in TEXT)
-    assert not missing and len(used) > 30
+        used |= set(re.findall(r"""\bt\(\s*f?["']([a-z0-9_.{}]+)["']""", path.read_text(encoding="utf-8")))
+    plain = {k for k in used if "{" not in k}
+    patterns = {k for k in used if "{" in k}
+    assert sorted(k for k in plain if k not in TEXT) == [] and len(plain) > 30
+    for pat in patterns:
+        rx = re.compile(re.sub(r"\\\{[^}]*\\\}", "[a-z0-9_]+", re.escape(pat)) + "$")
+        assert sum(bool(rx.match(k)) for k in TEXT) >= 2, pat
+    assert len(patterns) >= 4
+
+
+def test_keys_built_from_names_exist():
+    from seqviz.cells import GATES
+    from seqviz.ui.panels import ARCHITECTURES
+    for kind in ARCHITECTURES:
+        assert f"arch.{kind}" in TEXT and f"arch.{kind}.use" in TEXT
+    for field in {"a", "c"} | {g for gs in GATES.values() for g in gs}:
+        assert f"field.{field}" in TEXT
+    for code in ["empty", "cut", "binary", "not_utf8", "too_big", "unknown", "case"]:
+        assert f"problem.{code}" in TEXT
+    for cell in ["gru", "lstm"]:
+        assert f"cell.gates.explain.{cell}" in TEXT
 
 
 def test_translate_formats_and_falls_back():

@@ -43,8 +43,12 @@ def test_user_text_is_escaped_everywhere():
     assert "<script" not in html and "<b>" not in html
     visible = htmllib.unescape(re.sub(r"<[^>]+>", "", html)).replace("\xa0", " ")
     assert visible == HOSTILE                          # what the student sees is exactly what they typed
-    spec = json.dumps(plots.state_animation(tr).to_plotly_json(), default=str)
-    assert "<script" not in spec and "&lt;" in spec
+    fig = plots.state_animation(tr)
+    ticks = fig.layout.xaxis.ticktext
+    assert ticks[3] == '<span style="color:#d62728">&lt;</span>'        # '<' is unknown to this vocab: red, escaped
+    assert all("<" not in tick.replace("<span", "").replace("</span>", "") for tick in ticks)
+    steps = [s.label for s in fig.layout.sliders[0].steps]
+    assert "&lt;" in steps and "<" not in steps
     assert re.search(r'outline:2px dashed', html)      # unknown '<' etc. flagged
 
 
@@ -84,3 +88,11 @@ def test_figures_serialise(cell):
     tr = tiny(cell).trace("x")
     for fig in (plots.state_animation(tr), plots.gates_figure(tr), plots.unit_curve(tr, 0)):
         assert json.loads(fig.to_json())["data"]
+
+
+def test_nll_is_minus_log_of_the_next_known_character():
+    tr = tiny("lstm").trace("ab中c")
+    nll = tr.nll()
+    assert nll.shape == (tr.T - 1,)
+    assert nll[0] == pytest.approx(-np.log(tr.y_hat[0, tr.vocab.index("a")]))
+    assert np.isnan(nll[2])                                      # the next character is unknown

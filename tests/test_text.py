@@ -31,7 +31,7 @@ def test_upload_utf8_with_bom():
 def test_upload_binary_non_utf8_and_too_big():
     assert decode_upload(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR").problems == ["binary"]
     bad = decode_upload("naïve café".encode("latin-1"))
-    assert bad.problems == ["not_utf8"] and bad.info["position"] == 2 and not bad.ok
+    assert bad.problems == ["not_utf8"] and bad.info["position"] == 3 and not bad.ok
     assert decode_upload(b"a" * 10, max_bytes=5).problems == ["too_big"]
     assert decode_upload(bytes(range(1, 32)) * 3).problems == ["binary"]
 

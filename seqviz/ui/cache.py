@@ -23,9 +23,12 @@ def frozen(fig):
 
 
 @st.cache_resource
-def device_text() -> str:
-    """Label of the device training would use (CUDA when present)."""
-    return seqviz.device_label()
+def device_info() -> tuple[str, str]:
+    """The device training uses: ("cuda", GPU name) when there is one, else ("cpu", thread count)."""
+    d = seqviz.pick_device()
+    if d.type == "cuda":
+        return "cuda", torch.cuda.get_device_name(d)
+    return "cpu", str(torch.get_num_threads())
 
 
 @st.cache_resource
@@ -37,33 +40,38 @@ def model(name: str):
     return m
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def trace(name: str, text: str):
-    """The model's trace over `text` (two students typing the same text pay once)."""
-    with torch.no_grad():
-        return model(name).trace(text)
+    """The model's trace over `text` (two students typing the same text pay once).
+
+    Bounded: a 2,000-character LSTM trace is about 5 MB.
+    """
+    return model(name).trace(text)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def state_figure(name: str, text: str, lang: str, labels: tuple):
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+def state_figure(name: str, text: str, labels: tuple):
     """Animated a<t> + top-5 figure (shared, never mutated)."""
     return frozen(plots.state_animation(trace(name, text), dict(labels)))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def gates_figure(name: str, text: str, lang: str, labels: tuple):
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+def gates_figure(name: str, text: str, labels: tuple):
     """Animated gates / memory cell figure (shared, never mutated)."""
     return frozen(plots.gates_figure(trace(name, text), dict(labels)))
 
 
 @st.cache_resource(show_spinner=False)
-def architecture_figure(kind: str):
-    """A small RNN-architecture diagram."""
+def architecture_figure(kind: str, words: tuple = ()):
+    """A small RNN-architecture diagram; `words` translates its plain-word labels (("encoder", "编码器"), ...)."""
     from seqviz.diagrams import architecture_figure as draw
-    return frozen(draw(kind))
+    fig, names = draw(kind), dict(words)
+    for ann in fig.layout.annotations:
+        ann.text = names.get(ann.text, ann.text)
+    return frozen(fig)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=128, ttl=3600, show_spinner=False)
 def unit_figure(name: str, text: str, unit: int, time_label: str):
     """One unit's a<t>, gates and c<t> over time."""
     return frozen(plots.unit_curve(trace(name, text), unit, {"time": time_label}))

@@ -42,8 +42,10 @@ def language_switch() -> None:
 
 def device_caption(slot=None) -> None:
     """The device SeqViz computes on (CUDA when present, else CPU), in the sidebar."""
-    from seqviz.ui.cache import device_text
-    (slot or st.sidebar).caption(t("app.device", device=device_text()))
+    from seqviz.ui.cache import device_info
+    kind, detail = device_info()
+    label = f"CUDA ({detail})" if kind == "cuda" else t("app.cpu", n=detail)
+    (slot or st.sidebar).caption(t("app.device", device=label))
 
 
 def show_problems(clean: CleanText) -> None:

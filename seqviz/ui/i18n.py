@@ -7,9 +7,10 @@ LANGS = {"en": "English", "zh": "中文"}
 
 TEXT: dict[str, tuple[str, str]] = {
     # sidebar and app
-    "app.title": ("SeqViz", "SeqViz"),
     "app.language": ("Language / 语言", "Language / 语言"),
-    "app.device": ("Computing on: **{device}**", "计算设备：**{device}**"),
+    "app.device": ("Training device: **{device}** · traces of these small models run on the CPU",
+                   "训练设备：**{device}** · 这些小模型的逐步追踪在 CPU 上计算"),
+    "app.cpu": ("CPU, {n} threads", "CPU，{n} 个线程"),
     "nav.home": ("Home", "首页"),
     "nav.cell": ("Inside the RNN cell", "RNN 单元内部"),
     "nav.group.week1": ("Recurrent networks", "循环神经网络"),
@@ -22,9 +23,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "SeqViz 把《序列模型》课程变成真实、小巧、已训练好的网络的实时图像。输入你自己的文字，"
         "逐个字符观察隐藏状态 a<t>、各个门和记忆细胞如何变化。屏幕上的每一个数字都由你正在看的网络算出。"),
     "home.map": ("Course topics and where to explore them", "课程主题与对应页面"),
-    "home.col.week": ("Course part", "课程部分"),
-    "home.col.topic": ("Topic", "主题"),
-    "home.col.page": ("Page", "页面"),
     "home.soon": ("planned", "即将推出"),
     "home.week1": ("Week 1 · Recurrent neural networks", "第一周 · 循环神经网络"),
     "home.week2": ("Week 2 · Word embeddings", "第二周 · 词嵌入"),
@@ -36,7 +34,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "home.topic.lm": ("Language models, sampling novel sequences, perplexity",
                       "语言模型、采样新序列、困惑度"),
     "home.topic.emb": ("word2vec, GloVe, analogies, debiasing, t-SNE / UMAP",
-                       "word2vec、GloVe、类比推理、去除偏见、t-SNE / UMAP"),
+                       "word2vec、GloVe、类比推理、词嵌入除偏、t-SNE / UMAP"),
     "home.topic.sent": ("Sentiment classification: averaging vs an LSTM", "情感分类：词向量平均 vs LSTM"),
     "home.topic.mt": ("Machine translation with attention α<t,t'>", "带注意力 α<t,t'> 的机器翻译"),
     "home.topic.beam": ("Beam search and BLEU", "集束搜索与 BLEU"),
@@ -65,7 +63,7 @@ TEXT: dict[str, tuple[str, str]] = {
                     "你的文字共有 {n_chars:,} 个字符，只显示前 {max_chars:,} 个。"),
     "problem.binary": ("That file does not look like text (it contains binary data). Upload a plain .txt file.",
                        "该文件看起来不是文本（含有二进制数据）。请上传纯文本 .txt 文件。"),
-    "problem.not_utf8": ("That file is not UTF-8 text (undecodable byte at position {position}). "
+    "problem.not_utf8": ("That file is not UTF-8 text (byte {position} cannot be decoded). "
                          "Save it as UTF-8 and upload it again; your text box is unchanged.",
                          "该文件不是 UTF-8 文本（第 {position} 个字节无法解码）。请另存为 UTF-8 后重新上传；文本框内容保持不变。"),
     "problem.too_big": ("That file is {n_bytes:,} bytes; the limit is {max_bytes:,}.",
@@ -84,6 +82,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "字符级语言模型每次读入一个字符 x<t>。读完每个字符后，它更新隐藏状态 a<t>，并预测下一个字符 ŷ<t>。"
         "选择一种单元，按 ▶ 播放，看它如何阅读。"),
     "cell.choose": ("Cell", "单元类型"),
+    "cell.model_title": ("{cell} character model of people's names", "{cell} 人名字符模型"),
     "cell.model_info": ("{title} · n_a = {n_a} units · held-out perplexity {ppl:.2f} · `{command}`",
                         "{title} · n_a = {n_a} 个单元 · 留出集困惑度 {ppl:.2f} · `{command}`"),
     "cell.default_text": ("andrew ng\nmary johnson", "andrew ng\nmary johnson"),
@@ -93,9 +92,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Each column is one time step t, each row one of the n_a hidden units. Red means the unit is "
         "positive, blue negative (a<t> lies between −1 and 1). The grey veil covers the characters the "
         "network has not read yet. On the right: the five characters it finds most likely to come next. "
-        "⏎ marks the start or end of a line.",
+        "⏎ marks the start or end of a line; at each ⏎ the network starts afresh from a<0> = 0, as it did "
+        "for every name in training.",
         "每一列是一个时间步 t，每一行是 n_a 个隐藏单元之一。红色表示该单元为正，蓝色为负（a<t> 介于 −1 与 1 之间）。"
-        "灰色遮罩盖住网络尚未读到的字符。右侧是它认为最可能出现的五个下一个字符。⏎ 表示一行的开始或结束。"),
+        "灰色遮罩盖住网络尚未读到的字符。右侧是它认为最可能出现的五个下一个字符。⏎ 表示一行的开始或结束；"
+        "每遇到 ⏎，网络都从 a<0> = 0 重新开始，和训练时处理每个名字一样。"),
     "cell.gates.head": ("2 · Gates Γ and the memory cell c<t>", "2 · 门 Γ 与记忆细胞 c<t>"),
     "cell.gates.explain.lstm": (
         "Each gate is a sigmoid, so every entry lies between 0 (closed) and 1 (open). Γu decides how much "
@@ -123,14 +124,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "两种写法都很常见；下面的数字就是这个网络实际算出的数。PyTorch 自己的更新门 z 等于 1 − Γu。"),
     "cell.gates.rnn": (
         "A vanilla RNN has no gates: every step overwrites a<t> = tanh(W_aa a<t−1> + W_ax x<t> + b_a). "
-        "That is why its memory fades quickly (see the gradients page). Switch to GRU or LSTM in the "
+        "That is why its memory fades quickly (the vanishing-gradient lesson). Switch to GRU or LSTM in the "
         "sidebar to see gates.",
         "普通 RNN 没有门：每一步都直接覆盖 a<t> = tanh(W_aa a<t−1> + W_ax x<t> + b_a)。"
-        "因此它的记忆消退得很快（见梯度页面）。在侧边栏切换到 GRU 或 LSTM 即可看到门。"),
+        "因此它的记忆消退得很快（见梯度消失一课）。在侧边栏切换到 GRU 或 LSTM 即可看到门。"),
     "cell.lstm_note": (
         "This LSTM has no peephole connections, and a<t> = Γo * tanh(c<t>) as in the lectures.",
         "这个 LSTM 没有窥视孔连接，并且和课程一样 a<t> = Γo * tanh(c<t>)。"),
-    "cell.step.head": ("3 · One step, by the numbers", "3 · 单步计算，逐个数字"),
+    "cell.step.head": ("3 · One step, by the numbers", "3 · 代入数字：看一步计算"),
     "cell.step.explain": (
         "Choose a step t and a hidden unit: the equations on the left are what the cell computes for all "
         "units at once; on the right the same equations with this unit's numbers filled in.",
@@ -141,7 +142,7 @@ TEXT: dict[str, tuple[str, str]] = {
                             "用于第 3 节的方程和第 4 节的着色文字。"),
     "cell.step.reading": ("At step t = {t} the network reads x<t> = “{ch}”.", "在第 t = {t} 步，网络读入 x<t> = “{ch}”。"),
     "cell.step.general": ("Equation (vectors)", "方程（向量形式）"),
-    "cell.step.numbers": ("The same for hidden unit {unit}, with step t's numbers", "隐藏单元 {unit} 在第 t 步代入数字"),
+    "cell.step.numbers": ("The same for hidden unit {unit}, with step t's numbers", "代入第 t 步数值（隐藏单元 {unit}）"),
     "cell.step.top5": ("Top-5 ŷ<t>: what comes after “{ch}”?", "前 5 个 ŷ<t>：“{ch}”之后是什么？"),
     "cell.step.char": ("next character", "下一个字符"),
     "cell.step.prob": ("probability", "概率"),
@@ -162,6 +163,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "cell.types.pick": ("Architecture", "结构"),
     "cell.types.this_page": ("The character model on this page is of this kind: it reads x<t> and predicts ŷ<t> at every step.",
                              "本页的字符模型就是这一种：每一步读入 x<t> 并预测 ŷ<t>。"),
+    "arch.encoder": ("encoder", "编码器"),
+    "arch.decoder": ("decoder", "解码器"),
     "arch.one_to_one": ("One to one", "一对一"),
     "arch.one_to_one.use": ("A plain network: one input, one output (no sequence at all).",
                             "普通神经网络：一个输入，一个输出（根本没有序列）。"),
@@ -201,7 +204,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "fig.step": ("step t = ", "时间步 t = "),
     "fig.unit": ("hidden unit", "隐藏单元"),
     "fig.time": ("time step t (input character x<sup>&lt;t&gt;</sup>)", "时间步 t（输入字符 x<sup>&lt;t&gt;</sup>）"),
-    "fig.top5": ("top-5 next characters ŷ<sup>&lt;t&gt;</sup>", "前 5 个下一个字符 ŷ<sup>&lt;t&gt;</sup>"),
+    "fig.top5": ("top-5 next characters ŷ<sup>&lt;t&gt;</sup>", "下一个字符的前 5 个候选 ŷ<sup>&lt;t&gt;</sup>"),
     "fig.prob": ("probability", "概率"),
     "fig.state": ("hidden state a<sup>&lt;t&gt;</sup>, every unit over time", "隐藏状态 a<sup>&lt;t&gt;</sup>：每个单元随时间的变化"),
     "error.model": ("Could not load the model {name}: {err}. Rebuild it with `python -m seqviz.train {name}`.",

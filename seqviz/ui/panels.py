@@ -9,6 +9,7 @@ from seqviz.equations import step_equations
 from seqviz.pretrained import CheckpointError
 from seqviz.ui import cache
 from seqviz.ui.common import md_escape, t
+from seqviz.vocab import display
 
 ARCHITECTURES = ("one_to_one", "one_to_many", "many_to_one", "many_to_many_same",
                  "many_to_many_diff", "brnn", "deep_rnn")
@@ -26,7 +27,8 @@ def load_or_stop(name: str):
 def model_caption(m) -> None:
     """The model's title, size, held-out perplexity and rebuild command, in the sidebar."""
     meta = getattr(m, "meta", {})
-    st.sidebar.caption(t("cell.model_info", title=meta.get("title", ""), n_a=m.config.n_a,
+    title = t("cell.model_title", cell=m.config.cell.upper())
+    st.sidebar.caption(t("cell.model_info", title=title, n_a=m.config.n_a,
                          ppl=meta.get("metrics", {}).get("val_perplexity", float("nan")),
                          command=meta.get("command", "")))
 
@@ -55,10 +57,11 @@ def suggested_units(trace, k: int = 5) -> list[int]:
 
 def unit_picker(trace) -> int:
     """The hidden unit the page follows, chosen in the sidebar; starts on the most varying unit."""
-    clamp_state("cell_unit", trace.n_a - 1, suggested_units(trace)[0])
+    best = suggested_units(trace)
+    clamp_state("cell_unit", trace.n_a - 1, best[0])
     unit = st.sidebar.slider(t("cell.step.unit"), 0, trace.n_a - 1, key="cell_unit",
                              help=t("cell.step.unit_help"))
-    st.sidebar.caption(t("cell.hunt.suggest", units=", ".join(map(str, suggested_units(trace)))))
+    st.sidebar.caption(t("cell.hunt.suggest", units=", ".join(map(str, best))))
     return unit
 
 
@@ -67,11 +70,9 @@ def step_panel(trace, unit: int) -> None:
     st.header(t("cell.step.head"))
     st.caption(t("cell.step.explain"))
     clamp_state("cell_t", trace.T - 1, min(3, trace.T - 1))
-    display = plots.CharVocab([]).display
     left, right = st.columns([3, 2])
     with left:
-        step = st.slider(t("cell.step.t"), 0, max(trace.T - 1, 1), key="cell_t", disabled=trace.T < 2)
-        step = min(step, trace.T - 1)
+        step = st.slider(t("cell.step.t"), 0, trace.T - 1, key="cell_t")   # T >= 2 whenever there is text
         ch = display(trace.tokens[step])
         st.markdown(t("cell.step.reading", t=step, ch=md_escape(ch)))
     with right:
@@ -88,14 +89,13 @@ def step_panel(trace, unit: int) -> None:
         n.latex(line.numeric)
 
 
-def hunt_panel(trace, name: str, text: str) -> None:
+def hunt_panel(trace, name: str, text: str, unit: int) -> None:
     """The text coloured by one unit, the unit over time, and units worth trying."""
     st.header(t("cell.hunt.head"))
     st.caption(t("cell.hunt.explain"))
     fields = ["a"] + (["c"] if trace.cell == "lstm" else []) + list(trace.gates)
     field = st.radio(t("cell.hunt.field"), fields, format_func=lambda f: t(f"field.{f}"),
                      key="cell_field", horizontal=True)
-    unit = int(st.session_state.get("cell_unit", 0))
     st.markdown(plots.unit_text_html(trace, unit, field), unsafe_allow_html=True)
     st.plotly_chart(cache.unit_figure(name, text, unit, t("fig.time")), key="unit_curve")
 
@@ -112,7 +112,8 @@ def architectures() -> None:
     kind = st.segmented_control(t("cell.types.pick"), ARCHITECTURES, format_func=lambda k: t(f"arch.{k}"),
                                 key="cell_arch", selection_mode="single") or "many_to_many_same"
     left, right = st.columns([3, 2], vertical_alignment="center")
-    left.plotly_chart(cache.architecture_figure(kind), key="arch_fig", config={"staticPlot": True})
+    words = (("encoder", t("arch.encoder")), ("decoder", t("arch.decoder")))
+    left.plotly_chart(cache.architecture_figure(kind, words), key="arch_fig", config={"staticPlot": True})
     right.markdown(f"**{t(f'arch.{kind}')}**")
     right.markdown(t(f"arch.{kind}.use"))
     if kind == "many_to_many_same":
