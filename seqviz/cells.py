@@ -30,10 +30,27 @@ class Weights:
         return cls(module.weight_ih_l0, module.weight_hh_l0, module.bias_ih_l0, module.bias_hh_l0)
 
 
-def rnn_step(x: Tensor, a_prev: Tensor, w: Weights) -> dict[str, Tensor]:
-    """Vanilla RNN: a<t> = tanh(W_aa a<t-1> + W_ax x<t> + b_a)."""
+ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid, "linear": lambda z: z}
+
+
+def open_memory_(module: torch.nn.Module, cell: str, forget_bias: float = 5.0, update_bias: float = 3.0) -> None:
+    """Initialise a fused GRU/LSTM with its memory open: Γf ≈ 1 (LSTM) or Γu ≈ 0 (GRU).
+
+    LSTM: forget-gate bias `forget_bias` (Γf = σ(5) ≈ 0.99). GRU: torch's z-gate bias
+    `update_bias`, so z ≈ 0.95 and Γu = 1 − z ≈ 0.05. A vanilla RNN is left as it is.
+    """
+    n_a = module.hidden_size
+    with torch.no_grad():
+        if cell == "lstm":
+            module.bias_ih_l0[n_a : 2 * n_a].fill_(forget_bias)
+        elif cell == "gru":
+            module.bias_ih_l0[n_a : 2 * n_a].fill_(update_bias)
+
+
+def rnn_step(x: Tensor, a_prev: Tensor, w: Weights, g: str = "tanh") -> dict[str, Tensor]:
+    """Vanilla RNN: a<t> = g(W_aa a<t-1> + W_ax x<t> + b_a), g = tanh unless asked otherwise."""
     z_a = x @ w.W_x.T + a_prev @ w.W_a.T + w.b_x + w.b_a   # (b, n_a) pre-activation
-    a = torch.tanh(z_a)                                     # hidden state a<t>
+    a = ACTIVATIONS[g](z_a)                                 # hidden state a<t>
     return {"a": a, "z_a": z_a}
 
 

@@ -4,7 +4,8 @@ import plotly.graph_objects as go
 KINDS = ("one_to_one", "one_to_many", "many_to_one", "many_to_many_same", "many_to_many_diff", "brnn", "deep_rnn")
 
 # role -> RGB of the box; "text" nodes are bare labels without a box.
-COLORS = {"input": (59, 130, 246), "cell": (245, 158, 11), "cell2": (168, 85, 247), "output": (16, 185, 129)}
+COLORS = {"input": (59, 130, 246), "cell": (245, 158, 11), "cell2": (168, 85, 247), "output": (16, 185, 129),
+          "loss": (220, 38, 38)}
 W, H = 0.34, 0.27  # half width / half height of a box, in data units (one column / one row apart)
 FONT = 15
 
@@ -38,14 +39,14 @@ def _edge(p: tuple, q: tuple, boxed: bool) -> tuple:
     return p[0] + t * dx, p[1] + t * dy
 
 
-def _arrow(fig: go.Figure, p: tuple, q: tuple, color: str, dash: bool = False) -> None:
+def _arrow(fig: go.Figure, p: tuple, q: tuple, color: str, dash: bool = False, width: float = 2) -> None:
     if dash:  # annotation arrows cannot be dashed: dotted line shape, then a short solid arrow for the head
         m = (q[0] - 0.2 * (q[0] - p[0]), q[1] - 0.2 * (q[1] - p[1]))
         fig.add_shape(type="line", x0=p[0], y0=p[1], x1=m[0], y1=m[1], xref="x", yref="y",
                       line=dict(color=color, width=2, dash="dot"))
         p = m
     fig.add_annotation(x=q[0], y=q[1], ax=p[0], ay=p[1], xref="x", yref="y", axref="x", ayref="y", text="",
-                       showarrow=True, arrowhead=2, arrowsize=1.1, arrowwidth=2, arrowcolor=color)
+                       showarrow=True, arrowhead=2, arrowsize=1.1, arrowwidth=width, arrowcolor=color)
 
 
 def _chain(xs: list, ys: list, n: int, feed_back: bool = False) -> tuple:
@@ -136,4 +137,46 @@ def architecture_figure(kind: str, height: int = 240, dark: bool = False) -> go.
                       margin=dict(l=4, r=4, t=4, b=4), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
                       xaxis=dict(range=[lo - pad, hi + pad], **axis),
                       yaxis=dict(range=[min(ys) - H - 0.08, max(ys) + H + 0.08], **axis))
+    return fig
+
+
+def bptt_figure(norms=None, n: int = 5, height: int = 330, loss_label: str = "L = Σ<sub>t</sub> L<sup>&lt;t&gt;</sup>") -> go.Figure:
+    """Backpropagation through time: x<t> -> a<t> -> ŷ<t> -> L<t> -> L, and the gradient's way back in red.
+
+    Args:
+        norms: optional ‖∂L/∂a<t>‖ of the last n steps (oldest first); the red arrows into
+            a<t> get thicker where the gradient is larger (log scale), so vanishing shows.
+    """
+    import math
+
+    fig = go.Figure()
+    ink, fwd, back = "#1F2937", "#9CA3AF", "#DC2626"
+    for t in range(n):
+        label = str(t + 1) if t < n - 1 else "T"
+        for y, role, base in ((0, "input", "x"), (1, "cell", "a"), (2, "output", "ŷ"), (3, "loss", "L")):
+            _box(fig, t, y, role, _sup(base, label), ink)
+        for y in range(3):
+            _arrow(fig, _edge((t, y), (t, y + 1), True), _edge((t, y + 1), (t, y), True), fwd)
+        if t:
+            _arrow(fig, _edge((t - 1, 1), (t, 1), True), _edge((t, 1), (t - 1, 1), True), fwd)
+    _box(fig, (n - 1) / 2, 4.1, "text", loss_label, ink)
+    for t in range(n):                                                  # L<t> feeds the total loss
+        _arrow(fig, _edge((t, 3), ((n - 1) / 2, 4.1), True), _edge(((n - 1) / 2, 4.1), (t, 3), False), fwd)
+    widths = [2.5] * n
+    if norms is not None and len(norms):
+        logs = [math.log10(v) if v and math.isfinite(v) and v > 0 else None for v in norms[-n:]]
+        ok = [v for v in logs if v is not None]
+        top = max(ok) if ok else 0.0
+        widths = [1.0 if v is None else max(0.6, 6.0 + 1.2 * (v - top)) for v in logs]
+        widths = [1.0] * (n - len(widths)) + widths
+    for t in range(n - 1, 0, -1):                                       # back through time: a<t> -> a<t-1>
+        p, q = (t - 0.0, 1.32), (t - 1.0, 1.32)
+        fig.add_annotation(x=q[0] + W + 0.02, y=q[1], ax=p[0] - W - 0.02, ay=p[1], xref="x", yref="y",
+                           axref="x", ayref="y", text="", showarrow=True, arrowhead=2,
+                           arrowwidth=widths[t - 1], arrowcolor=back)
+    axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=True)
+    fig.update_layout(height=height, showlegend=False, hovermode=False, dragmode=False,
+                      margin=dict(l=4, r=4, t=4, b=4), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+                      xaxis=dict(range=[-W - 0.2, n - 1 + W + 0.2], **axis),
+                      yaxis=dict(range=[-H - 0.1, 4.1 + H + 0.1], **axis))
     return fig

@@ -198,3 +198,108 @@ def unit_text_html(trace: Trace, unit: int, field: str = "a") -> str:
                      f'style="background:{_rgb(v)};{outline}padding:1px 0">{shown}</span>')
     return ('<div style="font-family:monospace;font-size:22px;line-height:1.9;color:#111;'
             'word-break:break-all">' + "".join(parts) + "</div>")
+
+
+# --- gradients through time ---------------------------------------------------------------
+CELL_COLORS = {"rnn": "#d62728", "gru": "#2ca02c", "lstm": "#1f77b4"}
+GRAD_LABELS = {"distance": "distance from the last step, T − t", "norm": "‖∂L/∂a<sup>&lt;t&gt;</sup>‖",
+               "sigma": "largest singular value of ∂a<sup>&lt;T&gt;</sup>/∂a<sup>&lt;t&gt;</sup>",
+               "bound": "bound ‖W<sub>aa</sub>‖₂<sup>T−t</sup>", "overflow": "overflow (inf / NaN)",
+               "underflow": "underflow (exactly 0)", "clipped": "clipped", "k": "distractors k",
+               "accuracy": "held-out accuracy", "chance": "chance"}
+
+
+def _log_range(arrays) -> tuple[float, float]:
+    vals = np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays])
+    ok = vals[np.isfinite(vals) & (vals > 0)]
+    if not ok.size:
+        return -1.0, 1.0
+    return float(np.floor(np.log10(ok.min())) - 1), float(np.ceil(np.log10(ok.max())) + 1)
+
+
+def _log_series(fig, x, y, name, color, lo, hi, row, col, labels, clipped=None, show_legend=True):
+    """A log-scale line with inf/NaN drawn at the top and exact zeros at the bottom, as such."""
+    y = np.asarray(y, dtype=float)
+    finite = np.isfinite(y) & (y > 0)
+    fig.add_trace(go.Scatter(x=x[finite], y=y[finite], mode="lines+markers", name=name, legendgroup=name,
+                             marker=dict(size=4, color=color), line=dict(color=color, width=2.5),
+                             showlegend=show_legend, hovertemplate="T−t=%{x}<br>%{y:.3e}<extra>" + name + "</extra>"),
+                  row, col)
+    over = ~np.isfinite(y)
+    if over.any():
+        fig.add_trace(go.Scatter(x=x[over], y=np.full(over.sum(), 10 ** hi), mode="markers+text",
+                                 text=[("inf" if np.isinf(v) else "NaN") if i == 0 or np.isinf(v) != np.isinf(y[over][i - 1])
+                                       else "" for i, v in enumerate(y[over])], textposition="bottom center",
+                                 textfont=dict(size=15, color=color),
+                                 marker=dict(symbol="x", size=9, color=color), name=labels["overflow"],
+                                 legendgroup="overflow", showlegend=False, hoverinfo="skip"), row, col)
+    zero = np.isfinite(y) & (y == 0)
+    if zero.any():
+        fig.add_trace(go.Scatter(x=x[zero], y=np.full(zero.sum(), 10 ** lo), mode="markers",
+                                 marker=dict(symbol="triangle-down", size=7, color=color), name=labels["underflow"],
+                                 legendgroup="underflow", showlegend=False,
+                                 hovertemplate="T−t=%{x}<br>0<extra></extra>"), row, col)
+    if clipped is not None and np.any(clipped):
+        c = np.asarray(clipped) & finite
+        fig.add_trace(go.Scatter(x=x[c], y=y[c], mode="markers", name=labels["clipped"],
+                                 marker=dict(symbol="circle-open", size=11, color="#ff7f0e", line=dict(width=2)),
+                                 legendgroup="clipped", showlegend=False, hoverinfo="skip"), row, col)
+
+
+def grad_norms_figure(traces: dict, labels: dict | None = None) -> go.Figure:
+    """‖∂L/∂a<t>‖ against the distance T − t, one panel per cell side by side, log scale.
+
+    Args:
+        traces: {"rnn": GradTrace, "gru": GradTrace, "lstm": GradTrace}.
+    """
+    labels = {**GRAD_LABELS, **(labels or {})}
+    cells = list(traces)
+    lo, hi = _log_range([tr.norms for tr in traces.values()])
+    fig = make_subplots(rows=1, cols=len(cells), shared_yaxes=True, horizontal_spacing=0.03,
+                        subplot_titles=[c.upper() for c in cells])
+    for i, cell in enumerate(cells, start=1):
+        tr = traces[cell]
+        _log_series(fig, tr.distance, tr.norms, cell.upper(), CELL_COLORS[cell], lo, hi, 1, i, labels,
+                    clipped=tr.clipped, show_legend=False)
+        fig.update_xaxes(title_text=labels["distance"], row=1, col=i)
+    fig.update_yaxes(type="log", range=[lo - 0.3, hi + 0.3], exponentformat="power", title_text=labels["norm"],
+                     row=1, col=1)
+    fig.update_yaxes(type="log", range=[lo - 0.3, hi + 0.3], exponentformat="power")
+    fig.update_layout(height=430, margin=dict(l=70, r=20, t=50, b=60), font=dict(size=14), showlegend=False)
+    return fig
+
+
+def jacobian_figure(spectra: dict, bound: np.ndarray | None = None, labels: dict | None = None) -> go.Figure:
+    """σ_max(∂a<T>/∂a<t>) against T − t for each cell, with the ‖W_aa‖₂^(T−t) bound of a tanh RNN."""
+    labels = {**GRAD_LABELS, **(labels or {})}
+    arrays = [s[:, 0] for s in spectra.values()] + ([bound] if bound is not None else [])
+    lo, hi = _log_range(arrays)
+    fig = make_subplots(rows=1, cols=1)
+    for cell, sv in spectra.items():
+        d = np.arange(len(sv))[::-1].copy()
+        _log_series(fig, d, sv[:, 0], cell.upper(), CELL_COLORS[cell], lo, hi, 1, 1, labels)
+    if bound is not None:
+        d = np.arange(len(bound))[::-1].copy()
+        ok = np.isfinite(bound) & (bound > 0)
+        fig.add_trace(go.Scatter(x=d[ok], y=bound[ok], mode="lines", name=labels["bound"],
+                                 line=dict(color=CELL_COLORS["rnn"], dash="dash", width=1.5)))
+    fig.update_yaxes(type="log", range=[lo - 0.3, hi + 0.3], exponentformat="power", title_text=labels["sigma"])
+    fig.update_xaxes(title_text=labels["distance"])
+    fig.update_layout(height=400, margin=dict(l=70, r=20, t=30, b=60), font=dict(size=14),
+                      legend=dict(orientation="h", y=1.08))
+    return fig
+
+
+def longrange_figure(result, labels: dict | None = None) -> go.Figure:
+    """Held-out accuracy against the number of distractors k, one line per cell; chance is 50%."""
+    labels = {**GRAD_LABELS, **(labels or {})}
+    fig = go.Figure()
+    for cell, acc in result.accuracy.items():
+        fig.add_trace(go.Scatter(x=list(result.ks), y=acc, mode="lines+markers", name=cell.upper(),
+                                 line=dict(color=CELL_COLORS[cell], width=3), marker=dict(size=10)))
+    fig.add_hline(y=0.5, line=dict(dash="dot", color="gray"), annotation_text=labels["chance"])
+    fig.update_xaxes(title_text=labels["k"], type="log", tickvals=list(result.ks))
+    fig.update_yaxes(title_text=labels["accuracy"], range=[0.3, 1.05], tickformat=".0%")
+    fig.update_layout(height=380, margin=dict(l=70, r=20, t=30, b=60), font=dict(size=14),
+                      legend=dict(orientation="h", y=1.1))
+    return fig

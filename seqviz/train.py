@@ -27,7 +27,8 @@ from seqviz.device import pick_device
 class TrainConfig:
     """Settings of one training run."""
     epochs: int = 10                 # passes over the training data
-    lr: float = 3e-3                 # Adam learning rate
+    lr: float = 3e-3                 # learning rate
+    optimizer: str = "adam"          # "adam", or "sgd" (plain gradient descent, as in the course's derivations)
     batch_size: int = 128            # examples per step
     clip: float | None = 1.0         # max global gradient norm; None turns clipping off
     seed: int = 0                    # seeds python, numpy and torch (shuffling and init)
@@ -110,7 +111,7 @@ def fit(model: nn.Module, loss_fn: Callable[[nn.Module, Any], torch.Tensor],
         train_data: Dataset, config: TrainConfig | None = None,
         val_fn: Callable[[nn.Module], dict] | None = None,
         callbacks: Iterable[Callback] = (), collate_fn: Callable | None = None) -> TrainState:
-    """Train `model` with Adam, clipping and seeding; return the final state.
+    """Train `model` with Adam (or SGD), clipping and seeding; return the final state.
 
     Args:
         loss_fn: (model, batch on the device) -> scalar loss tensor.
@@ -128,7 +129,10 @@ def fit(model: nn.Module, loss_fn: Callable[[nn.Module, Any], torch.Tensor],
     gen = torch.Generator().manual_seed(config.seed)
     loader = DataLoader(train_data, batch_size=config.batch_size, shuffle=True,
                         generator=gen, collate_fn=collate_fn, drop_last=False)
-    opt = torch.optim.Adam(model.parameters(), lr=config.lr)
+    if config.optimizer == "sgd":
+        opt = torch.optim.SGD(model.parameters(), lr=config.lr)
+    else:
+        opt = torch.optim.Adam(model.parameters(), lr=config.lr)
     s = TrainState(config=config, device=device, n_steps=config.epochs * len(loader))
     last_good = _cpu_copy(model)
     t0 = time.perf_counter()

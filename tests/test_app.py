@@ -103,3 +103,49 @@ def test_architecture_picker_shows_each_kind():
         assert not at.exception
         assert any(translate(f"arch.{kind}.use") in m.value for m in at.markdown)
         assert len(at.get("plotly_chart")) == 4
+
+
+def test_gradients_page_default_view():
+    at = run_page("gradients.py")
+    assert not at.exception and not at.error
+    assert len(at.get("plotly_chart")) == 3                      # norms, Jacobians, BPTT (no experiment yet)
+    values = {m.label.split(":")[0]: m.value for m in at.metric}
+    assert set(values) == {"RNN", "GRU", "LSTM"}
+    exps = {k: float(v.split("^")[1]) for k, v in values.items()}
+    assert exps["RNN"] < exps["GRU"] < 0 and exps["LSTM"] > -1     # the RNN's gradient vanishes most
+
+
+def test_gradients_presets_explode_and_rescue():
+    at = run_page("gradients.py")
+    at.button(key="preset_explode").click().run()
+    assert not at.exception and any("overflowed float32" in w.value for w in at.warning)
+    assert at.metric[0].value.startswith("overflow at")
+    at.button(key="preset_rescue").click().run()
+    assert not at.exception and not at.warning
+    assert any("Clipping at 1.0 rescaled" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("state", [
+    dict(grad_T=1), dict(grad_scale=0.0), dict(grad_T=300, grad_scale=6.0, grad_act="relu"),
+    dict(grad_source="pretrained", grad_set_scale=False, grad_loss="sum"),
+    dict(grad_act="sigmoid", grad_clip_on=True, grad_clip=0.1),
+])
+def test_gradients_odd_slider_combinations(state):
+    at = run_page("gradients.py", **state)
+    assert not at.exception and not at.error
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_gradients_page_in_chinese():
+    at = run_page("gradients.py", "zh")
+    assert not at.exception and at.title[0].value == "梯度消失与梯度爆炸"
+
+
+def test_gradients_experiment_runs_live_and_rnn_fails_at_long_k():
+    at = run_page("gradients.py")
+    at.button(key="grad_exp_run").click()
+    at.run(timeout=180)
+    assert not at.exception
+    verdicts = {m.value.split("**")[1]: m.value for m in at.markdown if m.value.startswith("**")}
+    assert "failed (near chance) at k = 100" in verdicts["RNN"]
+    assert "learned k = 10, 40, 100" in verdicts["GRU"] and "learned k = 10, 40, 100" in verdicts["LSTM"]

@@ -207,6 +207,127 @@ TEXT: dict[str, tuple[str, str]] = {
     "fig.top5": ("top-5 next characters ŷ<sup>&lt;t&gt;</sup>", "下一个字符的前 5 个候选 ŷ<sup>&lt;t&gt;</sup>"),
     "fig.prob": ("probability", "概率"),
     "fig.state": ("hidden state a<sup>&lt;t&gt;</sup>, every unit over time", "隐藏状态 a<sup>&lt;t&gt;</sup>：每个单元随时间的变化"),
+    # the gradients page
+    "nav.grad": ("Vanishing & exploding gradients", "梯度消失与梯度爆炸"),
+    "grad.title": ("Vanishing & exploding gradients", "梯度消失与梯度爆炸"),
+    "grad.intro": (
+        "To learn that *cats … were* needs a plural verb many words later, the error at *were* must travel back "
+        "through every step to *cats*. Backpropagation through time multiplies one Jacobian per step, so the "
+        "gradient ‖∂L/∂a<t>‖ shrinks or grows exponentially with the distance. Watch it on real networks, "
+        "change the knobs in the sidebar, and see how gates and clipping help.",
+        "要学会 *cats … were* 中相隔很多词的动词仍需用复数，were 处的误差必须一步步传回 cats。随时间反向传播在每一步都乘上一个"
+        "雅可比矩阵，所以梯度 ‖∂L/∂a<t>‖ 会随距离指数级地缩小或增大。在真实网络上观察它，调节侧边栏中的参数，看看门控和梯度裁剪如何起作用。"),
+    "grad.source": ("Weights", "权重"),
+    "grad.source.open": ("fresh, memory open", "刚初始化，记忆打开"),
+    "grad.source.fresh": ("fresh, PyTorch defaults", "刚初始化，PyTorch 默认"),
+    "grad.source.note.open": (
+        "Weights: freshly initialised, with the gated cells' memory open (LSTM forget-gate bias 5 so Γf ≈ 0.99; "
+        "GRU biased so Γu ≈ 0.05), the usual start for gated cells. The memory cell's path then carries the "
+        "gradient far back; the vanilla RNN has no such path.",
+        "权重：刚初始化，并让门控单元的记忆“打开”（LSTM 遗忘门偏置 5，使 Γf ≈ 0.99；GRU 使 Γu ≈ 0.05），这是门控单元常用的初始化。"
+        "这样经过记忆细胞的路径能把梯度传得很远；普通 RNN 没有这样的路径。"),
+    "grad.source.note.fresh": (
+        "Weights: PyTorch's default initialisation, with all gate biases near 0, so Γf ≈ Γu ≈ 0.5. Such gates "
+        "halve the memory at every step, and the gated cells' gradients can vanish even faster than the RNN's. "
+        "Gates help because they can *learn* to stay open (see the pretrained weights and experiment 5), not "
+        "because they start open.",
+        "权重：PyTorch 默认初始化，所有门的偏置接近 0，因此 Γf ≈ Γu ≈ 0.5。这样的门每一步都把记忆减半，门控单元的梯度甚至可能比 RNN "
+        "消失得更快。门控之所以有用，是因为它能*学会*保持打开（见预训练权重和第 5 节实验），而不是因为它一开始就是打开的。"),
+    "grad.source.note.pretrained": (
+        "Weights: the names models of the other pages, as trained. Their recurrent weights are set by training, "
+        "so ρ is off unless you switch it on.",
+        "权重：其他页面使用的人名模型，保持训练后的样子。它们的循环权重由训练决定，除非你打开 ρ 开关。"),
+    "grad.source.pretrained": ("pretrained (names)", "预训练（人名）"),
+    "grad.T": ("Sequence length T", "序列长度 T"),
+    "grad.set_scale": ("Set the recurrent weight scale ρ", "设置循环权重的尺度 ρ"),
+    "grad.scale": ("ρ: spectral radius of W_aa (each recurrent block)", "ρ：W_aa 的谱半径（每个循环权重块）"),
+    "grad.act": ("Activation g of the vanilla RNN", "普通 RNN 的激活函数 g"),
+    "grad.loss": ("Loss", "损失"),
+    "grad.loss.last": ("at the last step: L = L<T>", "只在最后一步：L = L<T>"),
+    "grad.loss.sum": ("summed over steps: L = Σ L<t>", "所有步求和：L = Σ L<t>"),
+    "grad.clip_on": ("Gradient clipping", "梯度裁剪"),
+    "grad.clip": ("Clipping threshold", "裁剪阈值"),
+    "grad.preset.vanish": ("Vanishing case (ρ = 0.5)", "梯度消失示例（ρ = 0.5）"),
+    "grad.preset.explode": ("Exploding case (ρ = 4, T = 200)", "梯度爆炸示例（ρ = 4，T = 200）"),
+    "grad.preset.rescue": ("…rescued by clipping", "……用梯度裁剪挽救"),
+    "grad.norms.head": ("1 · ‖∂L/∂a<t>‖ across time, three cells side by side", "1 · ‖∂L/∂a<t>‖ 随时间的变化：三种单元并排比较"),
+    "grad.norms.explain": (
+        "Each point is the size of the gradient that reaches a<t>, plotted against how far a<t> is from the last "
+        "step (log scale: each grid line is a factor of 10). A straight falling line is vanishing, a rising one is "
+        "exploding. Crosses at the top mark values that overflowed float32 (inf, then NaN); triangles at the bottom "
+        "mark gradients that underflowed to exactly 0. The input is a stream of names, T characters long, read "
+        "without restarting at line ends.",
+        "每个点是到达 a<t> 的梯度大小，横轴是 a<t> 离最后一步有多远（对数刻度：每条网格线相差 10 倍）。一条直线下降就是梯度消失，"
+        "上升就是梯度爆炸。顶部的叉号表示 float32 溢出（先 inf，后 NaN）；底部的三角形表示下溢为 0 的梯度。输入是一串人名，"
+        "共 T 个字符，中途不重置状态。"),
+    "grad.metric": ("{cell}: change over {T} steps", "{cell}：{T} 步内的变化"),
+    "grad.metric.overflow": ("overflow at {n} steps", "{n} 步溢出"),
+    "grad.metric.underflow": ("vanished to 0", "消失为 0"),
+    "grad.overflow": ("The gradient overflowed float32 in {cells}: those values are inf or NaN, shown as such. "
+                      "Turn on gradient clipping in the sidebar (or press “rescued by clipping”) to see it tamed.",
+                      "{cells} 的梯度超出了 float32 的范围：这些值是 inf 或 NaN，按原样显示。在侧边栏打开梯度裁剪（或点击“用梯度裁剪挽救”），看看它如何被驯服。"),
+    "grad.forward_overflow": ("The forward pass of {cells} itself overflowed: a<t> grew beyond float32. Lower ρ, "
+                              "or use tanh or sigmoid, which are bounded.",
+                              "{cells} 的前向传播本身就溢出了：a<t> 超出了 float32 的范围。请降低 ρ，或使用有界的 tanh 或 sigmoid。"),
+    "grad.clipped": ("Clipping at {c} rescaled the gradient at this many steps — {counts}.",
+                     "阈值 {c} 的裁剪在这么多步上缩放了梯度——{counts}。"),
+    "grad.clip.head": ("2 · Gradient clipping", "2 · 梯度裁剪"),
+    "grad.clip.explain": (
+        "When a gradient is too long, shrink it to the threshold and keep its direction. Here the rule is applied "
+        "to the gradient flowing back into each a<t> during backpropagation, so an exploding gradient is caught "
+        "before it overflows. Clipping only the final parameter gradient would come too late once a value is "
+        "already inf. Clipping fixes exploding gradients, not vanishing ones: gates do that.",
+        "当梯度太长时，把它缩短到阈值，方向保持不变。这里在反向传播过程中对流回每个 a<t> 的梯度应用这条规则，"
+        "所以爆炸的梯度在溢出之前就被拦住了；如果只裁剪最后的参数梯度，一旦某个值已经是 inf 就来不及了。"
+        "梯度裁剪解决梯度爆炸，不解决梯度消失：那要靠门控。"),
+    "grad.jac.head": ("3 · The Jacobian products ∂a<T>/∂a<t>", "3 · 雅可比矩阵之积 ∂a<T>/∂a<t>"),
+    "grad.jac.explain": (
+        "The gradient reaching a<t> is the loss gradient at a<T> multiplied by ∂a<T>/∂a<t>, a product of one "
+        "Jacobian per step. Its largest singular value says how much that product can stretch any gradient. For "
+        "a vanilla RNN each factor is diag(g′(z)) W_aa, so the product can never exceed (γ‖W_aa‖₂)^(T−t), with "
+        "γ the largest slope of g (dashed line). If γ‖W_aa‖₂ < 1 the gradient must vanish (Pascanu et al., 2013). "
+        "Gated cells add a path through the memory cell that is scaled by Γf or (1 − Γu) instead.",
+        "到达 a<t> 的梯度等于 a<T> 处的损失梯度乘以 ∂a<T>/∂a<t>，即每一步一个雅可比矩阵的连乘。它的最大奇异值表示这个乘积最多能把梯度拉长多少。"
+        "对普通 RNN，每个因子都是 diag(g′(z)) W_aa，所以乘积永远不会超过 (γ‖W_aa‖₂)^(T−t)，其中 γ 是 g 的最大斜率（虚线）。"
+        "若 γ‖W_aa‖₂ < 1，梯度必然消失（Pascanu 等，2013）。门控单元多了一条经过记忆细胞的路径，那条路径上乘的是 Γf 或 (1 − Γu)。"),
+    "grad.jac.w_norm": ("Here ‖W_aa‖₂ = {w:.3f} and g = {act} with γ = {gamma}.", "此处 ‖W_aa‖₂ = {w:.3f}，g = {act}，γ = {gamma}。"),
+    "grad.bptt.head": ("4 · Backpropagation through time", "4 · 随时间反向传播（BPTT）"),
+    "grad.bptt.explain": (
+        "The loss is the sum of the per-step losses L<t> (or just the last one). Grey arrows are the forward "
+        "pass. Red arrows carry ∂L/∂a<t> back through time; their width follows the vanilla RNN's gradient over "
+        "the last five steps of the chart above (log scale).",
+        "总损失是每一步损失 L<t> 之和（或只取最后一步）。灰色箭头是前向传播。红色箭头把 ∂L/∂a<t> 沿时间往回传，"
+        "其粗细按上图中普通 RNN 最后五步的梯度大小（对数刻度）画出。"),
+    "grad.exp.head": ("5 · A long-range dependency, learned live", "5 · 现场训练：长距离依赖"),
+    "grad.exp.explain": (
+        "A many-to-one task: the first token (0 or 1) decides the label, then k random distractor tokens follow. "
+        "To answer, the network must carry one bit across k steps. Each cell (16 units) trains on each k "
+        "through SeqViz's training loop for up to 300 steps (6 s at most), stopping early once it has solved the "
+        "task, then is scored on 512 new sequences. Gated cells start with their memory "
+        "open (forget-gate bias 5, update-gate bias so Γu ≈ 0.05), the usual initialisation.",
+        "多对一任务：第一个记号（0 或 1）决定标签，后面跟着 k 个随机的干扰记号。网络必须把一个比特带过 k 步才能答对。"
+        "每种单元（16 个隐藏单元）对每个 k 用 SeqViz 的训练循环最多训练 300 步（至多 6 秒），一旦解决任务就提前停止，再在 512 个新序列上评分。门控单元按惯例初始化为“记忆打开”"
+        "（遗忘门偏置 5，更新门偏置使 Γu ≈ 0.05）。"),
+    "grad.exp.run": ("▶ Run the experiment (about 15 s)", "▶ 运行实验（约 15 秒）"),
+    "grad.exp.waiting": ("Waiting for the training slot…", "正在等待训练名额……"),
+    "grad.exp.progress": ("Training {cell} with k = {k} distractors · loss {loss:.3f}", "正在训练 {cell}，k = {k} 个干扰记号 · 损失 {loss:.3f}"),
+    "grad.exp.not_run": ("Not run yet on this server. It trains 9 small models in about 15 s on {device}.",
+                         "本服务器上还没有运行过。它会在 {device} 上用约 15 秒训练 9 个小模型。"),
+    "grad.exp.done": ("Trained in {seconds:.1f} s on {device}. Chance is 50%.", "在 {device} 上训练用时 {seconds:.1f} 秒。随机猜测为 50%。"),
+    "grad.exp.verdict": ("**{cell}** learned k = {learned}; failed (near chance) at k = {failed}.",
+                         "**{cell}** 学会了 k = {learned}；在 k = {failed} 时失败（接近随机）。"),
+    "grad.fig.distance": ("distance from the last step, T − t", "离最后一步的距离 T − t"),
+    "grad.fig.norm": ("‖∂L/∂a<sup>&lt;t&gt;</sup>‖", "‖∂L/∂a<sup>&lt;t&gt;</sup>‖"),
+    "grad.fig.sigma": ("largest singular value of ∂a<sup>&lt;T&gt;</sup>/∂a<sup>&lt;t&gt;</sup>",
+                       "∂a<sup>&lt;T&gt;</sup>/∂a<sup>&lt;t&gt;</sup> 的最大奇异值"),
+    "grad.fig.bound": ("RNN bound (γ‖W<sub>aa</sub>‖₂)<sup>T−t</sup>", "RNN 上界 (γ‖W<sub>aa</sub>‖₂)<sup>T−t</sup>"),
+    "grad.fig.overflow": ("overflow (inf / NaN)", "溢出（inf / NaN）"),
+    "grad.fig.underflow": ("underflow (exactly 0)", "下溢（恰为 0）"),
+    "grad.fig.clipped": ("clipped", "已裁剪"),
+    "grad.fig.k": ("distractors k", "干扰记号数 k"),
+    "grad.fig.accuracy": ("held-out accuracy", "留出集准确率"),
+    "grad.fig.chance": ("chance", "随机猜测"),
+    "grad.fig.bptt_loss": ("L = Σ<sub>t</sub> L<sup>&lt;t&gt;</sup>", "L = Σ<sub>t</sub> L<sup>&lt;t&gt;</sup>"),
     "error.model": ("Could not load the model {name}: {err}. Rebuild it with `python -m seqviz.train {name}`.",
                     "无法加载模型 {name}：{err}。请用 `python -m seqviz.train {name}` 重新训练。"),
 }

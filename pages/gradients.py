@@ -1,0 +1,39 @@
+"""Vanishing and exploding gradients: ‖∂L/∂a<t>‖ across time for RNN, GRU and LSTM, clipping, BPTT, and a live experiment."""
+import streamlit as st
+
+from seqviz import plots
+from seqviz.ui import gradients as ui
+from seqviz.ui import t
+
+st.title(t("grad.title"))
+st.markdown(t("grad.intro"))
+settings = ui.controls()
+labels = {k: t(f"grad.fig.{k}") for k in list(plots.GRAD_LABELS) + ["bptt_loss"]}
+ui.presets()
+
+view = ui.compute(**settings)
+figs = ui.figures(tuple(settings.items()), tuple(labels.items()))
+st.header(t("grad.norms.head"))
+st.caption(t("grad.norms.explain"))
+st.caption(t(f"grad.source.note.{settings['source']}"))
+st.plotly_chart(figs["norms"], key="norms_fig")
+ui.summaries(view["norms"])
+ui.status(view, settings)
+
+st.header(t("grad.clip.head"))
+st.markdown(t("grad.clip.explain"))
+st.latex(r"\text{if } \lVert g \rVert > \text{threshold}: \quad g \leftarrow \text{threshold} \cdot \frac{g}{\lVert g \rVert}")
+
+st.header(t("grad.jac.head"))
+st.caption(t("grad.jac.explain"))
+st.plotly_chart(figs["jac"], key="jac_fig")
+st.markdown(t("grad.jac.w_norm", w=view["w_norm"], act=settings["activation"],
+              gamma=ui.DERIVATIVE_MAX[settings["activation"]]))
+
+st.header(t("grad.bptt.head"))
+st.caption(t("grad.bptt.explain"))
+st.plotly_chart(figs["bptt"], key="bptt_fig", config={"staticPlot": True})
+
+st.header(t("grad.exp.head"))
+st.markdown(t("grad.exp.explain"))
+ui.experiment(labels)

@@ -1,0 +1,169 @@
+"""Widgets and cached computations of the "Vanishing & exploding gradients" page."""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import streamlit as st
+import torch
+
+from seqviz import plots
+from seqviz.cells import open_memory_
+from seqviz.diagrams import bptt_figure
+from seqviz.gradients import grad_norms, jacobian_spectra, spectral_norm
+from seqviz.longrange import LongRangeConfig, run
+from seqviz.models import CharLM, CharLMConfig
+from seqviz.ui import cache
+from seqviz.ui.common import t
+
+CELLS = ("rnn", "gru", "lstm")
+STREAM = "mary johnson andrew ng james smith linda garcia robert brown patricia davis "
+DERIVATIVE_MAX = {"tanh": 1.0, "relu": 1.0, "sigmoid": 0.25}   # max |g'(z)|, for the Pascanu bound
+PRESETS = {   # name -> widget values
+    "vanish": dict(grad_source="open", grad_set_scale=True, grad_scale=0.5, grad_T=100, grad_act="tanh",
+                   grad_clip_on=False),
+    "explode": dict(grad_source="fresh", grad_set_scale=True, grad_scale=4.0, grad_T=200, grad_act="tanh",
+                    grad_clip_on=False),
+    "rescue": dict(grad_source="fresh", grad_set_scale=True, grad_scale=4.0, grad_T=200, grad_act="tanh",
+                   grad_clip_on=True, grad_clip=1.0),
+}
+DEFAULTS = dict(grad_source="open", grad_set_scale=True, grad_scale=1.0, grad_T=100, grad_act="tanh",
+                grad_loss="last", grad_clip_on=False, grad_clip=1.0)
+
+
+SOURCES = ("open", "fresh", "pretrained")
+
+
+@st.cache_resource
+def fresh_model(cell: str, open_memory: bool) -> CharLM:
+    """A freshly initialised character model (seed 0) with the pretrained models' vocabulary."""
+    torch.manual_seed(0)
+    m = CharLM(CharLMConfig(cell, 64, tuple(cache.model(cache.MODELS[cell]).vocab.chars))).eval()
+    if open_memory:
+        open_memory_(m.rnn, cell)
+    return m
+
+
+def model_for(source: str, cell: str) -> CharLM:
+    """"open": fresh with the memory open; "fresh": PyTorch's default init; "pretrained": the names model."""
+    return cache.model(cache.MODELS[cell]) if source == "pretrained" else fresh_model(cell, source == "open")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def compute(source: str, T: int, scale: float | None, activation: str, loss: str, clip: float | None) -> dict:
+    """Every number the page draws, for one setting of the controls (shared by all sessions)."""
+    ids = np.array([cache.model("names-rnn").vocab.lookup(ch) for ch in (STREAM * (T // len(STREAM) + 1))[:T]])
+    out = {"norms": {}, "spectra": {}}
+    for cell in CELLS:
+        m = model_for(source, cell)
+        out["norms"][cell] = grad_norms(m, ids, loss, scale, activation, clip)
+        out["spectra"][cell] = jacobian_spectra(m, ids, scale, activation)
+    out["w_norm"] = spectral_norm(model_for(source, "rnn"), scale)
+    return out
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def figures(settings: tuple, labels: tuple) -> dict:
+    """The page's three figures for one setting (built once, dicts frozen, shared)."""
+    settings, labels = dict(settings), dict(labels)
+    view = compute(**settings)
+    return {"norms": cache.frozen(plots.grad_norms_figure(view["norms"], labels)),
+            "jac": cache.frozen(plots.jacobian_figure(view["spectra"], bound(view, settings), labels)),
+            "bptt": cache.frozen(bptt_figure(view["norms"]["rnn"].norms[-5:], loss_label=labels["bptt_loss"]))}
+
+
+def apply_preset(name: str) -> None:
+    st.session_state.update(PRESETS[name])
+
+
+def controls() -> dict:
+    """The sidebar controls; returns the chosen settings."""
+    for k, v in DEFAULTS.items():
+        st.session_state.setdefault(k, v)
+    sb = st.sidebar
+    source = sb.radio(t("grad.source"), SOURCES, key="grad_source",
+                      format_func=lambda s: t(f"grad.source.{s}"))
+    T = sb.slider(t("grad.T"), 1, 300, key="grad_T")
+    set_scale = sb.toggle(t("grad.set_scale"), key="grad_set_scale")
+    scale = sb.slider(t("grad.scale"), 0.0, 6.0, step=0.1, key="grad_scale", disabled=not set_scale)
+    act = sb.radio(t("grad.act"), list(DERIVATIVE_MAX), key="grad_act", horizontal=True)
+    loss = sb.radio(t("grad.loss"), ["last", "sum"], key="grad_loss", format_func=lambda s: t(f"grad.loss.{s}"))
+    clip_on = sb.toggle(t("grad.clip_on"), key="grad_clip_on")
+    clip = sb.slider(t("grad.clip"), 0.1, 10.0, step=0.1, key="grad_clip", disabled=not clip_on)
+    return dict(source=source, T=int(T), scale=float(scale) if set_scale else None, activation=act,
+                loss=loss, clip=float(clip) if clip_on else None)
+
+
+def presets() -> None:
+    cols = st.columns(3)
+    for col, name in zip(cols, PRESETS):
+        col.button(t(f"grad.preset.{name}"), key=f"preset_{name}", on_click=apply_preset, args=(name,),
+                   width="stretch")
+
+
+def summaries(norms: dict) -> None:
+    """One metric per cell: how many powers of ten the gradient changes over the sequence."""
+    for col, (cell, tr) in zip(st.columns(len(norms)), norms.items()):
+        first, last = tr.norms[-1], tr.norms[0]          # at T − t = 0 and at T − t = T − 1
+        if not np.all(np.isfinite(tr.norms)):
+            value = t("grad.metric.overflow", n=int((~np.isfinite(tr.norms)).sum()))
+        elif last == 0 or first == 0:
+            value = t("grad.metric.underflow")
+        else:
+            value = f"× 10^{np.log10(last / first):+.1f}"
+        col.metric(t("grad.metric", cell=cell.upper(), T=tr.T), value)
+
+
+def status(view: dict, settings: dict) -> None:
+    """Say what happened: overflow, a forward pass that overflowed, clipping at work."""
+    bad = [c.upper() for c, tr in view["norms"].items() if not np.all(np.isfinite(tr.norms))]
+    fwd = [c.upper() for c, tr in view["norms"].items() if not tr.forward_ok]
+    if fwd:
+        st.warning(t("grad.forward_overflow", cells=", ".join(fwd)))
+    if bad:
+        st.warning(t("grad.overflow", cells=", ".join(bad)))
+    if settings["clip"] is not None:
+        n = {c.upper(): int(tr.clipped.sum()) for c, tr in view["norms"].items()}
+        st.info(t("grad.clipped", counts=", ".join(f"{c}: {k}" for c, k in n.items()), c=settings["clip"]))
+
+
+def bound(view: dict, settings: dict) -> np.ndarray:
+    """(γ ‖W_aa‖₂)^(T−t) for t = 1..T: no tanh/ReLU/sigmoid RNN's Jacobian product can exceed it."""
+    gamma = DERIVATIVE_MAX[settings["activation"]] * view["w_norm"]
+    with np.errstate(over="ignore"):
+        return gamma ** np.arange(settings["T"])[::-1].astype(float)
+
+
+_LOCK = threading.Lock()     # one live experiment at a time on this server
+
+
+@st.cache_resource
+def results() -> dict:
+    """Experiment results shared by every session: one run serves the whole class."""
+    return {}
+
+
+def experiment(labels: dict) -> None:
+    """Run (or show) the long-range experiment through the one training loop."""
+    store = results()
+    cfg = LongRangeConfig()
+    if st.button(t("grad.exp.run"), key="grad_exp_run", type="primary"):
+        bar = st.progress(0.0, text=t("grad.exp.waiting"))
+        with _LOCK:
+            if "default" not in store:
+                def progress(done, total, cell, k, loss):
+                    bar.progress(min(done / total, 1.0),
+                                 text=t("grad.exp.progress", cell=cell.upper(), k=k, loss=loss))
+                store["default"] = run(cfg, progress=progress)
+        bar.empty()
+    res = store.get("default")
+    if res is None:
+        st.caption(t("grad.exp.not_run", device=cache.device_info()[0].upper()))
+        return
+    st.plotly_chart(plots.longrange_figure(res, labels), key="exp_fig")
+    st.caption(t("grad.exp.done", seconds=res.seconds, device=res.device.upper()))
+    for cell, acc in res.accuracy.items():
+        learned = [k for k, a in zip(res.ks, acc) if a >= 0.9]
+        failed = [k for k, a in zip(res.ks, acc) if a < 0.6]
+        st.markdown(t("grad.exp.verdict", cell=cell.upper(),
+                      learned=", ".join(map(str, learned)) or "—", failed=", ".join(map(str, failed)) or "—"))
