@@ -19,7 +19,23 @@ def _step(i: int, n: int, last: str) -> str:
     return last if i == n - 1 and n > 1 else str(i + 1)
 
 
-def _box(fig: go.Figure, x: float, y: float, role: str, text: str, ink: str) -> None:
+class _Canvas:
+    """Shapes and annotations collected as plain dicts, handed to Plotly once (add_shape one by one is slow)."""
+
+    def __init__(self):
+        self.shapes, self.annotations = [], []
+
+    def add_shape(self, **kw):
+        self.shapes.append(kw)
+
+    def add_annotation(self, **kw):
+        self.annotations.append(kw)
+
+    def figure(self, **layout) -> go.Figure:
+        return go.Figure(layout=dict(shapes=self.shapes, annotations=self.annotations, **layout))
+
+
+def _box(fig: _Canvas, x: float, y: float, role: str, text: str, ink: str) -> None:
     if role != "text":
         r, g, b = COLORS[role]
         x0, x1, y0, y1, rx, ry = x - W, x + W, y - H, y + H, 0.06, 0.09
@@ -39,7 +55,7 @@ def _edge(p: tuple, q: tuple, boxed: bool) -> tuple:
     return p[0] + t * dx, p[1] + t * dy
 
 
-def _arrow(fig: go.Figure, p: tuple, q: tuple, color: str, dash: bool = False, width: float = 2) -> None:
+def _arrow(fig: _Canvas, p: tuple, q: tuple, color: str, dash: bool = False, width: float = 2) -> None:
     if dash:  # annotation arrows cannot be dashed: dotted line shape, then a short solid arrow for the head
         m = (q[0] - 0.2 * (q[0] - p[0]), q[1] - 0.2 * (q[1] - p[1]))
         fig.add_shape(type="line", x0=p[0], y0=p[1], x1=m[0], y1=m[1], xref="x", yref="y",
@@ -123,7 +139,7 @@ def architecture_figure(kind: str, height: int = 240, dark: bool = False) -> go.
     """One architecture as boxes and arrows: inputs x<t> at the bottom, cells a<t> in the middle, outputs ŷ<t> on top."""
     nodes, edges = _layout(kind)
     ink, line = ("#F3F4F6", "#D1D5DB") if dark else ("#1F2937", "#374151")
-    fig = go.Figure()
+    fig = _Canvas()
     for x, y, role, text in nodes.values():
         _box(fig, x, y, role, text, ink)
     for a, b, dash in edges:
@@ -133,11 +149,10 @@ def architecture_figure(kind: str, height: int = 240, dark: bool = False) -> go.
     lo, hi = min(xs) - W - 0.1, max(xs) + W + 0.1
     pad = max(0.0, (3.0 - (hi - lo)) / 2)  # a single column should not stretch across the page
     axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=True)
-    fig.update_layout(height=height, showlegend=False, hovermode=False, dragmode=False,
+    return fig.figure(height=height, showlegend=False, hovermode=False, dragmode=False,
                       margin=dict(l=4, r=4, t=4, b=4), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
                       xaxis=dict(range=[lo - pad, hi + pad], **axis),
                       yaxis=dict(range=[min(ys) - H - 0.08, max(ys) + H + 0.08], **axis))
-    return fig
 
 
 def bptt_figure(norms=None, n: int = 5, height: int = 330, loss_label: str = "L = Σ<sub>t</sub> L<sup>&lt;t&gt;</sup>") -> go.Figure:
@@ -149,7 +164,7 @@ def bptt_figure(norms=None, n: int = 5, height: int = 330, loss_label: str = "L 
     """
     import math
 
-    fig = go.Figure()
+    fig = _Canvas()
     ink, fwd, back = "#1F2937", "#9CA3AF", "#DC2626"
     for t in range(n):
         label = str(t + 1) if t < n - 1 else "T"
@@ -175,8 +190,7 @@ def bptt_figure(norms=None, n: int = 5, height: int = 330, loss_label: str = "L 
                            axref="x", ayref="y", text="", showarrow=True, arrowhead=2,
                            arrowwidth=widths[t - 1], arrowcolor=back)
     axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=True)
-    fig.update_layout(height=height, showlegend=False, hovermode=False, dragmode=False,
+    return fig.figure(height=height, showlegend=False, hovermode=False, dragmode=False,
                       margin=dict(l=4, r=4, t=4, b=4), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
                       xaxis=dict(range=[-W - 0.2, n - 1 + W + 0.2], **axis),
                       yaxis=dict(range=[-H - 0.1, 4.1 + H + 0.1], **axis))
-    return fig

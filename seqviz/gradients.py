@@ -74,18 +74,18 @@ def _clip_hook(threshold: float, mask: list, t: int):
 
 
 def _unroll_graph(model, ids: np.ndarray, scale: float | None, activation: str, dtype=torch.float32,
-                  clip: float | None = None) -> tuple[list[torch.Tensor], list[bool]]:
-    """Forward pass keeping every a<t> (1, n_a) as a node of the autograd graph (no state resets)."""
+                  clip: float | None = None, copies: int = 1) -> tuple[list[torch.Tensor], list[bool]]:
+    """Forward pass keeping every a<t> (copies, n_a) as a node of the autograd graph (no state resets)."""
     cell = model.cell
     w = weights_of(model, scale)
     w = Weights(*(p.to(dtype) for p in (w.W_x, w.W_a, w.b_x, w.b_a)))
     xs = model.one_hot(torch.as_tensor(ids, dtype=torch.long)[None]).cpu()[0].to(dtype)   # (T, V)
     n_a = w.W_a.shape[1]
-    a = torch.zeros(1, n_a, dtype=dtype, requires_grad=True)      # a<0>: a leaf, so every a<t> is in the graph
-    c = torch.zeros(1, n_a, dtype=dtype)
+    a = torch.zeros(copies, n_a, dtype=dtype, requires_grad=True)  # a<0>: a leaf, so every a<t> is in the graph
+    c = torch.zeros(copies, n_a, dtype=dtype)
     states, clipped = [], [False] * len(ids)
     for t in range(len(ids)):
-        x = xs[t : t + 1]
+        x = xs[t : t + 1].expand(copies, -1)
         if cell == "rnn":
             out = rnn_step(x, a, w, activation)
         elif cell == "gru":
@@ -134,19 +134,18 @@ def jacobian_spectra(model, ids: np.ndarray, scale: float | None = None, activat
                      k: int = 3) -> np.ndarray:
     """The k largest singular values of ∂a<T>/∂a<t> for every t (the Pascanu et al. view).
 
-    One batched backward pass from the n_a components of a<T> gives every Jacobian
-    ∂a<T>/∂a<t> (all paths, through c<t> too for the LSTM), in float64.
+    The sequence is run as n_a identical copies; one backward pass seeds copy i with
+    the unit vector e_i at a<T>, so copy i's gradient at a<t> is row i of ∂a<T>/∂a<t>
+    (all paths, through c<t> too for the LSTM). Computed in float64.
 
     Returns:
         (T, k) singular values, row t for a<t+1>; the last row is the identity's (all 1).
     """
-    states, _ = _unroll_graph(model, ids, scale, activation, dtype=torch.float64)
-    n_a = states[-1].shape[1]
-    eye = torch.eye(n_a, dtype=torch.float64)[:, None, :]            # (n_a, 1, n_a): one basis row per batch
-    grads = torch.autograd.grad(states[-1], states, grad_outputs=eye, is_grads_batched=True,
-                                allow_unused=True)
-    J = torch.stack([g[:, 0, :] if g is not None else torch.zeros(n_a, n_a, dtype=torch.float64)
-                     for g in grads])                                 # (T, n_a, n_a) ∂a<T>/∂a<t>
+    n_a = model.config.n_a
+    states, _ = _unroll_graph(model, ids, scale, activation, dtype=torch.float64, copies=n_a)
+    # copy i starts from e_i at a<T>: the gradient of Σ_i a<T>[i, i] (a scalar backward stays light)
+    (states[-1] * torch.eye(n_a, dtype=torch.float64)).sum().backward()
+    J = torch.stack([s.grad for s in states])                         # (T, n_a, n_a) ∂a<T>/∂a<t>
     J = torch.nan_to_num(J, nan=float("inf"))
     sv = torch.linalg.svdvals(torch.where(torch.isfinite(J), J, torch.zeros_like(J)))
     sv[~torch.isfinite(J).all(dim=(1, 2))] = float("inf")            # an overflowed Jacobian stays visible

@@ -29,8 +29,7 @@ class LongRangeConfig:
     stop_loss: float = 0.02          # stop early once the mean loss of the last 10 steps is below this
     n_train: int = 2048              # training sequences
     n_test: int = 512                # held-out sequences
-    lr: float = 1e-2                 # learning rate
-    optimizer: str = "adam"          # "sgd" shows vanishing gradients undisguised (Adam rescales tiny gradients)
+    lr: float = 1e-2                 # Adam learning rate
     batch_size: int = 128
     clip: float | None = 1.0
     seed: int = 0
@@ -115,7 +114,7 @@ def run(config: LongRangeConfig | None = None, device: str = "auto", progress=No
             torch.manual_seed(cfg.seed)
             model = ManyToOne(cell, cfg.n_a)
             train, test = make_task(k, cfg.n_train, cfg.seed), make_task(k, cfg.n_test, cfg.seed + 1)
-            tc = TrainConfig(epochs=1000, lr=cfg.lr, optimizer=cfg.optimizer, batch_size=cfg.batch_size, clip=cfg.clip,
+            tc = TrainConfig(epochs=1000, lr=cfg.lr, batch_size=cfg.batch_size, clip=cfg.clip,
                              seed=cfg.seed, device=device, max_seconds=cfg.seconds)
             state = fit(model, _loss, train, tc, callbacks=[Report(cell, k)])
             res.accuracy[cell].append(accuracy(model, test))

@@ -123,3 +123,10 @@ def test_pad_collate_targets_shifted_and_padded():
     x, y = pad_collate([d[0], d[1]])
     assert x.tolist() == [[0, 1, 2], [0, 2, 0]]
     assert y.tolist() == [[1, 2, 0], [2, 0, -100]]
+
+
+def test_plain_sgd_option_also_learns():
+    model, data = _lm()
+    before = lm_eval(model, data)["loss"]
+    fit(model, lm_loss, data, TrainConfig(epochs=5, batch_size=16, lr=1.0, optimizer="sgd"), collate_fn=pad_collate)
+    assert lm_eval(model, data)["loss"] < before - 0.3
