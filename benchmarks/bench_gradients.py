@@ -51,7 +51,7 @@ def main() -> None:
 
     from streamlit.testing.v1 import AppTest
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.switch_page("pages/gradients.py")
+    at.switch_page("pages/vanishing_gradients.py")
     t0 = time.perf_counter()
     at.run()
     first = time.perf_counter() - t0

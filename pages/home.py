@@ -9,10 +9,10 @@ st.markdown(t("home.intro"))
 st.success(t("home.start"))
 
 st.header(t("home.map"))
-PAGES = {"pages/rnn_cell.py": "nav.cell", "pages/gradients.py": "nav.grad"}   # page file -> its title key
+PAGES = {"pages/rnn_cell.py": "nav.cell", "pages/vanishing_gradients.py": "nav.grad"}   # page file -> its title key
 TOPICS = [  # (course part, topic, page file or None while planned)
     ("home.week1", "home.topic.cell", "pages/rnn_cell.py"),
-    ("home.week1", "home.topic.grad", "pages/gradients.py"),
+    ("home.week1", "home.topic.grad", "pages/vanishing_gradients.py"),
     ("home.week1", "home.topic.lm", None),
     ("home.week2", "home.topic.emb", None),
     ("home.week2", "home.topic.sent", None),

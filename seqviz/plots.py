@@ -294,9 +294,12 @@ def longrange_figure(result, labels: dict | None = None) -> go.Figure:
     """Held-out accuracy against the number of distractors k, one line per cell; chance is 50%."""
     labels = {**GRAD_LABELS, **(labels or {})}
     fig = go.Figure()
-    for cell, acc in result.accuracy.items():
+    style = {"rnn": ("solid", "circle", 12), "gru": ("dash", "square", 14), "lstm": ("dot", "diamond", 10)}
+    for cell, acc in result.accuracy.items():   # distinct dashes and markers: equal lines stay visible
+        dash, symbol, size = style.get(cell, ("solid", "circle", 10))
         fig.add_trace(go.Scatter(x=list(result.ks), y=acc, mode="lines+markers", name=cell.upper(),
-                                 line=dict(color=CELL_COLORS[cell], width=3), marker=dict(size=10)))
+                                 line=dict(color=CELL_COLORS[cell], width=3, dash=dash),
+                                 marker=dict(size=size, symbol=symbol)))
     fig.add_hline(y=0.5, line=dict(dash="dot", color="gray"), annotation_text=labels["chance"])
     fig.update_xaxes(title_text=labels["k"], type="log", tickvals=list(result.ks))
     fig.update_yaxes(title_text=labels["accuracy"], range=[0.3, 1.05], tickformat=".0%")

@@ -106,7 +106,7 @@ def test_architecture_picker_shows_each_kind():
 
 
 def test_gradients_page_default_view():
-    at = run_page("gradients.py")
+    at = run_page("vanishing_gradients.py")
     assert not at.exception and not at.error
     assert len(at.get("plotly_chart")) == 3                      # norms, Jacobians, BPTT (no experiment yet)
     values = {m.label.split(":")[0]: m.value for m in at.metric}
@@ -116,7 +116,7 @@ def test_gradients_page_default_view():
 
 
 def test_gradients_presets_explode_and_rescue():
-    at = run_page("gradients.py")
+    at = run_page("vanishing_gradients.py")
     at.button(key="preset_explode").click().run()
     assert not at.exception and any("overflowed float32" in w.value for w in at.warning)
     assert at.metric[0].value.startswith("overflow at")
@@ -131,21 +131,22 @@ def test_gradients_presets_explode_and_rescue():
     dict(grad_act="sigmoid", grad_clip_on=True, grad_clip=0.1),
 ])
 def test_gradients_odd_slider_combinations(state):
-    at = run_page("gradients.py", **state)
+    at = run_page("vanishing_gradients.py", **state)
     assert not at.exception and not at.error
     assert len(at.get("plotly_chart")) == 3
 
 
 def test_gradients_page_in_chinese():
-    at = run_page("gradients.py", "zh")
+    at = run_page("vanishing_gradients.py", "zh")
     assert not at.exception and at.title[0].value == "梯度消失与梯度爆炸"
 
 
 def test_gradients_experiment_runs_live_and_rnn_fails_at_long_k():
-    at = run_page("gradients.py")
+    at = run_page("vanishing_gradients.py")
     at.button(key="grad_exp_run").click()
     at.run(timeout=180)
     assert not at.exception
     verdicts = {m.value.split("**")[1]: m.value for m in at.markdown if m.value.startswith("**")}
     assert "failed (near chance) at k = 100" in verdicts["RNN"]
-    assert "learned k = 10, 40, 100" in verdicts["GRU"] and "learned k = 10, 40, 100" in verdicts["LSTM"]
+    assert "learned every k tried (10, 40, 100)" in verdicts["GRU"]
+    assert "learned every k tried (10, 40, 100)" in verdicts["LSTM"]

@@ -10,7 +10,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 def test_every_entry_has_both_languages():
     for key, (en, zh) in TEXT.items():
         assert en.strip() and zh.strip(), key
-        assert set(re.findall(r"\{(\w+)", en)) == set(re.findall(r"\{(\w+)", zh)), key
+        fields = lambda text: set(re.findall(r"\{(\w+)(?:[:!][^{}]*)?\}", text))   # {name} or {name:fmt}
+        assert fields(en) == fields(zh), key
 
 
 def test_chinese_entries_are_chinese():

@@ -165,5 +165,8 @@ def experiment(labels: dict) -> None:
     for cell, acc in res.accuracy.items():
         learned = [k for k, a in zip(res.ks, acc) if a >= 0.9]
         failed = [k for k, a in zip(res.ks, acc) if a < 0.6]
-        st.markdown(t("grad.exp.verdict", cell=cell.upper(),
-                      learned=", ".join(map(str, learned)) or "—", failed=", ".join(map(str, failed)) or "—"))
+        if not learned:       # nothing learned: list every k that was not
+            failed = [k for k, a in zip(res.ks, acc) if a < 0.9]
+        key = "grad.exp.verdict" if learned and failed else ("grad.exp.all" if learned else "grad.exp.none")
+        st.markdown(t(key, cell=cell.upper(), learned=", ".join(map(str, learned)),
+                      failed=", ".join(map(str, failed))))

@@ -280,6 +280,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "当梯度太长时，把它缩短到阈值，方向保持不变。这里在反向传播过程中对流回每个 a<t> 的梯度应用这条规则，"
         "所以爆炸的梯度在溢出之前就被拦住了；如果只裁剪最后的参数梯度，一旦某个值已经是 inf 就来不及了。"
         "梯度裁剪解决梯度爆炸，不解决梯度消失：那要靠门控。"),
+    "grad.clip.rule": (r"\text{if } \lVert g \rVert > \text{threshold}: \quad g \leftarrow \text{threshold} \cdot \frac{g}{\lVert g \rVert}",
+                       r"\text{若 } \lVert g \rVert > \text{阈值}: \quad g \leftarrow \text{阈值} \cdot \frac{g}{\lVert g \rVert}"),
     "grad.jac.head": ("3 · The Jacobian products ∂a<T>/∂a<t>", "3 · 雅可比矩阵之积 ∂a<T>/∂a<t>"),
     "grad.jac.explain": (
         "The gradient reaching a<t> is the loss gradient at a<T> multiplied by ∂a<T>/∂a<t>, a product of one "
@@ -316,6 +318,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "grad.exp.done": ("Trained in {seconds:.1f} s on {device}. Chance is 50%.", "在 {device} 上训练用时 {seconds:.1f} 秒。随机猜测为 50%。"),
     "grad.exp.verdict": ("**{cell}** learned k = {learned}; failed (near chance) at k = {failed}.",
                          "**{cell}** 学会了 k = {learned}；在 k = {failed} 时失败（接近随机）。"),
+    "grad.exp.all": ("**{cell}** learned every k tried ({learned}).", "**{cell}** 学会了所有尝试过的 k（{learned}）。"),
+    "grad.exp.none": ("**{cell}** learned none of them reliably (k = {failed}).",
+                      "**{cell}** 一个也没有可靠地学会（k = {failed}）。"),
     "grad.fig.distance": ("distance from the last step, T − t", "离最后一步的距离 T − t"),
     "grad.fig.norm": ("‖∂L/∂a<sup>&lt;t&gt;</sup>‖", "‖∂L/∂a<sup>&lt;t&gt;</sup>‖"),
     "grad.fig.sigma": ("largest singular value of ∂a<sup>&lt;T&gt;</sup>/∂a<sup>&lt;t&gt;</sup>",

@@ -22,7 +22,7 @@ ui.status(view, settings)
 
 st.header(t("grad.clip.head"))
 st.markdown(t("grad.clip.explain"))
-st.latex(r"\text{if } \lVert g \rVert > \text{threshold}: \quad g \leftarrow \text{threshold} \cdot \frac{g}{\lVert g \rVert}")
+st.latex(t("grad.clip.rule"))
 
 st.header(t("grad.jac.head"))
 st.caption(t("grad.jac.explain"))
