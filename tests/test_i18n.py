@@ -10,7 +10,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 def test_every_entry_has_both_languages():
     for key, (en, zh) in TEXT.items():
         assert en.strip() and zh.strip(), key
-        fields = lambda text: set(re.findall(r"\{(\w+)(?:[:!][^{}]*)?\}", text))   # {name} or {name:fmt}
+        # {name} or {name:fmt}; not LaTeX groups such as \text{threshold} or \frac{g}{...}
+        fields = lambda text: set(re.findall(r"(?<![A-Za-z\\}])\{(\w+)(?:[:!][^{}]*)?\}", text))
         assert fields(en) == fields(zh), key
 
 
