@@ -8,7 +8,7 @@ from seqviz.ui import t
 st.title(t("grad.title"))
 st.markdown(t("grad.intro"))
 settings = ui.controls()
-labels = {k: t(f"grad.fig.{k}") for k in list(plots.GRAD_LABELS) + ["bptt_loss"]}
+labels = {k: t(f"grad.fig.{k}") for k in plots.GRAD_LABELS}
 ui.presets()
 
 view = ui.compute(**settings)

@@ -155,34 +155,42 @@ def architecture_figure(kind: str, height: int = 240, dark: bool = False) -> go.
                       yaxis=dict(range=[min(ys) - H - 0.08, max(ys) + H + 0.08], **axis))
 
 
-def bptt_figure(norms=None, n: int = 5, height: int = 330, loss_label: str = "L = Σ<sub>t</sub> L<sup>&lt;t&gt;</sup>") -> go.Figure:
-    """Backpropagation through time: x<t> -> a<t> -> ŷ<t> -> L<t> -> L, and the gradient's way back in red.
+def bptt_figure(norms=None, n: int = 5, height: int = 330, loss: str = "sum") -> go.Figure:
+    """Backpropagation through time over the last n steps: x<t> -> a<t> -> ŷ<t> -> L<t> -> L, gradients in red.
 
     Args:
-        norms: optional ‖∂L/∂a<t>‖ of the last n steps (oldest first); the red arrows into
-            a<t> get thicker where the gradient is larger (log scale), so vanishing shows.
+        norms: optional ‖∂L/∂a<t>‖ of the last n steps (oldest first); the red arrows between
+            the a<t> get thicker where the gradient is larger (log scale), so vanishing shows.
+        loss: "sum" (L = Σ L<t>: every L<t> sends a gradient down) or "last" (only L<T> does).
     """
     import math
 
     fig = _Canvas()
-    ink, fwd, back = "#1F2937", "#9CA3AF", "#DC2626"
+    ink, fwd, back, faint = "#1F2937", "#9CA3AF", "#DC2626", "#E5E7EB"
+    top = ((n - 1) / 2, 4.1)
     for t in range(n):
-        label = str(t + 1) if t < n - 1 else "T"
+        label = "T" if t == n - 1 else f"T−{n - 1 - t}"
+        in_loss = loss == "sum" or t == n - 1
         for y, role, base in ((0, "input", "x"), (1, "cell", "a"), (2, "output", "ŷ"), (3, "loss", "L")):
-            _box(fig, t, y, role, _sup(base, label), ink)
+            _box(fig, t, y, role if (role != "loss" or in_loss) else "text", _sup(base, label), ink)
         for y in range(3):
             _arrow(fig, _edge((t, y), (t, y + 1), True), _edge((t, y + 1), (t, y), True), fwd)
         if t:
             _arrow(fig, _edge((t - 1, 1), (t, 1), True), _edge((t, 1), (t - 1, 1), True), fwd)
-    _box(fig, (n - 1) / 2, 4.1, "text", loss_label, ink)
-    for t in range(n):                                                  # L<t> feeds the total loss
-        _arrow(fig, _edge((t, 3), ((n - 1) / 2, 4.1), True), _edge(((n - 1) / 2, 4.1), (t, 3), False), fwd)
+        _arrow(fig, _edge((t, 3), top, True), _edge(top, (t, 3), False), fwd if in_loss else faint)
+        if in_loss:   # the gradient's way down: L<t> -> ŷ<t> -> a<t>, just right of the forward arrows
+            for y in (3, 2):
+                fig.add_annotation(x=t + 0.14, y=y - 1 + H + 0.04, ax=t + 0.14, ay=y - H - 0.04, xref="x", yref="y",
+                                   axref="x", ayref="y", text="", showarrow=True, arrowhead=2, arrowwidth=1.5,
+                                   arrowcolor=back)
+    _box(fig, top[0], top[1], "text", "L = Σ<sub>t</sub> L<sup>&lt;t&gt;</sup>" if loss == "sum"
+         else "L = L<sup>&lt;T&gt;</sup>", ink)
     widths = [2.5] * n
     if norms is not None and len(norms):
         logs = [math.log10(v) if v and math.isfinite(v) and v > 0 else None for v in norms[-n:]]
         ok = [v for v in logs if v is not None]
-        top = max(ok) if ok else 0.0
-        widths = [1.0 if v is None else max(0.6, 6.0 + 1.2 * (v - top)) for v in logs]
+        best = max(ok) if ok else 0.0
+        widths = [1.0 if v is None else max(0.6, 6.0 + 1.2 * (v - best)) for v in logs]
         widths = [1.0] * (n - len(widths)) + widths
     for t in range(n - 1, 0, -1):                                       # back through time: a<t> -> a<t-1>
         p, q = (t - 0.0, 1.32), (t - 1.0, 1.32)

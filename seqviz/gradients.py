@@ -61,15 +61,13 @@ def weights_of(model, scale: float | None = None) -> Weights:
 
 
 def _clip_hook(threshold: float, mask: list, t: int):
+    """The clipping rule on the gradient flowing into a<t>: if ‖g‖ > threshold, g ← threshold · g / ‖g‖."""
     def hook(g: torch.Tensor) -> torch.Tensor:
-        n = g.norm()
+        n = g.double().norm()                   # in float64: a float32 sum of squares overflows at ~1e19
         if torch.isfinite(n) and n > threshold:
             mask[t] = True
-            return g * (threshold / n)          # g ← threshold · g / ‖g‖
-        if not torch.isfinite(n):
-            mask[t] = True
-            return torch.nan_to_num(g, nan=0.0, posinf=threshold, neginf=-threshold).clamp(-threshold, threshold)
-        return g
+            return g * (threshold / n).to(g.dtype)
+        return g                                # inf / NaN already: left as they are, and shown as such
     return hook
 
 
@@ -125,7 +123,7 @@ def grad_norms(model, ids: np.ndarray, loss: str = "last", scale: float | None =
     L = per_step[-1] if loss == "last" else per_step.sum()
     forward_ok = bool(torch.isfinite(torch.cat(states)).all() and torch.isfinite(L))
     L.backward()
-    norms = np.array([s.grad.norm().item() if s.grad is not None else 0.0 for s in states], dtype=np.float64)
+    norms = np.array([s.grad.double().norm().item() if s.grad is not None else 0.0 for s in states])
     return GradTrace(model.cell, activation if model.cell == "rnn" else "", norms, loss, clip,
                      np.array(clipped), forward_ok, float(L.detach()))
 
@@ -136,7 +134,8 @@ def jacobian_spectra(model, ids: np.ndarray, scale: float | None = None, activat
 
     The sequence is run as n_a identical copies; one backward pass seeds copy i with
     the unit vector e_i at a<T>, so copy i's gradient at a<t> is row i of ∂a<T>/∂a<t>
-    (all paths, through c<t> too for the LSTM). Computed in float64.
+    (every path from a<t> to a<T>, for the LSTM also those through c<t+1..T>, with c<t>
+    itself held fixed). Computed in float64.
 
     Returns:
         (T, k) singular values, row t for a<t+1>; the last row is the identity's (all 1).

@@ -120,3 +120,12 @@ def test_longrange_runs_through_the_training_loop():
             progress=lambda *a: seen.append(a))
     assert r.ks == (2,) and 0 <= r.accuracy["gru"][0] <= 1 and r.steps["gru"][0] > 0
     assert seen and seen[-1][0] == seen[-1][1] == 1
+
+
+def test_forward_overflow_is_reported_not_hidden_by_clipping():
+    m = tiny("rnn", n_a=16)
+    ids = _ids(m, TEXT * 12)
+    g = grad_norms(m, ids, "last", scale=6.0, activation="relu", clip=1.0)
+    assert not g.forward_ok
+    assert not np.isfinite(g.norms).all()          # NaN shown as NaN, not turned into 0 by the clip
+    assert not (g.norms == 0).all()

@@ -22,9 +22,9 @@ DERIVATIVE_MAX = {"tanh": 1.0, "relu": 1.0, "sigmoid": 0.25}   # max |g'(z)|, fo
 PRESETS = {   # name -> widget values
     "vanish": dict(grad_source="open", grad_set_scale=True, grad_scale=0.5, grad_T=100, grad_act="tanh",
                    grad_clip_on=False),
-    "explode": dict(grad_source="fresh", grad_set_scale=True, grad_scale=4.0, grad_T=200, grad_act="tanh",
+    "explode": dict(grad_source="fresh", grad_set_scale=True, grad_scale=6.0, grad_T=200, grad_act="tanh",
                     grad_clip_on=False),
-    "rescue": dict(grad_source="fresh", grad_set_scale=True, grad_scale=4.0, grad_T=200, grad_act="tanh",
+    "rescue": dict(grad_source="fresh", grad_set_scale=True, grad_scale=6.0, grad_T=200, grad_act="tanh",
                    grad_clip_on=True, grad_clip=1.0),
 }
 DEFAULTS = dict(grad_source="open", grad_set_scale=True, grad_scale=1.0, grad_T=100, grad_act="tanh",
@@ -36,9 +36,16 @@ SOURCES = ("open", "fresh", "pretrained")
 
 @st.cache_resource
 def fresh_model(cell: str, open_memory: bool) -> CharLM:
-    """A freshly initialised character model (seed 0) with the pretrained models' vocabulary."""
-    torch.manual_seed(0)
+    """A freshly initialised character model with the pretrained models' vocabulary.
+
+    Drawn from its own generator (seed 0), as PyTorch's default U(−1/√n_a, 1/√n_a),
+    so a training run in another thread reseeding torch cannot change it.
+    """
     m = CharLM(CharLMConfig(cell, 64, tuple(cache.model(cache.MODELS[cell]).vocab.chars))).eval()
+    g, bound = torch.Generator().manual_seed(0), 1 / 64 ** 0.5
+    with torch.no_grad():
+        for p in m.parameters():
+            p.uniform_(-bound, bound, generator=g)
     if open_memory:
         open_memory_(m.rnn, cell)
     return m
@@ -69,7 +76,7 @@ def figures(settings: tuple, labels: tuple) -> dict:
     view = compute(**settings)
     return {"norms": cache.frozen(plots.grad_norms_figure(view["norms"], labels)),
             "jac": cache.frozen(plots.jacobian_figure(view["spectra"], bound(view, settings), labels)),
-            "bptt": cache.frozen(bptt_figure(view["norms"]["rnn"].norms[-5:], loss_label=labels["bptt_loss"]))}
+            "bptt": cache.frozen(bptt_figure(view["norms"]["rnn"].norms[-5:], loss=settings["loss"]))}
 
 
 def apply_preset(name: str) -> None:
@@ -138,25 +145,57 @@ _LOCK = threading.Lock()     # one live experiment at a time on this server
 
 
 @st.cache_resource
-def results() -> dict:
-    """Experiment results shared by every session: one run serves the whole class."""
-    return {}
+def experiment_store() -> dict:
+    """The experiment's state, shared by every session: one run serves the whole class.
+
+    {"status": "idle" | "running" | "done" | "failed", "progress": (done, total, cell, k, loss),
+     "result": LongRangeResult, "error": str}
+    """
+    return {"status": "idle"}
+
+
+def _train_in_background(store: dict) -> None:
+    """Run the experiment in a thread, so a student clicking elsewhere does not kill it."""
+    def progress(done, total, cell, k, loss):
+        store["progress"] = (done, total, cell, k, loss)
+    try:
+        store["result"] = run(LongRangeConfig(), progress=progress)
+        store["status"] = "done"
+    except Exception as err:          # reported on the page, never a traceback
+        store["status"], store["error"] = "failed", f"{type(err).__name__}: {err}"
+    finally:
+        _LOCK.release()
+
+
+def start_experiment() -> None:
+    store = experiment_store()
+    if store["status"] in ("idle", "failed") and _LOCK.acquire(blocking=False):
+        store.update(status="running", progress=(0, 1, "", 0, float("nan")))
+        threading.Thread(target=_train_in_background, args=(store,), daemon=True).start()
+
+
+@st.fragment(run_every=0.5)
+def _progress() -> None:
+    store = experiment_store()
+    if store["status"] != "running":
+        st.rerun()                    # finished: redraw the whole page with the result
+    done, total, cell, k, loss = store["progress"]
+    text = t("grad.exp.progress", cell=cell.upper(), k=k, loss=loss) if cell else t("grad.exp.waiting")
+    st.progress(min(done / total, 1.0), text=text)
 
 
 def experiment(labels: dict) -> None:
     """Run (or show) the long-range experiment through the one training loop."""
-    store = results()
-    cfg = LongRangeConfig()
-    if st.button(t("grad.exp.run"), key="grad_exp_run", type="primary"):
-        bar = st.progress(0.0, text=t("grad.exp.waiting"))
-        with _LOCK:
-            if "default" not in store:
-                def progress(done, total, cell, k, loss):
-                    bar.progress(min(done / total, 1.0),
-                                 text=t("grad.exp.progress", cell=cell.upper(), k=k, loss=loss))
-                store["default"] = run(cfg, progress=progress)
-        bar.empty()
-    res = store.get("default")
+    store = experiment_store()
+    st.button(t("grad.exp.run"), key="grad_exp_run", type="primary", on_click=start_experiment,
+              disabled=store["status"] in ("running", "done"))
+    if store["status"] == "running":
+        _progress()
+        return
+    if store["status"] == "failed":
+        st.warning(t("grad.exp.failed", error=store.get("error", "")))
+        return
+    res = store.get("result")
     if res is None:
         st.caption(t("grad.exp.not_run", device=cache.device_info()[0].upper()))
         return
@@ -164,9 +203,12 @@ def experiment(labels: dict) -> None:
     st.caption(t("grad.exp.done", seconds=res.seconds, device=res.device.upper()))
     for cell, acc in res.accuracy.items():
         learned = [k for k, a in zip(res.ks, acc) if a >= 0.9]
-        failed = [k for k, a in zip(res.ks, acc) if a < 0.6]
-        if not learned:       # nothing learned: list every k that was not
-            failed = [k for k, a in zip(res.ks, acc) if a < 0.9]
-        key = "grad.exp.verdict" if learned and failed else ("grad.exp.all" if learned else "grad.exp.none")
+        missed = [k for k, a in zip(res.ks, acc) if a < 0.9]
+        if not missed:
+            key = "grad.exp.all"
+        elif not learned:
+            key = "grad.exp.none"
+        else:
+            key = "grad.exp.verdict"
         st.markdown(t(key, cell=cell.upper(), learned=", ".join(map(str, learned)),
-                      failed=", ".join(map(str, failed))))
+                      failed=", ".join(f"{k} ({a:.0%})" for k, a in zip(res.ks, acc) if a < 0.9)))

@@ -215,7 +215,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "through every step to *cats*. Backpropagation through time multiplies one Jacobian per step, so the "
         "gradient ‖∂L/∂a<t>‖ shrinks or grows exponentially with the distance. Watch it on real networks, "
         "change the knobs in the sidebar, and see how gates and clipping help.",
-        "要学会 *cats … were* 中相隔很多词的动词仍需用复数，were 处的误差必须一步步传回 cats。随时间反向传播在每一步都乘上一个"
+        "要学会 *cats … were* 这种相隔多个词仍需用复数的依赖，were 处的误差必须一步步传回 cats。随时间反向传播在每一步都乘上一个"
         "雅可比矩阵，所以梯度 ‖∂L/∂a<t>‖ 会随距离指数级地缩小或增大。在真实网络上观察它，调节侧边栏中的参数，看看门控和梯度裁剪如何起作用。"),
     "grad.source": ("Weights", "权重"),
     "grad.source.open": ("fresh, memory open", "刚初始化，记忆打开"),
@@ -248,7 +248,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "grad.clip_on": ("Gradient clipping", "梯度裁剪"),
     "grad.clip": ("Clipping threshold", "裁剪阈值"),
     "grad.preset.vanish": ("Vanishing case (ρ = 0.5)", "梯度消失示例（ρ = 0.5）"),
-    "grad.preset.explode": ("Exploding case (ρ = 4, T = 200)", "梯度爆炸示例（ρ = 4，T = 200）"),
+    "grad.preset.explode": ("Exploding case (ρ = 6, T = 200)", "梯度爆炸示例（ρ = 6，T = 200）"),
     "grad.preset.rescue": ("…rescued by clipping", "……用梯度裁剪挽救"),
     "grad.norms.head": ("1 · ‖∂L/∂a<t>‖ across time, three cells side by side", "1 · ‖∂L/∂a<t>‖ 随时间的变化：三种单元并排比较"),
     "grad.norms.explain": (
@@ -261,7 +261,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "上升就是梯度爆炸。顶部的叉号表示 float32 溢出（先 inf，后 NaN）；底部的三角形表示下溢为 0 的梯度。输入是一串人名，"
         "共 T 个字符，中途不重置状态。"),
     "grad.metric": ("{cell}: change over {T} steps", "{cell}：{T} 步内的变化"),
-    "grad.metric.overflow": ("overflow at {n} steps", "{n} 步溢出"),
+    "grad.metric.overflow": ("overflow at {n} steps", "有 {n} 步溢出"),
     "grad.metric.underflow": ("vanished to 0", "消失为 0"),
     "grad.overflow": ("The gradient overflowed float32 in {cells}: those values are inf or NaN, shown as such. "
                       "Turn on gradient clipping in the sidebar (or press “rescued by clipping”) to see it tamed.",
@@ -270,14 +270,14 @@ TEXT: dict[str, tuple[str, str]] = {
                               "or use tanh or sigmoid, which are bounded.",
                               "{cells} 的前向传播本身就溢出了：a<t> 超出了 float32 的范围。请降低 ρ，或使用有界的 tanh 或 sigmoid。"),
     "grad.clipped": ("Clipping at {c} rescaled the gradient at this many steps — {counts}.",
-                     "阈值 {c} 的裁剪在这么多步上缩放了梯度——{counts}。"),
+                     "裁剪（阈值 {c}）在各单元触发的步数：{counts}。"),
     "grad.clip.head": ("2 · Gradient clipping", "2 · 梯度裁剪"),
     "grad.clip.explain": (
         "When a gradient is too long, shrink it to the threshold and keep its direction. Here the rule is applied "
         "to the gradient flowing back into each a<t> during backpropagation, so an exploding gradient is caught "
         "before it overflows. Clipping only the final parameter gradient would come too late once a value is "
         "already inf. Clipping fixes exploding gradients, not vanishing ones: gates do that.",
-        "当梯度太长时，把它缩短到阈值，方向保持不变。这里在反向传播过程中对流回每个 a<t> 的梯度应用这条规则，"
+        "当梯度范数过大时，把它缩短到阈值，方向保持不变。这里在反向传播过程中对流回每个 a<t> 的梯度应用这条规则，"
         "所以爆炸的梯度在溢出之前就被拦住了；如果只裁剪最后的参数梯度，一旦某个值已经是 inf 就来不及了。"
         "梯度裁剪解决梯度爆炸，不解决梯度消失：那要靠门控。"),
     "grad.clip.rule": (r"\text{if } \lVert g \rVert > \text{threshold}: \quad g \leftarrow \text{threshold} \cdot \frac{g}{\lVert g \rVert}",
@@ -296,8 +296,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "grad.bptt.head": ("4 · Backpropagation through time", "4 · 随时间反向传播（BPTT）"),
     "grad.bptt.explain": (
         "The loss is the sum of the per-step losses L<t> (or just the last one). Grey arrows are the forward "
-        "pass. Red arrows carry ∂L/∂a<t> back through time; their width follows the vanilla RNN's gradient over "
-        "the last five steps of the chart above (log scale).",
+        "pass. Red arrows are the gradient's way back: down from each loss that counts into a<t>, then from "
+        "a<t> to a<t−1> through time. The width of the arrows between the a<t> follows the vanilla RNN's "
+        "gradient over the last five steps of the chart above (log scale).",
         "总损失是每一步损失 L<t> 之和（或只取最后一步）。灰色箭头是前向传播。红色箭头把 ∂L/∂a<t> 沿时间往回传，"
         "其粗细按上图中普通 RNN 最后五步的梯度大小（对数刻度）画出。"),
     "grad.exp.head": ("5 · A long-range dependency, learned live", "5 · 现场训练：长距离依赖"),
@@ -307,17 +308,19 @@ TEXT: dict[str, tuple[str, str]] = {
         "through SeqViz's training loop for up to 300 steps (6 s at most), stopping early once it has solved the "
         "task, then is scored on 512 new sequences. Gated cells start with their memory "
         "open (forget-gate bias 5, update-gate bias so Γu ≈ 0.05), the usual initialisation.",
-        "多对一任务：第一个记号（0 或 1）决定标签，后面跟着 k 个随机的干扰记号。网络必须把一个比特带过 k 步才能答对。"
+        "多对一任务：第一个词元（0 或 1）决定标签，后面跟着 k 个随机的干扰词元。网络必须把一个比特带过 k 步才能答对。"
         "每种单元（16 个隐藏单元）对每个 k 用 SeqViz 的训练循环最多训练 300 步（至多 6 秒），一旦解决任务就提前停止，再在 512 个新序列上评分。门控单元按惯例初始化为“记忆打开”"
         "（遗忘门偏置 5，更新门偏置使 Γu ≈ 0.05）。"),
     "grad.exp.run": ("▶ Run the experiment (about 15 s)", "▶ 运行实验（约 15 秒）"),
-    "grad.exp.waiting": ("Waiting for the training slot…", "正在等待训练名额……"),
-    "grad.exp.progress": ("Training {cell} with k = {k} distractors · loss {loss:.3f}", "正在训练 {cell}，k = {k} 个干扰记号 · 损失 {loss:.3f}"),
+    "grad.exp.waiting": ("Starting…", "正在启动……"),
+    "grad.exp.failed": ("The experiment stopped with an error: {error}. Press the button to try again.",
+                        "实验因错误而停止：{error}。请再按一次按钮重试。"),
+    "grad.exp.progress": ("Training {cell} with k = {k} distractors · loss {loss:.3f}", "正在训练 {cell}，k = {k} 个干扰词元 · 损失 {loss:.3f}"),
     "grad.exp.not_run": ("Not run yet on this server. It trains 9 small models in about 15 s on {device}.",
                          "本服务器上还没有运行过。它会在 {device} 上用约 15 秒训练 9 个小模型。"),
     "grad.exp.done": ("Trained in {seconds:.1f} s on {device}. Chance is 50%.", "在 {device} 上训练用时 {seconds:.1f} 秒。随机猜测为 50%。"),
-    "grad.exp.verdict": ("**{cell}** learned k = {learned}; failed (near chance) at k = {failed}.",
-                         "**{cell}** 学会了 k = {learned}；在 k = {failed} 时失败（接近随机）。"),
+    "grad.exp.verdict": ("**{cell}** learned k = {learned}; not k = {failed}.",
+                         "**{cell}** 学会了 k = {learned}；没学会 k = {failed}。"),
     "grad.exp.all": ("**{cell}** learned every k tried ({learned}).", "**{cell}** 学会了所有尝试过的 k（{learned}）。"),
     "grad.exp.none": ("**{cell}** learned none of them reliably (k = {failed}).",
                       "**{cell}** 一个也没有可靠地学会（k = {failed}）。"),
@@ -329,10 +332,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "grad.fig.overflow": ("overflow (inf / NaN)", "溢出（inf / NaN）"),
     "grad.fig.underflow": ("underflow (exactly 0)", "下溢（恰为 0）"),
     "grad.fig.clipped": ("clipped", "已裁剪"),
-    "grad.fig.k": ("distractors k", "干扰记号数 k"),
+    "grad.fig.k": ("distractors k", "干扰词元数 k"),
     "grad.fig.accuracy": ("held-out accuracy", "留出集准确率"),
     "grad.fig.chance": ("chance", "随机猜测"),
-    "grad.fig.bptt_loss": ("L = Σ<sub>t</sub> L<sup>&lt;t&gt;</sup>", "L = Σ<sub>t</sub> L<sup>&lt;t&gt;</sup>"),
     "error.model": ("Could not load the model {name}: {err}. Rebuild it with `python -m seqviz.train {name}`.",
                     "无法加载模型 {name}：{err}。请用 `python -m seqviz.train {name}` 重新训练。"),
 }
