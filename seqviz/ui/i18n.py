@@ -299,17 +299,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "pass. Red arrows are the gradient's way back: down from each loss that counts into a<t>, then from "
         "a<t> to a<t−1> through time. The width of the arrows between the a<t> follows the vanilla RNN's "
         "gradient over the last five steps of the chart above (log scale).",
-        "总损失是每一步损失 L<t> 之和（或只取最后一步）。灰色箭头是前向传播。红色箭头把 ∂L/∂a<t> 沿时间往回传，"
-        "其粗细按上图中普通 RNN 最后五步的梯度大小（对数刻度）画出。"),
+        "总损失是每一步损失 L<t> 之和（或只取最后一步）。灰色箭头是前向传播。红色箭头是梯度的回传路径：先从每个计入总损失的 "
+        "L<t> 向下传到 a<t>，再沿时间从 a<t> 传到 a<t−1>。a<t> 之间箭头的粗细按上图中普通 RNN 最后五步的梯度大小（对数刻度）画出。"),
     "grad.exp.head": ("5 · A long-range dependency, learned live", "5 · 现场训练：长距离依赖"),
     "grad.exp.explain": (
         "A many-to-one task: the first token (0 or 1) decides the label, then k random distractor tokens follow. "
         "To answer, the network must carry one bit across k steps. Each cell (16 units) trains on each k "
-        "through SeqViz's training loop for up to 300 steps (6 s at most), stopping early once it has solved the "
+        "through SeqViz's training loop for up to 300 steps, stopping early once it has solved the "
         "task, then is scored on 512 new sequences. Gated cells start with their memory "
         "open (forget-gate bias 5, update-gate bias so Γu ≈ 0.05), the usual initialisation.",
         "多对一任务：第一个词元（0 或 1）决定标签，后面跟着 k 个随机的干扰词元。网络必须把一个比特带过 k 步才能答对。"
-        "每种单元（16 个隐藏单元）对每个 k 用 SeqViz 的训练循环最多训练 300 步（至多 6 秒），一旦解决任务就提前停止，再在 512 个新序列上评分。门控单元按惯例初始化为“记忆打开”"
+        "每种单元（16 个隐藏单元）对每个 k 用 SeqViz 的训练循环最多训练 300 步，一旦解决任务就提前停止，再在 512 个新序列上评分。门控单元按惯例初始化为“记忆打开”"
         "（遗忘门偏置 5，更新门偏置使 Γu ≈ 0.05）。"),
     "grad.exp.run": ("▶ Run the experiment (about 15 s)", "▶ 运行实验（约 15 秒）"),
     "grad.exp.waiting": ("Starting…", "正在启动……"),
