@@ -65,41 +65,55 @@ def settle(page, limit=90):
     raise AssertionError("page did not settle")
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the whole module."""
+    pw = playwright.sync_playwright().start()
+    b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    yield b
+    b.close()
+    pw.stop()
+
+
+def open_page(browser, url: str):
+    """A fresh page (a new Streamlit session) at `url`, settled."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    settle(page)
+    return page
+
+
 def problems(page) -> list[str]:
     return page.eval_on_selector_all('[data-testid="stException"], [data-testid="stAlertContentError"]',
                                      "els => els.map(e => e.innerText.slice(0, 300))")
 
 
 @pytest.mark.parametrize("lang,title", [("en", "Inside the RNN cell"), ("zh", "RNN 单元内部")])
-def test_every_page_opens_without_exception(server, lang, title):
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{server}/?lang={lang}")
+def test_every_page_opens_without_exception(server, browser, lang, title):
+    page = open_page(browser, f"{server}/?lang={lang}")
+    links = page.eval_on_selector_all('[data-testid="stSidebarNav"] a, [data-testid="stSidebarNavLink"]',
+                                      "els => [...new Set(els.map(e => e.href))]")
+    assert len(links) >= 2, links
+    seen = []
+    for link in links:     # click through the sidebar as a student does (same session, same language)
+        page.click(f'[data-testid="stSidebarNav"] a[href="{link}"], [data-testid="stSidebarNavLink"][href="{link}"]')
+        time.sleep(0.5)
         settle(page)
-        links = page.eval_on_selector_all('[data-testid="stSidebarNav"] a, [data-testid="stSidebarNavLink"]',
-                                          "els => [...new Set(els.map(e => e.href))]")
-        assert len(links) >= 2, links
-        seen = []
-        for link in links:     # click through the sidebar as a student does (same session, same language)
-            page.click(f'[data-testid="stSidebarNav"] a[href="{link}"], [data-testid="stSidebarNavLink"][href="{link}"]')
-            time.sleep(0.5)
+        assert page.url.split("?")[0] == link
+        assert problems(page) == [], (link, problems(page))
+        seen.append(page.inner_text("h1"))
+        sidebar = page.inner_text('[data-testid="stSidebar"]')
+        assert ("Training device" if lang == "en" else "训练设备") in sidebar, sidebar
+        box = page.query_selector("textarea")
+        if box:   # a student types their own text, with a hostile bit in it
+            box.fill("Ada Lovelace <b>x</b> 你好 😀")
+            box.press("Control+Enter")
             settle(page)
-            assert page.url.split("?")[0] == link
             assert problems(page) == [], (link, problems(page))
-            seen.append(page.inner_text("h1"))
-            sidebar = page.inner_text('[data-testid="stSidebar"]')
-            assert ("Training device" if lang == "en" else "训练设备") in sidebar, sidebar
-            box = page.query_selector("textarea")
-            if box:   # a student types their own text, with a hostile bit in it
-                box.fill("Ada Lovelace <b>x</b> 你好 😀")
-                box.press("Control+Enter")
-                settle(page)
-                assert problems(page) == [], (link, problems(page))
-                assert page.query_selector("b:text-is('x')") is None        # user text never becomes HTML
-                assert page.query_selector_all(".js-plotly-plot"), "no chart drawn"
-        assert title in seen
-        browser.close()
+            assert page.query_selector("b:text-is('x')") is None        # user text never becomes HTML
+            assert page.query_selector_all(".js-plotly-plot"), "no chart drawn"
+    assert title in seen
+    page.close()
 
 
 @pytest.mark.parametrize("payload,needle", [
@@ -107,21 +121,34 @@ def test_every_page_opens_without_exception(server, lang, title):
     ("naïve café".encode("latin-1"), "not UTF-8"),
     ("grace hopper\nalan turing\n".encode("utf-8"), None),
 ])
-def test_upload_bad_and_good_files(server, payload, needle):
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{server}/rnn-cell?lang=en")
-        settle(page)
-        page.set_input_files('input[type="file"]', files=[{"name": "names.txt", "mimeType": "text/plain",
-                                                            "buffer": payload}])
-        settle(page)
-        exc = page.eval_on_selector_all('[data-testid="stException"]', "els => els.map(e => e.innerText)")
-        errors = page.eval_on_selector_all('[data-testid="stAlertContentError"]', "els => els.map(e => e.innerText)")
-        assert exc == []
-        if needle:
-            assert any(needle in e for e in errors), errors
-        else:
-            assert errors == [] and "names.txt" in page.inner_text('[data-testid="stMain"]')
-        assert page.query_selector_all(".js-plotly-plot"), "the page lost its charts"
-        browser.close()
+def test_upload_bad_and_good_files(server, browser, payload, needle):
+    page = open_page(browser, f"{server}/rnn-cell?lang=en")
+    page.set_input_files('input[type="file"]', files=[{"name": "names.txt", "mimeType": "text/plain",
+                                                        "buffer": payload}])
+    settle(page)
+    exc = page.eval_on_selector_all('[data-testid="stException"]', "els => els.map(e => e.innerText)")
+    errors = page.eval_on_selector_all('[data-testid="stAlertContentError"]', "els => els.map(e => e.innerText)")
+    assert exc == []
+    if needle:
+        assert any(needle in e for e in errors), errors
+    else:
+        assert errors == [] and "names.txt" in page.inner_text('[data-testid="stMain"]')
+    assert page.query_selector_all(".js-plotly-plot"), "the page lost its charts"
+    page.close()
+
+
+def test_gradients_presets_in_the_browser(server, browser):
+    page = open_page(browser, f"{server}/?lang=en")          # the app first, then the page (as a student clicks)
+    page.click('[data-testid="stSidebarNav"] a[href$="/gradients"], [data-testid="stSidebarNavLink"][href$="/gradients"]')
+    page.wait_for_selector("text=Exploding case", timeout=60000)
+    settle(page)
+    page.locator("button", has_text="Exploding case").first.click()
+    warning = '[data-testid="stAlertContentWarning"]'
+    page.wait_for_selector(f"{warning}:has-text('overflowed float32')", timeout=60000)
+    assert problems(page) == []
+    page.locator("button", has_text="rescued by clipping").first.click()
+    page.wait_for_selector("text=Clipping at 1.0 rescaled", timeout=60000)
+    settle(page)
+    assert problems(page) == [] and not page.query_selector_all(warning)
+    assert len(page.query_selector_all(".js-plotly-plot")) >= 3
+    page.close()
