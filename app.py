@@ -9,7 +9,8 @@ device_slot = st.sidebar.container()   # filled after the page, so its content i
 pages = {
     "SeqViz": [st.Page("pages/home.py", title=t("nav.home"), icon="🏠", default=True)],
     t("nav.group.week1"): [st.Page("pages/rnn_cell.py", title=t("nav.cell"), icon="🔁", url_path="rnn-cell"),
-                           st.Page("pages/vanishing_gradients.py", title=t("nav.grad"), icon="📉", url_path="gradients")],
+                           st.Page("pages/vanishing_gradients.py", title=t("nav.grad"), icon="📉", url_path="gradients"),
+                           st.Page("pages/language_model.py", title=t("nav.lm"), icon="✍️", url_path="language-model")],
 }
 st.navigation(pages).run()
 device_caption(device_slot)

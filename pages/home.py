@@ -9,11 +9,12 @@ st.markdown(t("home.intro"))
 st.success(t("home.start"))
 
 st.header(t("home.map"))
-PAGES = {"pages/rnn_cell.py": "nav.cell", "pages/vanishing_gradients.py": "nav.grad"}   # page file -> its title key
+PAGES = {"pages/rnn_cell.py": "nav.cell", "pages/vanishing_gradients.py": "nav.grad",
+         "pages/language_model.py": "nav.lm"}   # page file -> its title key
 TOPICS = [  # (course part, topic, page file or None while planned)
     ("home.week1", "home.topic.cell", "pages/rnn_cell.py"),
     ("home.week1", "home.topic.grad", "pages/vanishing_gradients.py"),
-    ("home.week1", "home.topic.lm", None),
+    ("home.week1", "home.topic.lm", "pages/language_model.py"),
     ("home.week2", "home.topic.emb", None),
     ("home.week2", "home.topic.sent", None),
     ("home.week3", "home.topic.mt", None),

@@ -50,18 +50,18 @@ def _shade(t: int, T: int, xref: str = "x", yref: str = "paper") -> list[dict]:
     return shapes
 
 
-def _player(fig: go.Figure, trace: Trace, labels: dict, start: int) -> None:
+def _player(fig: go.Figure, tokens: list[str], labels: dict, start: int) -> None:
     """Play (from t = 0), pause and resume buttons and a step slider, placed under the x-axis title."""
     go_to = lambda ms, current=False: dict(
         mode="immediate", fromcurrent=current, frame=dict(duration=ms, redraw=True), transition=dict(duration=0))
     m = fig.layout.margin
     y = -70 / (fig.layout.height - m.t - m.b)      # 70 px below the plot area, whatever its height
-    steps = [dict(method="animate", label=token_label(trace.tokens[t]), args=[[str(t)], go_to(0)])
-             for t in range(trace.T)]
+    steps = [dict(method="animate", label=token_label(tok), args=[[str(t)], go_to(0)])
+             for t, tok in enumerate(tokens)]
     fig.update_layout(
         updatemenus=[dict(type="buttons", direction="left", x=0, y=y, xanchor="left", yanchor="top",
                           pad=dict(r=8, t=8), showactive=False, font=dict(size=15), buttons=[
-            dict(label=labels["play"], method="animate", args=[[str(t) for t in range(trace.T)], go_to(FRAME_MS)]),
+            dict(label=labels["play"], method="animate", args=[[str(t) for t in range(len(tokens))], go_to(FRAME_MS)]),
             dict(label=labels["pause"], method="animate", args=[[None], go_to(0)]),
             dict(label=labels["resume"], method="animate", args=[None, go_to(FRAME_MS, True)])])],
         sliders=[dict(active=start, steps=steps, x=0.36, len=0.64, y=y, yanchor="top",
@@ -93,7 +93,7 @@ def state_animation(trace: Trace, labels: dict | None = None, start: int | None 
     fig.update_yaxes(title_text=labels["unit"], row=1, col=1)
     fig.update_xaxes(range=[0, 1.25], title_text=labels["prob"], row=1, col=2)
     fig.update_yaxes(autorange="reversed", showticklabels=False, row=1, col=2)
-    _player(fig, trace, labels, start)
+    _player(fig, trace.tokens, labels, start)
     return fig
 
 
@@ -150,7 +150,7 @@ def gates_figure(trace: Trace, labels: dict | None = None, start: int | None = N
     fig.update_xaxes(_ticks(trace), range=[-0.5, T - 0.5], row=len(rows), col=1)
     fig.update_xaxes(title_text=labels["time"], row=len(rows), col=1)
     fig.frames = [go.Frame(name=str(t), layout=dict(shapes=_shade(t, T))) for t in range(T)]
-    _player(fig, trace, labels, start)
+    _player(fig, trace.tokens, labels, start)
     return fig
 
 
@@ -306,3 +306,58 @@ def longrange_figure(result, labels: dict | None = None) -> go.Figure:
     fig.update_layout(height=380, margin=dict(l=70, r=20, t=30, b=60), font=dict(size=14),
                       legend=dict(orientation="h", y=1.1))
     return fig
+
+
+# --- language models ----------------------------------------------------------------------
+LM_LABELS = {"raw": "model ŷ<sup>&lt;t&gt;</sup>", "adjusted": "after temperature / top-k",
+             "chosen": "sampled", "prob": "probability", "char": "next character"}
+
+
+def sample_animation(s, labels: dict | None = None) -> go.Figure:
+    """Sampling step by step: ŷ<t> over every character, the reshaped distribution, the pick, the text so far."""
+    labels = {**LM_LABELS, **(labels or {})}
+    T = len(s.chosen)
+    chars = [token_label(c) for c in s.vocab]
+    x = list(range(len(chars)))
+
+    def traces(t: int) -> list:
+        colors = ["#d62728" if i == s.chosen[t] else "#4c78a8" for i in x]
+        return [go.Bar(x=x, y=np.round(s.raw[t], 4), name=labels["raw"], marker_color="rgba(150,150,150,0.45)"),
+                go.Bar(x=x, y=np.round(s.probs[t], 4), name=labels["adjusted"], marker_color=colors)]
+
+    def text_so_far(t: int) -> dict:
+        shown = "".join(s.vocab[i] for i in s.chosen[: t + 1]).replace("\n", " ⏎ ")[-60:]
+        return dict(text="<b>" + html.escape(shown) + "▌</b>", x=0, y=1.14, xref="paper", yref="paper",
+                    xanchor="left", showarrow=False, font=dict(size=22, family="monospace"))
+
+    start = T - 1
+    fig = go.Figure(data=traces(start))
+    fig.frames = [go.Frame(name=str(t), data=traces(t), layout=dict(annotations=[text_so_far(t)])) for t in range(T)]
+    fig.update_layout(barmode="overlay", height=480, margin=dict(l=60, r=20, t=90, b=150), font=dict(size=14),
+                      annotations=[text_so_far(start)], legend=dict(orientation="h", y=1.02, x=1, xanchor="right"),
+                      yaxis=dict(range=[0, 1.02], title=labels["prob"]),
+                      xaxis=dict(tickmode="array", tickvals=x, ticktext=chars, title=labels["char"],
+                                 tickfont=dict(size=16)))
+    _player(fig, [s.vocab[i] for i in s.chosen], {**LABELS, **labels}, start)
+    return fig
+
+
+def surprise_html(score) -> str:
+    """The scored text, each character shaded by its surprise −log₂ P (white = expected, red = surprising).
+
+    Every character is HTML-escaped; unknown characters get a dashed outline.
+    """
+    parts = []
+    for ch, p, known in zip(score.chars, score.p, score.known):
+        if ch == "\n":
+            parts.append('<span style="color:#999">⏎</span><br>')
+            continue
+        bits = min(-np.log2(p), 10.0) / 10.0 if known else 0.0
+        shade = int(255 * (1 - bits))
+        shown = "&nbsp;" if ch == " " else html.escape(ch)
+        outline = "" if known else "outline:2px dashed #d62728;"
+        tip = f"P={p:.3f}" if known else "unknown"
+        parts.append(f'<span title="{tip}" style="background:rgb(255,{shade},{shade});{outline}padding:1px 0">'
+                     f"{shown}</span>")
+    return ('<div style="font-family:monospace;font-size:22px;line-height:1.9;color:#111;word-break:break-all">'
+            + "".join(parts) + "</div>")

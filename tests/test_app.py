@@ -165,3 +165,42 @@ def test_gradients_experiment_runs_in_the_background_and_rnn_fails_at_long_k():
     assert "not k = 100" in verdicts["RNN"]
     assert "learned every k tried (10, 40, 100)" in verdicts["GRU"]
     assert "learned every k tried (10, 40, 100)" in verdicts["LSTM"]
+
+
+def test_language_model_page_samples_and_scores():
+    at = run_page("language_model.py")
+    assert not at.exception and not at.error
+    assert len(at.get("plotly_chart")) == 1
+    names = at.code[0].value.split("\n")
+    assert len(names) >= 5 and all(set(n) <= set("abcdefghijklmnopqrstuvwxyz ") for n in names)
+    table = at.dataframe[0].value
+    assert list(table.iloc[:, 0]) == ["RNN", "GRU", "LSTM"] and (table.iloc[:, 3] > 1).all()
+
+
+@pytest.mark.parametrize("state,kind,needle", [
+    (dict(lm_temp=0.0), "info", "Temperature 0"),
+    (dict(lm_topk=40), "info", "not smaller than the 28 characters"),
+    (dict(lm_text="中文😀<>"), "warning", "None of these characters is known"),
+    (dict(lm_text="ada 中"), "warning", "never saw these characters"),
+    (dict(lm_text="   "), "info", "Type some text"),
+])
+def test_language_model_odd_inputs_get_messages(state, kind, needle):
+    at = run_page("language_model.py", **state)
+    assert not at.exception
+    assert any(needle in m.value for m in getattr(at, kind)), [m.value for m in getattr(at, kind)]
+
+
+def test_language_model_temperature_zero_repeats_one_name_and_new_sample_changes_it():
+    at = run_page("language_model.py", lm_temp=0.0)
+    names = at.code[0].value.split("\n")
+    assert len(set(names[:-1])) == 1 and names[0].startswith(names[-1])   # the last one may be cut short
+    at.session_state["lm_temp"] = 1.0
+    at.run()
+    first = at.code[0].value
+    at.sidebar.button(key="lm_new").click().run()
+    assert not at.exception and at.code[0].value != first
+
+
+def test_language_model_page_in_chinese():
+    at = run_page("language_model.py", "zh")
+    assert not at.exception and at.title[0].value == "语言模型与采样"

@@ -335,6 +335,62 @@ TEXT: dict[str, tuple[str, str]] = {
     "grad.fig.k": ("distractors k", "干扰词元数 k"),
     "grad.fig.accuracy": ("held-out accuracy", "留出集准确率"),
     "grad.fig.chance": ("chance", "随机猜测"),
+    # the language-model page
+    "nav.lm": ("Language model & sampling", "语言模型与采样"),
+    "lm.title": ("Language model & sampling", "语言模型与采样"),
+    "lm.intro": (
+        "A language model gives every sequence a probability by predicting one character at a time: the "
+        "chance of a whole name is the product of the chances of each next character given the ones before. "
+        "The same network can therefore write new names (sample from ŷ<t>, feed the pick back in as x<t+1>) "
+        "and judge yours (multiply the probabilities of what you typed).",
+        "语言模型逐个字符地预测，从而给每个序列一个概率：整个名字的概率等于在已知前面字符的条件下，每个下一个字符概率的乘积。"
+        "因此同一个网络既能写出新名字（从 ŷ<t> 中采样，再把采到的字符作为 x<t+1> 送回），也能评判你的名字（把你输入的每个字符的概率相乘）。"),
+    "lm.temp": ("Temperature", "温度"),
+    "lm.temp.help": ("Below 1 sharpens ŷ<t> (safer, more repetitive names), above 1 flattens it (wilder names); "
+                     "0 always takes the most likely character.",
+                     "小于 1 让 ŷ<t> 更尖锐（名字更保守、更重复），大于 1 让它更平坦（名字更离奇）；0 总是取最可能的字符。"),
+    "lm.topk": ("Top-k (0 = off)", "Top-k（0 = 关闭）"),
+    "lm.topk.help": ("Sample only among the k most likely characters.", "只在最可能的 k 个字符中采样。"),
+    "lm.len": ("Characters to sample", "采样的字符数"),
+    "lm.resample": ("🎲 New sample", "🎲 重新采样"),
+    "lm.temp0": ("Temperature 0: every step takes the most likely character (argmax), so the model writes the "
+                 "same name again and again. Raise the temperature to get variety.",
+                 "温度为 0：每一步都取最可能的字符（argmax），所以模型会一遍又一遍写出同一个名字。提高温度才会有变化。"),
+    "lm.topk_big": ("Top-k = {k} is not smaller than the {V} characters the model knows, so it changes nothing.",
+                    "Top-k = {k} 不小于模型认识的 {V} 个字符，所以不起作用。"),
+    "lm.sample.head": ("1 · Sampling novel names", "1 · 采样新名字"),
+    "lm.sample.explain": (
+        "Grey bars: the model's ŷ<t> over every character. Blue: the distribution actually sampled from after "
+        "temperature and top-k. Red: the character drawn. Press ▶ Play to watch the names being written; ⏎ "
+        "ends a name and the next one starts from a<0> = 0.",
+        "灰色柱：模型对每个字符给出的 ŷ<t>。蓝色：经过温度和 top-k 调整后真正用来采样的分布。红色：被采到的字符。"
+        "按 ▶ 播放，看名字一个字符一个字符地写出来；⏎ 表示一个名字结束，下一个从 a<0> = 0 开始。"),
+    "lm.sampled": ("The {n} names sampled:", "采样得到的 {n} 个名字："),
+    "lm.score.head": ("2 · How likely is your text?", "2 · 你的文字有多大可能？"),
+    "lm.score.explain": (
+        "Each line is scored on its own, its end ⏎ included, as in training. Perplexity is the average "
+        "branching factor: 1 means the model was certain of every character, 28 means it was guessing "
+        "uniformly. Compare your names with the held-out perplexity of the names the model never saw.",
+        "每一行单独评分，包括行尾的 ⏎，和训练时一样。困惑度可以理解为平均分支数：1 表示模型对每个字符都很确定，28 表示它在均匀乱猜。"
+        "把你的名字和模型从未见过的留出集名字的困惑度比较一下。"),
+    "lm.default_text": ("andrew ng\nxqzt vvkk", "andrew ng\nxqzt vvkk"),
+    "lm.ppl_formula": (r"\text{perplexity} = \exp\Big(-\frac{1}{N}\sum_{t=1}^{N} \log P(y^{<t>} \mid y^{<1>}, \ldots, y^{<t-1>})\Big)",
+                       r"\text{困惑度} = \exp\Big(-\frac{1}{N}\sum_{t=1}^{N} \log P(y^{<t>} \mid y^{<1>}, \ldots, y^{<t-1>})\Big)"),
+    "lm.col.model": ("Model", "模型"),
+    "lm.col.n": ("Characters scored", "评分字符数"),
+    "lm.col.ll": ("Log-likelihood (nats)", "对数似然（奈特）"),
+    "lm.col.ppl": ("Perplexity", "困惑度"),
+    "lm.col.val": ("Held-out perplexity", "留出集困惑度"),
+    "lm.strip": ("Each character shaded by how surprised the {cell} was to see it (−log₂ P; white = expected, "
+                 "red = surprising). Hover for P.",
+                 "每个字符按 {cell} 看到它时的惊讶程度着色（−log₂ P；白色 = 意料之中，红色 = 出乎意料）。悬停可看 P。"),
+    "lm.no_known": ("None of these characters is known to the model (it knows a–z, space and ⏎), so there is "
+                    "nothing to score.", "模型一个字符也不认识（它只认识 a–z、空格和 ⏎），所以没有可评分的内容。"),
+    "lm.fig.raw": ("model ŷ<sup>&lt;t&gt;</sup>", "模型的 ŷ<sup>&lt;t&gt;</sup>"),
+    "lm.fig.adjusted": ("after temperature / top-k", "温度 / top-k 调整后"),
+    "lm.fig.chosen": ("sampled", "采到的字符"),
+    "lm.fig.prob": ("probability", "概率"),
+    "lm.fig.char": ("next character", "下一个字符"),
     "error.model": ("Could not load the model {name}: {err}. Rebuild it with `python -m seqviz.train {name}`.",
                     "无法加载模型 {name}：{err}。请用 `python -m seqviz.train {name}` 重新训练。"),
 }

@@ -1,0 +1,20 @@
+"""Language model & sampling: sample novel names with temperature and top-k, and score the user's text."""
+import streamlit as st
+
+from seqviz.ui import lm, t, text_source
+
+st.title(t("lm.title"))
+st.markdown(t("lm.intro"))
+st.latex(r"P(y^{<1>}, \ldots, y^{<T_y>}) = \prod_{t=1}^{T_y} P(y^{<t>} \mid y^{<1>}, \ldots, y^{<t-1>})")
+settings = lm.controls()
+
+st.header(t("lm.sample.head"))
+st.caption(t("lm.sample.explain"))
+lm.sampling(settings)
+
+st.header(t("lm.score.head"))
+st.caption(t("lm.score.explain"))
+st.latex(t("lm.ppl_formula"))
+clean = text_source("lm_text", t("lm.default_text"))
+if clean.ok:
+    lm.scoring(clean.text)
