@@ -100,9 +100,10 @@ def unroll(cell: str, xs: Tensor, w: Weights, reset: Tensor | None = None) -> di
     a = xs.new_zeros(b, n_a)                             # a<0> = 0
     c = xs.new_zeros(b, n_a)                             # c<0> = 0
     steps = []
+    any_reset = reset.any(dim=0).tolist() if reset is not None else [False] * T   # python bools: no per-step tensor ops
     for t in range(T):
         x = xs[:, t]                                     # (b, n_x)
-        if reset is not None:
+        if any_reset[t]:
             keep = (~reset[:, t]).unsqueeze(1).to(xs.dtype)  # (b, 1): 0 where a new line starts
             a, c = a * keep, c * keep
         if cell == "rnn":
