@@ -75,10 +75,18 @@ def browser():
     pw.stop()
 
 
+APP_NAV = '[data-testid="stSidebarNav"] a[href$="/rnn-cell"], [data-testid="stSidebarNavLink"][href$="/rnn-cell"]'
+
+
 def open_page(browser, url: str):
-    """A fresh page (a new Streamlit session) at `url`, settled."""
+    """A fresh page (a new Streamlit session) at `url`, settled, with the app's own navigation shown.
+
+    On a server's first session Streamlit briefly lists the pages/*.py files by name (its legacy
+    multipage mode) until app.py's st.navigation replaces them; wait for the real navigation.
+    """
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(url)
+    page.wait_for_selector(APP_NAV, timeout=90_000)
     settle(page)
     return page
 
