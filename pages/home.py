@@ -3,14 +3,13 @@ import streamlit as st
 
 import seqviz
 from seqviz.ui import t
+from seqviz.ui.nav import TITLES
 
 st.title(t("home.title"))
 st.markdown(t("home.intro"))
 st.success(t("home.start"))
 
 st.header(t("home.map"))
-PAGES = {"pages/rnn_cell.py": "nav.cell", "pages/vanishing_gradients.py": "nav.grad",
-         "pages/language_model.py": "nav.lm"}   # page file -> its title key
 TOPICS = [  # (course part, topic, page file or None while planned)
     ("home.week1", "home.topic.cell", "pages/rnn_cell.py"),
     ("home.week1", "home.topic.grad", "pages/vanishing_gradients.py"),
@@ -27,7 +26,7 @@ for week in dict.fromkeys(w for w, _, _ in TOPICS):
         left, right = st.columns([3, 2])
         left.markdown(f"- {t(topic)}")
         if page:
-            right.page_link(page, label=t(PAGES[page]), icon="➡️")
+            right.page_link(page, label=t(TITLES[page]), icon="➡️")
         else:
             right.caption(t("home.soon"))
 

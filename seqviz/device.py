@@ -21,10 +21,17 @@ def pick_device(prefer: str = "auto") -> "torch.device":
     return torch.device("cpu")
 
 
-def device_label(device: "torch.device | None" = None) -> str:
-    """A short human label such as 'CUDA (NVIDIA H100)' or 'CPU (2 threads)'."""
+def device_info(device: "torch.device | None" = None) -> tuple[str, str]:
+    """("cuda", GPU name) or ("cpu", number of threads) for `device` (default: the one pick_device() picks)."""
     import torch
+
     device = device or pick_device()
     if device.type == "cuda":
-        return f"CUDA ({torch.cuda.get_device_name(device)})"
-    return f"CPU ({torch.get_num_threads()} threads)"
+        return "cuda", torch.cuda.get_device_name(device)
+    return "cpu", str(torch.get_num_threads())
+
+
+def device_label(device: "torch.device | None" = None) -> str:
+    """A short human label such as 'CUDA (NVIDIA H100)' or 'CPU (2 threads)'."""
+    kind, detail = device_info(device)
+    return f"CUDA ({detail})" if kind == "cuda" else f"CPU ({detail} threads)"

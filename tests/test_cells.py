@@ -25,30 +25,22 @@ def test_a_equals_torch_module_with_copied_weights(cell):
     np.testing.assert_allclose(tr.a, out[0].numpy(), atol=1e-5)
 
 
-def test_lstm_memory_cell_equals_torch_lstmcell_every_step():
-    m = tiny("lstm")
+@pytest.mark.parametrize("gated", ["lstm", "gru"])
+def test_gated_cells_equal_torch_cells_every_step(gated):
+    """a<t> (and the LSTM's c<t>) equal nn.LSTMCell / nn.GRUCell with copied weights, step by step."""
+    m = tiny(gated)
     tr = m.trace(TEXT)
-    ref = nn.LSTMCell(len(m.vocab), m.config.n_a)
+    ref = {"lstm": nn.LSTMCell, "gru": nn.GRUCell}[gated](len(m.vocab), m.config.n_a)
     ref.load_state_dict({k.replace("_l0", ""): v for k, v in m.rnn.state_dict().items()})
     x = m.one_hot(torch.from_numpy(tr.ids)[None])[0]
     h = c = torch.zeros(1, m.config.n_a)
     with torch.no_grad():
         for t in range(tr.T):
-            h, c = ref(x[t : t + 1], (h, c))
-            np.testing.assert_allclose(tr.c[t], c[0].numpy(), atol=1e-5)
-            np.testing.assert_allclose(tr.a[t], h[0].numpy(), atol=1e-5)
-
-
-def test_gru_equals_torch_grucell_every_step():
-    m = tiny("gru")
-    tr = m.trace(TEXT)
-    ref = nn.GRUCell(len(m.vocab), m.config.n_a)
-    ref.load_state_dict({k.replace("_l0", ""): v for k, v in m.rnn.state_dict().items()})
-    x = m.one_hot(torch.from_numpy(tr.ids)[None])[0]
-    h = torch.zeros(1, m.config.n_a)
-    with torch.no_grad():
-        for t in range(tr.T):
-            h = ref(x[t : t + 1], h)
+            if gated == "lstm":
+                h, c = ref(x[t : t + 1], (h, c))
+                np.testing.assert_allclose(tr.c[t], c[0].numpy(), atol=1e-5)
+            else:
+                h = ref(x[t : t + 1], h)
             np.testing.assert_allclose(tr.a[t], h[0].numpy(), atol=1e-5)
 
 
@@ -90,7 +82,7 @@ def test_recurrence_identities_hold_every_step(cell):
 def test_gru_update_gate_is_one_minus_torch_z():
     m = tiny("gru")
     tr = m.trace("ab")
-    W, U = m.rnn.weight_ih_l0.detach().numpy(), m.rnn.weight_hh_l0.detach().numpy()
+    W = m.rnn.weight_ih_l0.detach().numpy()
     b, bh = m.rnn.bias_ih_l0.detach().numpy(), m.rnn.bias_hh_l0.detach().numpy()
     n = m.config.n_a
     x0 = np.zeros(len(m.vocab)); x0[0] = 1          # the start marker

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import streamlit as st
-import torch
 
 import seqviz
 from seqviz import plots
@@ -25,10 +24,7 @@ def frozen(fig):
 @st.cache_resource
 def device_info() -> tuple[str, str]:
     """The device training uses: ("cuda", GPU name) when there is one, else ("cpu", thread count)."""
-    d = seqviz.pick_device()
-    if d.type == "cuda":
-        return "cuda", torch.cuda.get_device_name(d)
-    return "cpu", str(torch.get_num_threads())
+    return seqviz.device.device_info()
 
 
 @st.cache_resource

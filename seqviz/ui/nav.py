@@ -1,0 +1,8 @@
+"""The app's pages in one place: app.py's navigation and the home page's topic map both read it."""
+
+WEEK1 = [  # (page file, title key, icon, url path); the file stem differs from the url on purpose
+    ("pages/rnn_cell.py", "nav.cell", "🔁", "rnn-cell"),
+    ("pages/vanishing_gradients.py", "nav.grad", "📉", "gradients"),
+    ("pages/language_model.py", "nav.lm", "✍️", "language-model"),
+]
+TITLES = {file: key for file, key, _, _ in WEEK1}   # page file -> its title key
