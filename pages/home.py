@@ -15,7 +15,7 @@ TOPICS = [  # (course part, topic, page file or None while planned)
     ("home.week1", "home.topic.grad", "pages/vanishing_gradients.py"),
     ("home.week1", "home.topic.lm", "pages/language_model.py"),
     ("home.week2", "home.topic.emb", None),
-    ("home.week2", "home.topic.sent", None),
+    ("home.week2", "home.topic.sent", "pages/sentiment_classifier.py"),
     ("home.week3", "home.topic.mt", None),
     ("home.week3", "home.topic.beam", None),
     ("home.week3", "home.topic.train", None),
@@ -34,5 +34,5 @@ st.header(t("home.models"))
 st.caption(t("home.models.caption"))
 rows = [{t("home.col.model"): d.get("name"), t("home.col.cell"): str(d.get("config", {}).get("cell", "")).upper(),
          t("home.col.units"): d.get("config", {}).get("n_a"),
-         t("home.col.ppl"): d.get("metrics", {}).get("val_perplexity")} for d in seqviz.list_pretrained()]
+         t("home.col.ppl"): d.get("metrics", {}).get("val_perplexity")} for d in seqviz.list_pretrained(kind="char_lm")]
 st.dataframe(rows, hide_index=True)

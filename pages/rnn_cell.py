@@ -9,7 +9,7 @@ st.markdown(t("cell.intro"))
 cell = st.sidebar.radio(t("cell.choose"), list(cache.MODELS), format_func=str.upper,
                         key="cell_kind", index=2, horizontal=True)
 name = cache.MODELS[cell]
-model = panels.load_or_stop(name)
+model = cache.load_or_stop(name)
 panels.model_caption(model)
 
 clean = text_source("cell_text", t("cell.default_text"))

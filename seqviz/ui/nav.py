@@ -5,4 +5,8 @@ WEEK1 = [  # (page file, title key, icon, url path); the file stem differs from 
     ("pages/vanishing_gradients.py", "nav.grad", "📉", "gradients"),
     ("pages/language_model.py", "nav.lm", "✍️", "language-model"),
 ]
-TITLES = {file: key for file, key, _, _ in WEEK1}   # page file -> its title key
+WEEK2 = [
+    ("pages/sentiment_classifier.py", "nav.sent", "💬", "sentiment"),
+]
+SECTIONS = [("nav.group.week1", WEEK1), ("nav.group.week2", WEEK2)]   # (group title key, its pages)
+TITLES = {file: key for _, pages in SECTIONS for file, key, _, _ in pages}   # page file -> its title key

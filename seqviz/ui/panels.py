@@ -6,22 +6,12 @@ import streamlit as st
 
 from seqviz import plots
 from seqviz.equations import step_equations
-from seqviz.pretrained import CheckpointError
 from seqviz.ui import cache
 from seqviz.ui.common import md_escape, t
 from seqviz.vocab import display
 
 ARCHITECTURES = ("one_to_one", "one_to_many", "many_to_one", "many_to_many_same",
                  "many_to_many_diff", "brnn", "deep_rnn")
-
-
-def load_or_stop(name: str):
-    """The cached model, or a clear message and a stopped page when it cannot be loaded."""
-    try:
-        return cache.model(name)
-    except (CheckpointError, OSError) as err:
-        st.error(t("error.model", name=name, err=md_escape(str(err))))
-        st.stop()
 
 
 def model_caption(m) -> None:

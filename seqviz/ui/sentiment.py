@@ -1,0 +1,152 @@
+"""Widgets and cached computations of the "Sentiment" page."""
+from __future__ import annotations
+
+import difflib
+import html
+import math
+
+import streamlit as st
+
+from seqviz import plots
+from seqviz.sentiment import CONTRAST, read
+from seqviz.ui import cache
+from seqviz.ui.common import fig_labels, md_escape, t
+
+CHECKPOINTS = {"en": "sentiment-en", "zh": "sentiment-zh"}
+MAX_LINES = 50
+
+
+def controls() -> str:
+    """Sidebar: which language's data and models."""
+    st.session_state.setdefault("sent_lang", "zh" if st.session_state.get("lang") == "zh" else "en")
+    lang = st.sidebar.radio(t("sent.data"), list(CHECKPOINTS), key="sent_lang",
+                            format_func=lambda k: t(f"sent.data.{k}"))
+    cache.load_or_stop(CHECKPOINTS[lang])
+    return lang
+
+
+@st.cache_resource(show_spinner=False)
+def tokenizer_ready(lang: str) -> bool:
+    """Load jieba's dictionary once per server (about a second), not on the first user's click."""
+    from seqviz.sentiment import tokenize
+    tokenize("预热", lang)
+    return True
+
+
+@st.cache_data(max_entries=512, ttl=3600, show_spinner=False)
+def cached_read(lang: str, text: str):
+    tokenizer_ready(lang)
+    return read(cache.model(CHECKPOINTS[lang]), text)
+
+
+def _verdict(p: float) -> str:
+    return t("sent.pos") if p > 0.5 else t("sent.neg")
+
+
+def _mark(p: float, truth: int) -> str:
+    return f"{'✅' if (p > 0.5) == bool(truth) else '❌'} {_verdict(p)} ({p:.2f})"
+
+
+def contrast(lang: str) -> None:
+    """The course's point first: sentences that differ by a negation, and how each model reads them."""
+    rows = []
+    for text, truth in CONTRAST[lang]:
+        r = cached_read(lang, text)
+        rows.append({t("sent.col.text"): text, t("sent.col.truth"): t("sent.pos") if truth else t("sent.neg"),
+                     t("sent.col.avg"): _mark(r.p_average, truth), t("sent.col.lstm"): _mark(r.p_lstm, truth)})
+    st.dataframe(rows, hide_index=True)
+    if lang == "zh":
+        st.info(t("sent.zh_note"))
+
+
+def _suggest(words: list[str], lang: str) -> str:
+    vocab = cache.model(CHECKPOINTS[lang]).config.words[1:]
+    out = []
+    for w in words[:8]:
+        close = difflib.get_close_matches(w, vocab, n=3, cutoff=0.75)
+        out.append(md_escape(w) + (f" → {', '.join(md_escape(c) for c in close)}" if close else ""))
+    return "; ".join(out)
+
+
+def yours(text: str, lang: str) -> None:
+    """Every line of the user's text scored by both models; one line picked apart word by word."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if len(lines) > MAX_LINES:
+        st.warning(t("sent.too_many", n=len(lines), max=MAX_LINES))
+        lines = lines[:MAX_LINES]
+    readings = [cached_read(lang, ln) for ln in lines]
+    scored = [(ln, r) for ln, r in zip(lines, readings) if r.n_known]
+    for ln, r in zip(lines, readings):
+        if not r.n_known:
+            st.warning(t("sent.no_known", line=md_escape(ln[:80]), words=_suggest(list(dict.fromkeys(r.tokens)), lang) or "—")
+                       + (" " + t("sent.other_lang") if _looks_other(ln, lang) else ""))
+    if not scored:
+        return
+    st.dataframe([{t("sent.col.text"): ln, t("sent.col.avg"): f"{_verdict(r.p_average)} ({r.p_average:.2f})",
+                   t("sent.col.lstm"): f"{_verdict(r.p_lstm)} ({r.p_lstm:.2f})",
+                   t("sent.col.unknown"): ", ".join(w for w, k in zip(r.tokens, r.known) if not k)}
+                  for ln, r in scored], hide_index=True)
+    pick = st.selectbox(t("sent.pick"), range(len(scored)), format_func=lambda i: scored[i][0][:100],
+                        key=f"sent_pick_{lang}") if len(scored) > 1 else 0
+    line, r = scored[min(pick or 0, len(scored) - 1)]
+    unknown = list(dict.fromkeys(w for w, k in zip(r.tokens, r.known) if not k))
+    if unknown:
+        st.info(t("sent.some_unknown", words=_suggest(unknown, lang)))
+    st.markdown(t("sent.verdicts", avg=_verdict(r.p_average), pa=r.p_average,
+                  lstm=_verdict(r.p_lstm), pl=r.p_lstm))
+    labels = {**fig_labels(), **{k: t(f"sent.fig.{k}") for k in plots.SENT_LABELS}}
+    st.plotly_chart(figure(lang, line, tuple(sorted(labels.items()))), key="sent_fig")
+    left, right = st.columns(2)
+    left.markdown(f"**{t('sent.col.avg')}**  \n" + chips(r.tokens, r.known, r.avg_contrib), unsafe_allow_html=True)
+    right.markdown(f"**{t('sent.col.lstm')}**  \n" + chips(r.tokens, r.known, r.lstm_contrib), unsafe_allow_html=True)
+    st.caption(t("sent.chips") + " " + t("sent.running_note"))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def figure(lang: str, text: str, labels: tuple):
+    return cache.frozen(plots.sentiment_figure(cached_read(lang, text), dict(labels)))
+
+
+def chips(tokens: list[str], known: list[bool], contrib: list[float]) -> str:
+    """Words as coloured chips: green pushes towards positive, red towards negative, grey unknown."""
+    out, values = [], iter(contrib)
+    scale = max([abs(c) for c in contrib] + [1e-6])
+    for w, k in zip(tokens, known):
+        if not k:
+            out.append(f'<span style="padding:2px 6px;margin:2px;border:1px dashed #999;color:#777">'
+                       f'{html.escape(w)}</span>')
+            continue
+        c = next(values)
+        alpha = min(1.0, abs(c) / scale) * 0.85 + 0.1
+        rgb = "46,160,67" if c > 0 else "214,39,40"
+        out.append(f'<span title="{c:+.2f}" style="padding:2px 6px;margin:2px;border-radius:4px;'
+                   f'background:rgba({rgb},{alpha:.2f});line-height:2.2">{html.escape(w)} '
+                   f'<small>{c:+.2f}</small></span>')
+    return " ".join(out)
+
+
+def _looks_other(line: str, lang: str) -> bool:
+    has_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in line)
+    return has_cjk if lang == "en" else not has_cjk and any(ch.isalpha() for ch in line)
+
+
+def heldout(lang: str) -> None:
+    """Held-out accuracy of both models next to the majority-class baseline, and examples."""
+    meta = cache.model(CHECKPOINTS[lang]).meta
+    rows = []
+    for test, m in meta.get("metrics", {}).items():
+        pct = lambda v: "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{100 * v:.1f}%"
+        rows.append({t("sent.col.test"): t(f"sent.test.{test}"), t("sent.col.n"): m["n"],
+                     t("sent.col.base"): pct(m["majority_baseline"]),
+                     t("sent.col.avg"): pct(m["average_accuracy"]), t("sent.col.lstm"): pct(m["lstm_accuracy"]),
+                     t("sent.col.neg_n"): m["n_with_negation"],
+                     t("sent.col.avg_neg"): pct(m["average_accuracy_with_negation"]),
+                     t("sent.col.lstm_neg"): pct(m["lstm_accuracy_with_negation"])})
+    st.dataframe(rows, hide_index=True)
+    st.caption(t(f"sent.data_note.{lang}", n_train=meta["data"]["n_train"], V=meta["data"]["n_vocabulary"]))
+    examples = meta.get("examples_lstm_right_average_wrong", [])
+    if examples:
+        st.markdown(t("sent.examples"))
+        st.dataframe([{t("sent.col.text"): e["text"], t("sent.col.truth"): t("sent.pos" if e["label"] == "positive"
+                                                                              else "sent.neg")}
+                       for e in examples], hide_index=True)

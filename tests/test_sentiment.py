@@ -1,0 +1,147 @@
+"""Sentiment classifiers: the maths of both models, their word contributions, tokenizers, data, and
+the shipped checkpoints beating the majority class on held-out data."""
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import seqviz
+from seqviz import recipes
+from seqviz.train import TrainConfig, fit
+from seqviz.sentiment import (CONTRAST, PAD, SentimentConfig, SentimentModels, collate, encode_examples, evaluate,
+                              is_negation, joint_loss, predict, read, tokenize)
+
+WORDS = (PAD, "i", "am", "not", "feeling", "happy", "sad", "good", "bad", "movie")
+
+
+def tiny(seed: int = 0) -> SentimentModels:
+    torch.manual_seed(seed)
+    m = SentimentModels(SentimentConfig("en", WORDS, n_e=6, n_a=5))
+    with torch.no_grad():
+        for p in m.parameters():
+            p.add_(torch.randn_like(p) * 0.3)
+        m.E.weight[0] = 0
+    return m.eval()
+
+
+def test_averaging_is_the_softmax_of_the_mean_vector():
+    m = tiny()
+    r = read(m, "i am not feeling happy")
+    E, W, b = (x.detach().numpy() for x in (m.E.weight, m.avg.weight, m.avg.bias))
+    z = E[[1, 2, 3, 4, 5]].mean(0) @ W.T + b
+    p = np.exp(z) / np.exp(z).sum()
+    assert r.p_average == pytest.approx(p[1], abs=1e-6)
+
+
+def test_lstm_reading_equals_torch_lstm_cell_step_by_step():
+    m = tiny()
+    r = read(m, "i am not feeling happy")
+    cell = torch.nn.LSTMCell(6, 5)
+    with torch.no_grad():
+        for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+            getattr(cell, name).copy_(getattr(m.lstm, f"{name}_l0"))
+        h = c = torch.zeros(1, 5)
+        for t, i in enumerate([1, 2, 3, 4, 5]):
+            h, c = cell(m.E.weight[i:i + 1], (h, c))
+            p = torch.softmax(m.head(h), -1)[0, 1]
+            assert r.lstm_running[t] == pytest.approx(float(p), abs=1e-6)
+    assert r.p_lstm == pytest.approx(r.lstm_running[-1], abs=1e-7)
+
+
+def test_contributions_add_up_to_the_verdicts():
+    m = tiny(3)
+    r = read(m, "not happy , not good movie")                 # "," is unknown and left out
+    sig = lambda z: 1 / (1 + math.exp(-z))
+    assert r.known == [True, True, False, True, True, True]
+    assert len(r.avg_contrib) == len(r.lstm_contrib) == 5
+    assert sig(r.avg_bias + sum(r.avg_contrib)) == pytest.approx(r.p_average, abs=1e-6)
+    assert sig(r.lstm_start + sum(r.lstm_contrib)) == pytest.approx(r.p_lstm, abs=1e-6)
+
+
+def test_averaging_ignores_order_and_the_lstm_does_not():
+    m = tiny()
+    a, b = read(m, "not happy good"), read(m, "good happy not")
+    assert a.p_average == pytest.approx(b.p_average, abs=1e-7)
+    assert abs(a.p_lstm - b.p_lstm) > 1e-3
+
+
+def test_only_unknown_words_give_no_verdict():
+    r = read(tiny(), "xyzzy 😀 中文")
+    assert r.n_known == 0 and math.isnan(r.p_average) and math.isnan(r.p_lstm)
+    assert r.tokens == ["xyzzy", "😀", "中文"]
+
+
+def test_batched_prediction_equals_single_reading():
+    m = tiny()
+    texts = ["i am happy", "not feeling good movie", "sad"]
+    data = encode_examples(m, [(tokenize(x, "en"), 1) for x in texts])
+    for which, attr in (("average", "p_average"), ("lstm", "p_lstm")):
+        batch = predict(m, data, which)
+        single = [getattr(read(m, x), attr) for x in texts]
+        np.testing.assert_allclose(batch, single, atol=1e-6)
+
+
+def test_joint_training_learns_negation_that_averaging_cannot():
+    """The course's point on a toy set: 'not' flips the label; only the LSTM can fit all four."""
+    pairs = [("happy", 1), ("not happy", 0), ("sad", 0), ("not sad", 1)] * 32
+    m = tiny()
+    data = encode_examples(m, [(tokenize(x, "en"), y) for x, y in pairs])
+    cfg = TrainConfig(epochs=60, lr=0.03, batch_size=32, device="cpu")
+    fit(m, joint_loss, data, cfg, collate_fn=collate)
+    acc = evaluate(m, data[:4])
+    assert acc["lstm_accuracy"] == 1.0
+    assert acc["average_accuracy"] <= 0.75            # XOR: a linear model of the mean gets one pair wrong
+
+
+def test_english_tokens_follow_the_corpus_and_chinese_is_segmented():
+    assert tokenize("It's NOT bad, don't <b>", "en") == ["it's", "not", "bad", ",", "don't", "<", "b", ">"]
+    zh = tokenize("我一点也不开心", "zh")
+    assert "".join(zh) == "我一点也不开心" and len(zh) >= 3
+    assert is_negation("don't", "en") and is_negation("not", "en") and is_negation("不", "zh")
+    assert not is_negation("happy", "en")
+
+
+def test_lexicon_phrases_flip_the_label_of_negated_copies():
+    out = recipes.lexicon_phrases({"good": 3, "awful": -3}, seed=0)
+    assert ("good", 1) in out and ("awful", 0) in out
+    for text, y in out:
+        word = "good" if "good" in text else "awful"
+        negated = any(is_negation(w, "en") for w in tokenize(text, "en"))
+        assert y == (int(word == "good") ^ int(negated))
+
+
+def test_splits_do_not_overlap():
+    sp = recipes.sentiment_splits("en")
+    train = {x for x, _ in sp["train"]}
+    assert not train & {x for x, _ in sp["tests"]["reviews"]}
+    words = lambda pairs: {w for x, _ in pairs for w in x.split()} - {"not", "i", "am", "feeling", "it", "was",
+                                                                       "this", "movie", "is", "isn't", "the",
+                                                                       "food", "never", "so", "!", "at", "all"}
+    assert not words(sp["tests"]["phrases"]) & words(sp["train"][sp["n_reviews_train"]:])
+
+
+@pytest.mark.parametrize("name,test", [("sentiment-en", "phrases"), ("sentiment-zh", "reviews")])
+def test_shipped_classifiers_beat_the_majority_class_on_held_out_data(name, test):
+    """Recomputed here from the data and the weights, not read from the JSON."""
+    m = seqviz.load_pretrained(name)
+    pairs = recipes.sentiment_splits(m.config.lang)["tests"][test]
+    pairs = [pairs[i] for i in np.random.default_rng(0).permutation(len(pairs))[:1500]]
+    data = encode_examples(m, [(tokenize(x, m.config.lang), y) for x, y in pairs])
+    y = np.array([lab for _, lab in data])
+    majority = max(y.mean(), 1 - y.mean())
+    for which in ("average", "lstm"):
+        acc = float(np.mean((predict(m, data, which) > 0.5) == y))
+        assert acc > majority + 2 * math.sqrt(0.25 / len(y)), (which, acc, majority, len(y))   # 2 standard errors
+    stored = m.meta["metrics"][test]
+    assert stored["average_accuracy"] > stored["majority_baseline"]
+
+
+def test_shipped_english_lstm_gets_the_negation_pairs_right_and_averaging_does_not():
+    m = seqviz.load_pretrained("sentiment-en")
+    right = {"average": 0, "lstm": 0}
+    for text, truth in CONTRAST["en"]:
+        r = read(m, text)
+        right["average"] += (r.p_average > 0.5) == bool(truth)
+        right["lstm"] += (r.p_lstm > 0.5) == bool(truth)
+    assert right["lstm"] >= len(CONTRAST["en"]) - 1 and right["average"] <= len(CONTRAST["en"]) - 2
