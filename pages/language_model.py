@@ -17,4 +17,8 @@ st.caption(t("lm.score.explain"))
 st.latex(t("lm.ppl_formula"))
 clean = text_source("lm_text", t("lm.default_text"))
 if clean.ok:
-    lm.scoring(clean.text)
+    lm.scoring(clean.text, settings)
+
+st.header(t("lm.ngram.head"))
+st.caption(t("lm.ngram.explain"))
+lm.baseline(settings)

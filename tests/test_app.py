@@ -34,7 +34,7 @@ def test_home_maps_topics_and_lists_models(lang):
     assert not at.exception
     assert at.title[0].value == ("SeqViz: see sequence models think" if lang == "en" else "SeqViz：看见序列模型如何思考")
     names = list(at.dataframe[0].value.iloc[:, 0])
-    assert names == ["names-gru", "names-lstm", "names-rnn"]
+    assert names == ["names-gru", "names-lstm", "names-rnn", "wiki-lstm"]
 
 
 @pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
@@ -174,7 +174,21 @@ def test_language_model_page_samples_and_scores():
     names = at.code[0].value.split("\n")
     assert len(names) >= 5 and all(set(n) <= set("abcdefghijklmnopqrstuvwxyz ") for n in names)
     table = at.dataframe[0].value
-    assert list(table.iloc[:, 0]) == ["RNN", "GRU", "LSTM"] and (table.iloc[:, 3] > 1).all()
+    assert list(table.iloc[:, 0]) == ["RNN · people's names", "GRU · people's names", "LSTM · people's names",
+                                      "LSTM · Wikipedia sentences"] and (table.iloc[:, 3] > 1).all()
+    baseline = at.dataframe[1].value                      # the n-gram table, worst first
+    assert "5-gram Kneser-Ney" in list(baseline.iloc[:, 0]) and baseline.iloc[:, 1].is_monotonic_decreasing
+
+
+def test_language_model_page_samples_wikipedia_prose():
+    at = run_page("language_model.py", lm_corpus="wiki", lm_temp=0.6, lm_len=300)
+    assert not at.exception and not at.error
+    lines = [ln for ln in at.code[0].value.split("\n") if ln]
+    words = " ".join(lines).split()
+    assert len(words) > 30 and lines[0][0].isupper()                 # sentences, capitalised
+    common = {"the", "of", "and", "in", "a", "is", "was", "to"}
+    assert sum(w in common for w in words) > len(words) / 10         # English function words abound
+    assert any("n-gram" in r for r in at.dataframe[1].value.iloc[:, 0])
 
 
 @pytest.mark.parametrize("state,kind,needle", [

@@ -391,7 +391,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "lm.corpus": ("Trained on", "训练文本"),
     "lm.corpus.names": ("people's names", "人名"),
     "lm.corpus.wiki": ("Wikipedia sentences", "维基百科句子"),
-    "lm.one_model": ("One model for this text: {cell} with {n_a} hidden units.", "这份文本只有一个模型：{cell}，{n_a} 个隐藏单元。"),
+    "lm.one_model": ("One model for this text: {cell} with {n_a} hidden units. Temperatures of 0.5–0.8 give the "
+                     "most readable sentences.",
+                     "这份文本只有一个模型：{cell}，{n_a} 个隐藏单元。温度取 0.5–0.8 时句子最通顺。"),
     "lm.ngram.head": ("3 · The n-gram baseline", "3 · n 元语法基线"),
     "lm.ngram.explain": (
         "Before neural networks, language models counted: an n-gram model predicts the next character from the "

@@ -3,24 +3,35 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seqviz import plots
+from seqviz import ngram, plots
 from seqviz.lm import sample, score
 from seqviz.ui import cache
 from seqviz.ui.common import fig_labels, md_escape, t
 
 
+CORPORA = {"names": cache.MODELS, "wiki": {"lstm": "wiki-lstm"}}   # training text -> {cell: checkpoint}
+
+
 def controls() -> dict:
-    """Sidebar: which cell, temperature, top-k, length, seed."""
+    """Sidebar: which training text and cell, temperature, top-k, length, seed."""
     sb = st.sidebar
-    for k, v in dict(lm_cell="lstm", lm_temp=1.0, lm_topk=0, lm_len=120, lm_seed=0).items():
+    for k, v in dict(lm_corpus="names", lm_cell="lstm", lm_temp=1.0, lm_topk=0, lm_len=120, lm_seed=0).items():
         st.session_state.setdefault(k, v)
-    cell = sb.radio(t("cell.choose"), list(cache.MODELS), format_func=str.upper, key="lm_cell", horizontal=True)
+    corpus = sb.radio(t("lm.corpus"), list(CORPORA), format_func=lambda k: t(f"lm.corpus.{k}"), key="lm_corpus")
+    for name in (n for models in CORPORA.values() for n in models.values()):
+        cache.load_or_stop(name)           # the scoring table uses every model
+    if len(CORPORA[corpus]) > 1:
+        cell = sb.radio(t("cell.choose"), list(CORPORA[corpus]), format_func=str.upper, key="lm_cell", horizontal=True)
+    else:
+        cell = next(iter(CORPORA[corpus]))
+        sb.caption(t("lm.one_model", cell=cell.upper(), n_a=cache.model(CORPORA[corpus][cell]).config.n_a))
     temp = sb.slider(t("lm.temp"), 0.0, 2.0, step=0.05, key="lm_temp", help=t("lm.temp.help"))
     top_k = sb.slider(t("lm.topk"), 0, 40, key="lm_topk", help=t("lm.topk.help"))
     n = sb.slider(t("lm.len"), 10, 400, step=10, key="lm_len")
     sb.button(t("lm.resample"), key="lm_new", on_click=lambda: st.session_state.update(
         lm_seed=st.session_state["lm_seed"] + 1))
-    return dict(cell=cell, temperature=float(temp), top_k=int(top_k) or None, n=int(n),
+    return dict(corpus=corpus, cell=cell, name=CORPORA[corpus][cell], temperature=float(temp),
+                top_k=int(top_k) or None, n=int(n),
                 seed=int(st.session_state["lm_seed"]))
 
 
@@ -41,7 +52,7 @@ def cached_score(name: str, text: str):
 
 def sampling(c: dict) -> None:
     """The animated sampling figure, the names it made, and notes on odd settings."""
-    name = cache.MODELS[c["cell"]]
+    name = c["name"]
     V = len(cache.model(name).vocab)
     if c["temperature"] == 0:
         st.info(t("lm.temp0"))
@@ -56,21 +67,37 @@ def sampling(c: dict) -> None:
     st.code("\n".join(lines) or "—", language=None)
 
 
-def scoring(text: str) -> None:
-    """Log-likelihood and perplexity of the user's text under all three cells, and a surprise strip."""
-    rows, chosen = [], st.session_state.get("lm_cell", "lstm")
-    for cell, name in cache.MODELS.items():
-        sc = cached_score(name, text)
-        rows.append({t("lm.col.model"): cell.upper(), t("lm.col.n"): sc.n,
-                     t("lm.col.ll"): round(sc.log_likelihood, 2), t("lm.col.ppl"): round(sc.perplexity, 3),
-                     t("lm.col.val"): cache.model(name).meta.get("metrics", {}).get("val_perplexity")})
-    sc = cached_score(cache.MODELS[chosen], text)
+def scoring(text: str, c: dict) -> None:
+    """Log-likelihood and perplexity of the user's text under every model, and a surprise strip."""
+    rows = []
+    for corpus, models in CORPORA.items():
+        for cell, name in models.items():
+            sc = cached_score(name, text)
+            rows.append({t("lm.col.model"): f"{cell.upper()} · {t(f'lm.corpus.{corpus}')}", t("lm.col.n"): sc.n,
+                         t("lm.col.ll"): round(sc.log_likelihood, 2), t("lm.col.ppl"): round(sc.perplexity, 3),
+                         t("lm.col.val"): cache.model(name).meta.get("metrics", {}).get("val_perplexity")})
+    sc = cached_score(c["name"], text)
     if not any(k for ch, k in zip(sc.chars, sc.known) if ch != "\n"):
-        st.warning(t("lm.no_known"))                 # only line ends would be scored: nothing to say
+        st.warning(t("lm.no_known", V=len(cache.model(c["name"]).vocab) - 1))                 # only line ends would be scored: nothing to say
         return
     unknown = sorted({ch for ch, k in zip(sc.chars, sc.known) if not k})
     if unknown:
         st.warning(t("problem.unknown", chars=", ".join(md_escape(repr(c)) for c in unknown[:30])))
     st.dataframe(rows, hide_index=True)
-    st.caption(t("lm.strip", cell=chosen.upper()))
+    corpus = c["corpus"]
+    st.caption(t("lm.strip", cell=f"{c['cell'].upper()} · {t(f'lm.corpus.{corpus}')}"))
     st.markdown(plots.surprise_html(sc), unsafe_allow_html=True)
+
+
+def baseline(c: dict) -> None:
+    """The shipped n-gram table of the chosen training text, next to the neural models."""
+    table = ngram.load_baseline()
+    if not table or c["corpus"] not in table.get("corpora", {}):
+        st.info(t("lm.ngram.missing"))
+        return
+    part = table["corpora"][c["corpus"]]
+    st.dataframe([{t("lm.col.model"): r["model"], t("lm.ngram.col.ppl"): r["perplexity"],
+                   t("lm.ngram.col.kind"): t("lm.ngram.kind.ngram") if r.get("n") else t("lm.ngram.kind.neural")}
+                  for r in sorted(part["rows"], key=lambda r: -r["perplexity"])], hide_index=True)
+    st.caption(t("lm.ngram.caption", n_lines=part["n_eval_lines"], n_chars=part["n_eval_chars"],
+                 n_train=part["n_train_lines"], lib=table["library"]))
