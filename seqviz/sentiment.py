@@ -18,7 +18,7 @@ from torch import nn
 
 CLASSES = ("negative", "positive")
 PAD = "<pad>"                      # index 0: padding and every word E does not know
-MAX_TOKENS = 200                   # longer inputs are cut (a sentence classifier, not a document one)
+MAX_TOKENS = 100                   # words read per text, in training and on the page (longer ones are cut)
 NEGATIONS = {"en": {"not", "no", "never", "nothing", "nor", "neither", "without", "hardly"},
              "zh": {"不", "没", "没有", "不是", "不会", "别", "无", "未", "不能", "不太", "并不", "毫无"}}
 CONTRAST = {   # (text, true label) pairs that differ by a negation, as in the course

@@ -188,7 +188,7 @@ def test_language_model_page_samples_wikipedia_prose():
     assert len(words) > 30 and lines[0][0].isupper()                 # sentences, capitalised
     common = {"the", "of", "and", "in", "a", "is", "was", "to"}
     assert sum(w in common for w in words) > len(words) / 10         # English function words abound
-    assert any("n-gram" in r for r in at.dataframe[1].value.iloc[:, 0])
+    assert "5-gram Kneser-Ney" in list(at.dataframe[1].value.iloc[:, 0])
 
 
 @pytest.mark.parametrize("state,kind,needle", [
@@ -238,7 +238,7 @@ def test_sentiment_page_in_chinese_scores_chinese():
     assert not at.exception and not at.error and at.title[0].value == "情感分类：词向量平均 vs LSTM"
     yours = at.dataframe[1].value
     assert len(yours) == 3 and yours.iloc[0, 2].startswith("负面")   # 我一点也不开心: the LSTM says negative
-    assert at.dataframe[2].value.iloc[0, 1] > 3000                    # thousands of held-out reviews
+    assert at.dataframe[2].value.iloc[0, 1] > 1500                    # over a thousand held-out reviews
 
 
 @pytest.mark.parametrize("state,kind,needle", [
@@ -253,3 +253,34 @@ def test_sentiment_odd_inputs_get_messages(state, kind, needle):
     at = run_page("sentiment_classifier.py", sent_lang="en", **state)
     assert not at.exception
     assert any(needle in m.value for m in getattr(at, kind)), [m.value for m in getattr(at, kind)]
+
+
+def test_language_model_corpus_switch_keeps_working():
+    at = run_page("language_model.py", lm_cell="rnn")
+    at.sidebar.radio(key="lm_corpus").set_value("wiki").run()
+    assert not at.exception and not at.error and "256 hidden units" in " ".join(c.value for c in at.sidebar.caption)
+    at.sidebar.radio(key="lm_corpus").set_value("names").run()
+    assert not at.exception and not at.error and len(at.get("plotly_chart")) == 1
+
+
+@pytest.mark.parametrize("page,state", [("language_model.py", dict(lm_corpus="wiki")),
+                                        ("sentiment_classifier.py", dict(sent_lang="zh"))])
+def test_missing_checkpoint_gets_a_message(tmp_path, monkeypatch, page, state):
+    import shutil
+
+    import streamlit as st
+
+    from seqviz import pretrained
+    for f in pretrained.PRETRAINED_DIR.iterdir():          # every checkpoint but the one the page needs
+        if not f.stem.startswith(("wiki", "sentiment-zh")):
+            shutil.copy(f, tmp_path / f.name)
+    monkeypatch.setattr(pretrained, "PRETRAINED_DIR", tmp_path)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = run_page(page, **state)
+        assert not at.exception
+        assert any("Could not load the model" in e.value and "seqviz.train" in e.value for e in at.error)
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()

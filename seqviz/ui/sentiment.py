@@ -8,7 +8,7 @@ import math
 import streamlit as st
 
 from seqviz import plots
-from seqviz.sentiment import CONTRAST, read
+from seqviz.sentiment import CONTRAST, MAX_TOKENS, read, tokenize
 from seqviz.ui import cache
 from seqviz.ui.common import fig_labels, md_escape, t
 
@@ -59,11 +59,16 @@ def contrast(lang: str) -> None:
         st.info(t("sent.zh_note"))
 
 
+@st.cache_data(max_entries=4096, show_spinner=False)
+def _close_words(word: str, lang: str) -> list[str]:
+    """Known words that look like `word` (difflib over the whole vocabulary: ~30 ms, so cached)."""
+    return difflib.get_close_matches(word, cache.model(CHECKPOINTS[lang]).config.words[1:], n=3, cutoff=0.75)
+
+
 def _suggest(words: list[str], lang: str) -> str:
-    vocab = cache.model(CHECKPOINTS[lang]).config.words[1:]
     out = []
     for w in words[:8]:
-        close = difflib.get_close_matches(w, vocab, n=3, cutoff=0.75)
+        close = _close_words(w, lang)
         out.append(md_escape(w) + (f" → {', '.join(md_escape(c) for c in close)}" if close else ""))
     return "; ".join(out)
 
@@ -75,6 +80,8 @@ def yours(text: str, lang: str) -> None:
         st.warning(t("sent.too_many", n=len(lines), max=MAX_LINES))
         lines = lines[:MAX_LINES]
     readings = [cached_read(lang, ln) for ln in lines]
+    if any(len(tokenize(ln, lang)) > MAX_TOKENS for ln in lines):
+        st.info(t("sent.long", n=MAX_TOKENS))
     scored = [(ln, r) for ln, r in zip(lines, readings) if r.n_known]
     for ln, r in zip(lines, readings):
         if not r.n_known:
@@ -97,8 +104,10 @@ def yours(text: str, lang: str) -> None:
     labels = {**fig_labels(), **{k: t(f"sent.fig.{k}") for k in plots.SENT_LABELS}}
     st.plotly_chart(figure(lang, line, tuple(sorted(labels.items()))), key="sent_fig")
     left, right = st.columns(2)
-    left.markdown(f"**{t('sent.col.avg')}**  \n" + chips(r.tokens, r.known, r.avg_contrib), unsafe_allow_html=True)
-    right.markdown(f"**{t('sent.col.lstm')}**  \n" + chips(r.tokens, r.known, r.lstm_contrib), unsafe_allow_html=True)
+    left.markdown(f"**{t('sent.col.avg')}**  \n" + chips(r.tokens, r.known, r.avg_contrib, r.avg_bias),
+                  unsafe_allow_html=True)
+    right.markdown(f"**{t('sent.col.lstm')}**  \n" + chips(r.tokens, r.known, r.lstm_contrib, r.lstm_start),
+                   unsafe_allow_html=True)
     st.caption(t("sent.chips") + " " + t("sent.running_note"))
 
 
@@ -107,9 +116,12 @@ def figure(lang: str, text: str, labels: tuple):
     return cache.frozen(plots.sentiment_figure(cached_read(lang, text), dict(labels)))
 
 
-def chips(tokens: list[str], known: list[bool], contrib: list[float]) -> str:
-    """Words as coloured chips: green pushes towards positive, red towards negative, grey unknown."""
-    out, values = [], iter(contrib)
+def chips(tokens: list[str], known: list[bool], contrib: list[float], start: float) -> str:
+    """The start value (bias) as a grey chip, then the words as coloured chips: green pushes towards
+    positive, red towards negative, dashed unknown. Start + all chips = the verdict's log-odds."""
+    out, values = [f'<span title="{start:+.2f}" style="padding:2px 6px;margin:2px;border-radius:4px;'
+                   f'background:#e0e0e0;line-height:2.2">{html.escape(t("sent.start"))} <small>{start:+.2f}</small>'
+                   f'</span>'], iter(contrib)
     scale = max([abs(c) for c in contrib] + [1e-6])
     for w, k in zip(tokens, known):
         if not k:
