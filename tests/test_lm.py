@@ -41,6 +41,20 @@ def test_sampling_is_repeatable_and_restarts_after_each_name():
         np.testing.assert_allclose(a.raw[ends[0] + 1], a.raw[0], atol=1e-6)
 
 
+def test_sampled_distributions_are_the_fused_models_on_the_sampled_text(cell):
+    """The one-step cell used for sampling is the trained fused module, line by line."""
+    m = tiny(cell)
+    s = sample(m, 80, temperature=1.5, seed=2)
+    text = m.vocab.decode(s.chosen)
+    t0 = 0
+    for line in text.split("\n"):                          # each line starts again from a<0> = 0
+        ids = torch.tensor([[0] + list(m.vocab.encode(line))])
+        with torch.no_grad():
+            p = torch.softmax(m(ids)[0], -1).numpy()
+        np.testing.assert_allclose(s.raw[t0: t0 + len(line) + 1], p[: len(s.raw) - t0], atol=1e-5)
+        t0 += len(line) + 1
+
+
 def test_perplexity_is_exp_of_mean_nll_computed_independently(cell):
     m = tiny(cell)
     text = "anna smith\nbob"
