@@ -119,19 +119,19 @@ def figure(lang: str, text: str, labels: tuple):
 def chips(tokens: list[str], known: list[bool], contrib: list[float], start: float) -> str:
     """The start value (bias) as a grey chip, then the words as coloured chips: green pushes towards
     positive, red towards negative, dashed unknown. Start + all chips = the verdict's log-odds."""
-    out, values = [f'<span title="{start:+.2f}" style="padding:2px 6px;margin:2px;border-radius:4px;'
+    out, values = [f'<span title="{start:+.2f}" style="display:inline-block;white-space:nowrap;padding:2px 6px;margin:2px;border-radius:4px;'
                    f'background:#e0e0e0;line-height:2.2">{html.escape(t("sent.start"))} <small>{start:+.2f}</small>'
                    f'</span>'], iter(contrib)
     scale = max([abs(c) for c in contrib] + [1e-6])
     for w, k in zip(tokens, known):
         if not k:
-            out.append(f'<span style="padding:2px 6px;margin:2px;border:1px dashed #999;color:#777">'
+            out.append(f'<span style="display:inline-block;white-space:nowrap;padding:2px 6px;margin:2px;border:1px dashed #999;color:#777">'
                        f'{html.escape(w)}</span>')
             continue
         c = next(values)
         alpha = min(1.0, abs(c) / scale) * 0.85 + 0.1
         rgb = "46,160,67" if c > 0 else "214,39,40"
-        out.append(f'<span title="{c:+.2f}" style="padding:2px 6px;margin:2px;border-radius:4px;'
+        out.append(f'<span title="{c:+.2f}" style="display:inline-block;white-space:nowrap;padding:2px 6px;margin:2px;border-radius:4px;'
                    f'background:rgba({rgb},{alpha:.2f});line-height:2.2">{html.escape(w)} '
                    f'<small>{c:+.2f}</small></span>')
     return " ".join(out)
