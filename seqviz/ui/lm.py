@@ -115,7 +115,10 @@ def baseline(c: dict) -> None:
     best = lambda rows: min(rows, key=lambda r: r["perplexity"]) if rows else None
     ng, nn = best([r for r in part["rows"] if r.get("n")]), best([r for r in part["rows"] if not r.get("n")])
     if ng and nn:
-        key = "lm.ngram.wins" if ng["perplexity"] < nn["perplexity"] else "lm.ngram.loses"
-        st.markdown(t(key, ngram=ng["model"], p_ngram=ng["perplexity"], neural=nn["model"], p_neural=nn["perplexity"]))
+        gap = abs(ng["perplexity"] - nn["perplexity"]) / min(ng["perplexity"], nn["perplexity"])
+        key = "lm.ngram.level" if gap < 0.03 else "lm.ngram.wins" if ng["perplexity"] < nn["perplexity"] \
+            else "lm.ngram.loses"
+        st.markdown(t(key, ngram=ng["model"], p_ngram=ng["perplexity"], neural=nn["model"], p_neural=nn["perplexity"],
+                      n_lines=part["n_eval_lines"]))
     st.caption(t("lm.ngram.caption", n_lines=part["n_eval_lines"], n_chars=part["n_eval_chars"],
                  n_train=part["n_train_lines"], lib=table["library"]))
