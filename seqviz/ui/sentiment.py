@@ -8,7 +8,7 @@ import math
 import streamlit as st
 
 from seqviz import plots
-from seqviz.sentiment import CONTRAST, MAX_TOKENS, read, tokenize
+from seqviz.sentiment import CONTRAST, MAX_TOKENS, read
 from seqviz.ui import cache
 from seqviz.ui.common import fig_labels, md_escape, t
 
@@ -80,7 +80,7 @@ def yours(text: str, lang: str) -> None:
         st.warning(t("sent.too_many", n=len(lines), max=MAX_LINES))
         lines = lines[:MAX_LINES]
     readings = [cached_read(lang, ln) for ln in lines]
-    if any(len(tokenize(ln, lang)) > MAX_TOKENS for ln in lines):
+    if any(r.n_words > MAX_TOKENS for r in readings):
         st.info(t("sent.long", n=MAX_TOKENS))
     scored = [(ln, r) for ln, r in zip(lines, readings) if r.n_known]
     for ln, r in zip(lines, readings):
@@ -116,24 +116,27 @@ def figure(lang: str, text: str, labels: tuple):
     return cache.frozen(plots.sentiment_figure(cached_read(lang, text), dict(labels)))
 
 
+CHIP = "display:inline-block;white-space:nowrap;padding:2px 6px;margin:2px;border-radius:4px;line-height:2.2;"
+
+
+def _chip(text: str, value: float | None, style: str) -> str:
+    number = "" if value is None else f" <small>{value:+.2f}</small>"
+    title = "" if value is None else f' title="{value:+.2f}"'
+    return f'<span{title} style="{CHIP}{style}">{html.escape(text)}{number}</span>'
+
+
 def chips(tokens: list[str], known: list[bool], contrib: list[float], start: float) -> str:
     """The start value (bias) as a grey chip, then the words as coloured chips: green pushes towards
     positive, red towards negative, dashed unknown. Start + all chips = the verdict's log-odds."""
-    out, values = [f'<span title="{start:+.2f}" style="display:inline-block;white-space:nowrap;padding:2px 6px;margin:2px;border-radius:4px;'
-                   f'background:#e0e0e0;line-height:2.2">{html.escape(t("sent.start"))} <small>{start:+.2f}</small>'
-                   f'</span>'], iter(contrib)
+    out, values = [_chip(t("sent.start"), start, "background:#e0e0e0")], iter(contrib)
     scale = max([abs(c) for c in contrib] + [1e-6])
     for w, k in zip(tokens, known):
         if not k:
-            out.append(f'<span style="display:inline-block;white-space:nowrap;padding:2px 6px;margin:2px;border:1px dashed #999;color:#777">'
-                       f'{html.escape(w)}</span>')
+            out.append(_chip(w, None, "border:1px dashed #999;color:#777"))
             continue
         c = next(values)
         alpha = min(1.0, abs(c) / scale) * 0.85 + 0.1
-        rgb = "46,160,67" if c > 0 else "214,39,40"
-        out.append(f'<span title="{c:+.2f}" style="display:inline-block;white-space:nowrap;padding:2px 6px;margin:2px;border-radius:4px;'
-                   f'background:rgba({rgb},{alpha:.2f});line-height:2.2">{html.escape(w)} '
-                   f'<small>{c:+.2f}</small></span>')
+        out.append(_chip(w, c, f"background:rgba({'46,160,67' if c > 0 else '214,39,40'},{alpha:.2f})"))
     return " ".join(out)
 
 
@@ -142,12 +145,15 @@ def _looks_other(line: str, lang: str) -> bool:
     return has_cjk if lang == "en" else not has_cjk and any(ch.isalpha() for ch in line)
 
 
+def pct(v) -> str:
+    return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{100 * v:.1f}%"
+
+
 def heldout(lang: str) -> None:
     """Held-out accuracy of both models next to the majority-class baseline, and examples."""
     meta = cache.model(CHECKPOINTS[lang]).meta
     rows = []
     for test, m in meta.get("metrics", {}).items():
-        pct = lambda v: "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{100 * v:.1f}%"
         rows.append({t("sent.col.test"): t(f"sent.test.{test}"), t("sent.col.n"): m["n"],
                      t("sent.col.base"): pct(m["majority_baseline"]),
                      t("sent.col.avg"): pct(m["average_accuracy"]), t("sent.col.lstm"): pct(m["lstm_accuracy"]),
