@@ -496,6 +496,8 @@ TEXT: dict[str, tuple[str, str]] = {
         '这里最好的 n 元语法模型（{ngram}，困惑度 {p_ngram:.3f}）胜过了最好的网络（{neural}，{p_neural:.3f}）。网络小、训练时间短时，计数方法很难被超越：这个 LSTM 只在 2 个 CPU 核上把文本过了 12 遍。'),
     'lm.ngram.loses': ('The best network ({neural}, perplexity {p_neural:.3f}) beats the best n-gram ({ngram}, {p_ngram:.3f}): its state carries more than the last few characters.',
         '最好的网络（{neural}，困惑度 {p_neural:.3f}）胜过了最好的 n 元语法模型（{ngram}，{p_ngram:.3f}）：它的状态记住的不止最后几个字符。'),
+    # --- word embeddings (issue 4): keys "emb.*" go below this line ---
+    # --- machine translation, beam search and BLEU (issue 5): keys "mt.*", "beam.*", "bleu.*" go below this line ---
     "error.model": ("Could not load the model {name}: {err}. Rebuild it with `python -m seqviz.train {name}`.",
                     "无法加载模型 {name}：{err}。请用 `python -m seqviz.train {name}` 重新训练。"),
 }
