@@ -27,7 +27,23 @@ def _sentiment(cfg: dict):
     return SentimentModels(SentimentConfig(cfg["lang"], tuple(cfg["words"]), int(cfg["n_e"]), int(cfg["n_a"])))
 
 
-BUILDERS = {"char_lm": _char_lm, "sentiment": _sentiment}   # the "kind" in a checkpoint's JSON -> its model
+def _nmt(cfg: dict):
+    from seqviz.nmt import DateTranslator, NMTConfig
+    if not cfg["src_chars"] or not cfg["tgt_chars"] or cfg["tgt_chars"][0] != "\n":
+        raise KeyError("src_chars/tgt_chars")
+    return DateTranslator(NMTConfig(bool(cfg["attention"]), int(cfg["n_a"]), int(cfg["n_s"]), int(cfg["n_e"]),
+                                    tuple(cfg["src_chars"]), tuple(cfg["tgt_chars"]), int(cfg["max_src"]),
+                                    int(cfg["max_tgt"])))
+
+
+def _embeddings(cfg: dict):
+    from seqviz.embeddings import EmbeddingTable
+    if not cfg["words"] or int(cfg["n_e"]) < 1 or len(set(cfg["words"])) != len(cfg["words"]):
+        raise KeyError("words/n_e")
+    return EmbeddingTable(cfg["words"], int(cfg["n_e"]), str(cfg.get("method", "")), cfg.get("info") or {})
+
+
+BUILDERS = {"char_lm": _char_lm, "sentiment": _sentiment, "nmt": _nmt, "embeddings": _embeddings}   # the "kind" in a checkpoint's JSON -> its model
 
 
 def save_model(model, name: str, meta: dict, out_dir: str | Path | None = None) -> Path:

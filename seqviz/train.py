@@ -28,7 +28,7 @@ class TrainConfig:
     """Settings of one training run."""
     epochs: int = 10                 # passes over the training data
     lr: float = 3e-3                 # learning rate
-    optimizer: str = "adam"          # "adam", or "sgd" (plain gradient descent, as in the course's derivations)
+    optimizer: str = "adam"          # "adam", "sgd" (plain gradient descent, as in the course's derivations) or "adagrad" (GloVe)
     batch_size: int = 128            # examples per step
     clip: float | None = 1.0         # max global gradient norm; None turns clipping off
     seed: int = 0                    # seeds python, numpy and torch (shuffling and init)
@@ -131,6 +131,8 @@ def fit(model: nn.Module, loss_fn: Callable[[nn.Module, Any], torch.Tensor],
                         generator=gen, collate_fn=collate_fn, drop_last=False)
     if config.optimizer == "sgd":
         opt = torch.optim.SGD(model.parameters(), lr=config.lr)
+    elif config.optimizer == "adagrad":
+        opt = torch.optim.Adagrad(model.parameters(), lr=config.lr)
     else:
         opt = torch.optim.Adam(model.parameters(), lr=config.lr)
     s = TrainState(config=config, device=device, n_steps=config.epochs * len(loader))
@@ -215,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(prog="python -m seqviz.train", description=main.__doc__)
     known = sorted(recipes.RECIPES) + sorted(recipes.SENTIMENT_RECIPES)
+    from seqviz.nmt import MT_RECIPES, build_mt   # issue 5: the date translators
+    known += sorted(MT_RECIPES) + sorted(recipes.EMBEDDING_RECIPES)
     ap.add_argument("names", nargs="+", help=f"one or more of {known} or 'all'")
     ap.add_argument("--out", default=None, help="output folder (default: pretrained/)")
     ap.add_argument("--epochs", type=int, default=None, help="override the recipe's epochs")
@@ -227,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         print(f"== {name}", file=sys.stderr)
         build = recipes.build_sentiment if name in recipes.SENTIMENT_RECIPES else recipes.build
+        build = build_mt if name in MT_RECIPES else build
+        build = recipes.build_embeddings if name in recipes.EMBEDDING_RECIPES else build
         meta = build(name, out_dir=a.out, epochs=a.epochs, device=a.device,
                              callbacks=[PrintProgress()])
         print(f"{name}: {meta['metrics']}")

@@ -264,7 +264,8 @@ def test_language_model_corpus_switch_keeps_working():
 
 
 @pytest.mark.parametrize("page,state", [("language_model.py", dict(lm_corpus="wiki")),
-                                        ("sentiment_classifier.py", dict(sent_lang="zh"))])
+                                        ("sentiment_classifier.py", dict(sent_lang="zh")),
+                                        ("word_embeddings.py", {})])
 def test_missing_checkpoint_gets_a_message(tmp_path, monkeypatch, page, state):
     import shutil
 

@@ -174,3 +174,87 @@ def test_sentiment_page_scores_chinese_and_english_in_a_real_browser(server, bro
     settle(page)
     assert problems(page) == [] and page.query_selector_all("span[title]")
     page.close()
+
+
+def test_embeddings_page_search_upload_and_train(server, browser):
+    page = open_page(browser, f"{server}/?lang=en")
+    page.click('[data-testid="stSidebarNav"] a[href$="/embeddings"], [data-testid="stSidebarNavLink"][href$="/embeddings"]')
+    page.wait_for_selector("text=Nearest neighbours of", timeout=90000)
+    settle(page)
+    assert problems(page) == [] and len(page.query_selector_all(".js-plotly-plot")) >= 5
+    box = page.get_by_label("Find a word and its nearest neighbours")
+    box.fill("paris")
+    box.press("Enter")
+    page.wait_for_selector("text=Nearest neighbours of “paris”", timeout=60000)
+    settle(page)
+    assert problems(page) == []
+    page.locator("label", has_text="my file").first.click()
+    settle(page)
+    upload = page.locator('[data-testid="stFileUploader"] input[type="file"]').last
+    upload.set_input_files(files=[{"name": "junk.txt", "mimeType": "text/plain", "buffer": b"\x00\xff\x10" * 300}])
+    page.wait_for_selector("text=does not look like text", timeout=60000)
+    zh = ("我喜欢自然语言处理。今天天气很好，我们去公园散步。小猫在桌子上睡觉，小狗在院子里跑。" * 40).encode("utf-8")
+    upload.set_input_files(files=[{"name": "课文.txt", "mimeType": "text/plain", "buffer": zh}])
+    page.wait_for_selector("text=Chinese, segmented with jieba", timeout=60000)
+    settle(page)
+    page.locator("button", has_text="Train").last.click()
+    page.wait_for_selector("text=Trained in", timeout=120000)
+    settle(page)
+    assert problems(page) == []
+    assert "课文.txt · skip-gram" in page.inner_text('[data-testid="stSidebar"]')
+    page.close()
+
+
+def test_attention_page_plays_and_handles_odd_lines_in_a_real_browser(server, browser):
+    page = open_page(browser, f"{server}/?lang=en")
+    page.click('[data-testid="stSidebarNav"] a[href$="/attention"], [data-testid="stSidebarNavLink"][href$="/attention"]')
+    page.wait_for_selector("text=Where the model looks", timeout=90000)
+    settle(page)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
+    assert problems(page) == []
+    plots = page.query_selector_all(".js-plotly-plot")
+    assert len(plots) >= 5                                   # heatmap, two decodings, by length, learning curve
+    decoding = plots[1]
+    assert "ŷ = 1▌" in decoding.inner_text()                 # opens on the first output character
+    decoding.query_selector_all(".updatemenu-button")[0].click()        # ▶ Play walks the output steps
+    page.wait_for_function("el => el.innerText.includes('ŷ = 1989-06-13⏎')", arg=decoding, timeout=15000)
+    box = page.query_selector("textarea")
+    box.fill("Tuesday 13 June 1989\n<b>x</b> 😀 12\nhello")
+    box.press("Control+Enter")
+    settle(page)
+    assert problems(page) == []
+    assert page.query_selector("b:text-is('x')") is None                 # user text never becomes HTML
+    warnings = page.inner_text('[data-testid="stMain"]')
+    assert "never saw" in warnings and "has no digit" in warnings
+    assert len(page.query_selector_all(".js-plotly-plot")) >= 5
+    page.set_input_files('input[type="file"]', files=[{"name": "dates.txt", "mimeType": "text/plain",
+                                                        "buffer": b"\x89PNG\r\n\x1a\n\x00\x00" * 40}])
+    settle(page)
+    assert page.query_selector_all('[data-testid="stException"]') == []
+    assert "does not look like text" in page.inner_text('[data-testid="stMain"]')
+    page.set_input_files('input[type="file"]', files=[{"name": "dates.txt", "mimeType": "text/plain",
+                                                        "buffer": "13.06.89\n1989年6月13日星期二\n".encode()}])
+    settle(page)
+    assert problems(page) == [] and "dates.txt" in page.inner_text('[data-testid="stMain"]')
+    page.close()
+
+
+def test_beam_page_in_chinese_in_a_real_browser(server, browser):
+    page = open_page(browser, f"{server}/?lang=zh")
+    page.click('[data-testid="stSidebarNav"] a[href$="/beam-search"], '
+               '[data-testid="stSidebarNavLink"][href$="/beam-search"]')
+    page.wait_for_selector("text=集束搜索与 BLEU 得分", timeout=90000)
+    settle(page)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
+    assert problems(page) == [] and len(page.query_selector_all(".js-plotly-plot")) >= 2
+    date = page.get_by_label("一个日期")
+    date.fill("1989年6月13日星期二")
+    date.press("Enter")
+    settle(page)
+    main = page.inner_text('[data-testid="stMain"]')
+    assert problems(page) == [] and "1989-06-13" in main and "没有谁出错" in main
+    page.locator('[data-testid="stMain"] label', has_text="中文").first.click()     # the Chinese BLEU example
+    settle(page)
+    assert problems(page) == [] and "BLEU 得分" in page.inner_text('[data-testid="stMain"]')
+    assert page.locator('[data-testid="stMetricValue"]').first.inner_text() != ""
+    page.close()

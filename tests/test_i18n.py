@@ -31,7 +31,7 @@ def test_every_key_used_in_code_exists():
     patterns = {k for k in used if "{" in k}
     assert sorted(k for k in plain if k not in TEXT) == [] and len(plain) > 30
     for pat in patterns:
-        rx = re.compile(re.sub(r"\\\{[^}]*\\\}", "[a-z0-9_]+", re.escape(pat)) + "$")
+        rx = re.compile(re.sub(r"\\\{[^}]*\\\}", "[a-z0-9_-]+", re.escape(pat)) + "$")
         assert sum(bool(rx.match(k)) for k in TEXT) >= 2, pat
     assert len(patterns) >= 4
 
@@ -43,6 +43,12 @@ def test_keys_built_from_names_exist():
         assert f"arch.{kind}" in TEXT and f"arch.{kind}.use" in TEXT
     for field in {"a", "c"} | {g for gs in GATES.values() for g in gs}:
         assert f"field.{field}" in TEXT
+    from seqviz.projection import METHODS
+    from seqviz.ui.emb import CHECKPOINTS
+    for name in CHECKPOINTS:
+        assert f"emb.ckpt.{name}" in TEXT
+    for method in METHODS + ("skip-gram", "cbow", "glove"):
+        assert f"emb.method.{method}" in TEXT
     for code in ["empty", "empty_file", "cut", "binary", "not_utf8", "too_big", "unknown", "case"]:
         assert f"problem.{code}" in TEXT
     for cell in ["gru", "lstm"]:

@@ -22,7 +22,8 @@ def test_list_pretrained_has_every_model_with_metrics():
         assert ("names" if d["name"].startswith("names") else "Wikipedia") in d["data"]["source"]
     sentiment = seqviz.list_pretrained(kind="sentiment")
     assert [d["name"] for d in sentiment] == ["sentiment-en", "sentiment-zh"]
-    assert {d["name"] for d in seqviz.list_pretrained()} == set(NAMES) | {"wiki-lstm", "sentiment-en", "sentiment-zh"}
+    assert {d["name"] for d in seqviz.list_pretrained()} == set(NAMES) | {
+        "wiki-lstm", "sentiment-en", "sentiment-zh", "date-attention", "date-no-attention", "wiki-skipgram", "wiki-glove"}
     for d in sentiment:
         assert d["command"] == f"python -m seqviz.train {d['name']}"
         assert all(0.5 <= m["majority_baseline"] < 1 and m["n"] > 50 for m in d["metrics"].values())

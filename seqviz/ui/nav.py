@@ -6,7 +6,13 @@ WEEK1 = [  # (page file, title key, icon, url path); the file stem differs from 
     ("pages/language_model.py", "nav.lm", "✍️", "language-model"),
 ]
 WEEK2 = [
+    ("pages/word_embeddings.py", "nav.emb", "🗺️", "embeddings"),
     ("pages/sentiment_classifier.py", "nav.sent", "💬", "sentiment"),
 ]
+WEEK3 = [
+    ("pages/attention_model.py", "nav.mt", "🎯", "attention"),
+    ("pages/beam_search_bleu.py", "nav.beam", "🌳", "beam-search"),
+]
 SECTIONS = [("nav.group.week1", WEEK1), ("nav.group.week2", WEEK2)]   # (group title key, its pages)
+SECTIONS.append(("nav.group.week3", WEEK3))
 TITLES = {file: key for _, pages in SECTIONS for file, key, _, _ in pages}   # page file -> its title key

@@ -1,0 +1,565 @@
+"""Widgets and cached computations of the "Word embeddings" page."""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+import numpy as np
+import streamlit as st
+
+from seqviz import embeddings as em
+from seqviz import plots
+from seqviz import pretrained
+from seqviz.projection import METHODS, ProjectionConfig, clusters, load_views, project, view_key
+from seqviz.text import decode_upload
+from seqviz.ui import cache
+from seqviz.ui.common import fig_labels, md_escape, show_problems, t
+
+CHECKPOINTS = ("wiki-skipgram", "wiki-glove")
+USER_KEY = "emb_user_vectors"          # this session's own vectors: name -> WordVectors (nobody else sees them)
+MAX_WORDS = 5000                       # most words a projection shows
+TSNE_3D_MAX = 1000                     # sklearn's 3-D t-SNE is slow (about 15 s here at 1,000 words): more are cut
+MAX_CORPUS_BYTES = 5_000_000           # an uploaded corpus
+MAX_TOKENS = 1_000_000                 # words of a corpus used for training
+MAX_WORK = 6_000_000                   # words x epochs of one word2vec run at window 5, k = 5 (about 30 s here);
+                                       # larger windows and k cost proportionally more of the budget
+GLOVE_SECONDS = 90                     # a GloVe run stops after this long and keeps its best vectors
+MAX_OWN = 3                            # vector sets one session keeps (the oldest is dropped)
+MIN_TOKENS = 200                       # below this a corpus is too small to learn anything
+MAX_PAIR_WORDS = 30                    # words of the sentence the training-pairs figure walks through
+# defaults in English: the shipped vectors learnt English (a Chinese corpus can be trained below)
+DEFAULT_LISTS = ("countries: france germany italy spain china japan india russia\n"
+                 "numbers: one two three four five six seven eight nine ten\n"
+                 "family: father mother son daughter brother sister wife husband")
+DEFAULT_AXIS = "woman-man, she-he, her-his, mother-father, daughter-son"
+DEFAULT_NEUTRAL = "doctor, teacher, engineer, scientist, writer, artist, president, soldier"
+DEFAULT_PAIRS = "actress-actor, queen-king, sister-brother"
+
+
+# ---------------------------------------------------------------- which vectors
+
+@st.cache_resource(show_spinner=False)
+def shipped(name: str) -> em.WordVectors:
+    """Pretrained vectors, loaded once per server and shared read-only."""
+    return cache.model(name).vectors()
+
+
+@st.cache_resource(show_spinner=False)
+def shipped_views(name: str) -> dict:
+    return load_views(pretrained.PRETRAINED_DIR / f"{name}.views.safetensors")   # read now: tests may move it
+
+
+def _user() -> dict:
+    return st.session_state.setdefault(USER_KEY, {})
+
+
+def choose_vectors() -> tuple[str, em.WordVectors]:
+    """Sidebar: the shipped vectors and this session's own; returns (key, vectors)."""
+    for name in CHECKPOINTS:
+        cache.load_or_stop(name)
+    warm_up_projections()
+    options = list(CHECKPOINTS) + list(_user())
+    if st.session_state.get("emb_pending") in options:          # vectors just trained: show them
+        st.session_state["emb_vectors"] = st.session_state.pop("emb_pending")
+    if st.session_state.get("emb_vectors") not in options:
+        st.session_state["emb_vectors"] = options[-1] if _user() else CHECKPOINTS[0]
+    name = st.sidebar.radio(t("emb.vectors"), options, key="emb_vectors", format_func=_vectors_label)
+    v = shipped(name) if name in CHECKPOINTS else _user()[name]
+    st.sidebar.caption(t("emb.vectors.info", V=len(v), n_e=v.n_e, tokens=v.info.get("tokens", _tokens(name))))
+    return name, v
+
+
+def _tokens(name: str) -> int:
+    meta = cache.model(name).meta if name in CHECKPOINTS else {}
+    return int(meta.get("data", {}).get("n_tokens", 0))
+
+
+def _vectors_label(name: str) -> str:
+    if name in CHECKPOINTS:
+        return t(f"emb.ckpt.{name}")
+    v = _user().get(name)
+    return t("emb.ckpt.yours", method=v.method if v else "?", name=md_escape(name.split("#")[0]))
+
+
+def word_input(v: em.WordVectors, label: str, key: str, default: str, container=st) -> str | None:
+    """A word box; an unknown word gets a message with close known words, and None is returned."""
+    st.session_state.setdefault(key, default)
+    raw = container.text_input(label, key=key, max_chars=60)
+    word = v.normalize(raw)
+    if not word:
+        container.info(t("emb.word.empty"))
+        return None
+    if word not in v:
+        close = v.suggest(word)
+        hint = t("emb.word.suggest", words=", ".join(f"`{md_escape(w)}`" for w in close)) if close else t("emb.word.none")
+        container.warning(t("emb.word.missing", word=md_escape(word[:60])) + " " + hint)
+        return None
+    return word
+
+
+def _ascii_punct(text: str) -> str:
+    """Chinese keyboards type ， 、 ： － — –; read them as , , : - - -."""
+    return text.translate(str.maketrans({"，": ",", "、": ",", "：": ":", "－": "-", "—": "-", "–": "-"}))
+
+
+def word_list(v: em.WordVectors, raw: str) -> tuple[list[str], list[str]]:
+    """(known, unknown) words of a comma / space separated list, order kept, duplicates dropped."""
+    items = [v.normalize(w) for w in _ascii_punct(raw).replace(",", " ").split()]
+    items = list(dict.fromkeys(w for w in items if w))
+    return [w for w in items if w in v], [w for w in items if w not in v]
+
+
+def word_pairs(v: em.WordVectors, raw: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """Pairs written "woman-man, she-he"; returns (pairs whose words are both known, problems)."""
+    pairs, bad = [], []
+    for item in _ascii_punct(raw).split(","):
+        item = item.strip()
+        if not item:
+            continue
+        parts = [v.normalize(p) for p in item.replace(":", "-").split("-")]
+        if len(parts) != 2 or not all(parts):
+            bad.append(item)
+        elif any(p not in v for p in parts):
+            bad.append(item)
+        else:
+            pairs.append((parts[0], parts[1]))
+    return pairs, bad
+
+
+def _missing_message(words: list[str], v: em.WordVectors) -> None:
+    if words:
+        hints = []
+        for w in words[:6]:
+            close = v.suggest(w, 3)
+            hints.append(f"`{md_escape(w[:40])}`" + (f" → {', '.join(md_escape(c) for c in close)}" if close else ""))
+        st.warning(t("emb.words.missing", words="; ".join(hints)))
+
+
+# ---------------------------------------------------------------- the map
+
+_UMAP_LOCK = threading.Lock()     # the warm-up and the first real UMAP never import / compile at once
+_TSNE3D_LOCK = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up_projections() -> threading.Thread:
+    """Once per server, when the page is first opened: compile UMAP's numba code in the background
+    (5–10 s) while the student looks at the shipped view, so their first own projection does not wait."""
+    import sklearn.cluster  # noqa: F401  imported here, in the page's thread, so the warm-up thread (which
+    import sklearn.decomposition  # noqa: F401  imports umap, and umap sklearn) never races a half-imported module
+    from seqviz.projection import warm_up
+
+    def run():
+        with _UMAP_LOCK:
+            warm_up()
+    thread = threading.Thread(target=run, name="seqviz-umap-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+@st.cache_data(max_entries=24, ttl=3600, show_spinner=False)
+def _projection(key: str, _X: np.ndarray, method: str, dim: int, perplexity: float, n_neighbors: int,
+                min_dist: float, seed: int) -> np.ndarray:
+    """A projection, computed once per (vectors, words, settings): students asking the same pay once."""
+    cfg = ProjectionConfig(method, dim, perplexity, n_neighbors, min_dist, seed)
+    if method == "umap" or (method == "tsne" and dim == 3):    # one at a time: a class asking at once
+        with _UMAP_LOCK if method == "umap" else _TSNE3D_LOCK:    # must not put several on 2 cores
+            return project(_X, cfg)
+    return project(_X, cfg)
+
+
+def projection(name: str, v: em.WordVectors, n: int, cfg: ProjectionConfig) -> tuple[np.ndarray, float, bool]:
+    """(coordinates of the n most frequent words, seconds, whether it was shipped precomputed)."""
+    t0 = time.perf_counter()
+    if name in CHECKPOINTS:
+        view = shipped_views(name).get(view_key(cfg, n))
+        if view is not None:
+            return view, time.perf_counter() - t0, True
+    key = f"{name}:{n}"
+    Y = _projection(key, v.E[:n], cfg.method, cfg.dim, cfg.perplexity, cfg.n_neighbors, cfg.min_dist, cfg.seed)
+    return Y, time.perf_counter() - t0, False
+
+
+@st.cache_data(max_entries=24, ttl=3600, show_spinner=False)
+def _clusters(key: str, _X: np.ndarray, k: int) -> np.ndarray:
+    return clusters(_X, k)
+
+
+def map_settings(v: em.WordVectors) -> dict:
+    """The projection's settings, in a form: nothing is computed until Draw is pressed."""
+    with st.form("emb_map_form", border=True):
+        c1, c2, c3 = st.columns([2, 1, 2])
+        method = c1.radio(t("emb.map.method"), METHODS, format_func=lambda m: t(f"emb.method.{m}"),
+                          horizontal=True, key="emb_method", index=2)
+        dim = c2.radio(t("emb.map.dim"), (2, 3), format_func=lambda d: f"{d}-D", horizontal=True, key="emb_dim")
+        if len(v) > 200:
+            n = c3.slider(t("emb.map.n"), 200, min(MAX_WORDS, len(v)), min(2000, len(v)), step=100, key="emb_n",
+                          help=t("emb.map.n.help"))
+        else:
+            n = len(v)
+            c3.caption(t("emb.map.all", n=n))
+        c1, c2, c3, c4 = st.columns(4)
+        perplexity = c1.slider(t("emb.map.perplexity"), 5, 50, 30, key="emb_perplexity", help=t("emb.map.perplexity.help"))
+        nn = c2.slider(t("emb.map.nn"), 2, 100, 15, key="emb_nn", help=t("emb.map.nn.help"))
+        min_dist = c3.slider(t("emb.map.min_dist"), 0.0, 0.99, 0.1, step=0.05, key="emb_min_dist",
+                             help=t("emb.map.min_dist.help"))
+        seed = int(c4.number_input(t("emb.map.seed"), 0, 9999, 0, key="emb_seed", help=t("emb.map.seed.help")))
+        c1, c2 = st.columns([1, 2])
+        colour = c1.radio(t("emb.map.colour"), ("clusters", "lists"), format_func=lambda c: t(f"emb.colour.{c}"),
+                          key="emb_colour")
+        k = c1.slider(t("emb.map.k"), 2, 20, 10, key="emb_k")
+        lists = c2.text_area(t("emb.map.lists"), key="emb_lists", height=110, help=t("emb.map.lists.help"),
+                             value=DEFAULT_LISTS)
+        st.form_submit_button(t("emb.map.draw"), type="primary")
+    n = min(n, len(v))
+    if method == "tsne" and dim == 3 and n > TSNE_3D_MAX:
+        st.info(t("emb.map.tsne3d", n=TSNE_3D_MAX))
+        n = TSNE_3D_MAX
+    return {"cfg": ProjectionConfig(method, dim, float(perplexity), int(nn), float(min_dist), seed), "n": n,
+            "colour": colour, "k": k, "lists": lists}
+
+
+def groups_from_lists(v: em.WordVectors, words: list[str], text: str) -> tuple[np.ndarray, list[str], list[str]]:
+    """Colour groups from lines "name: word word ..." (or just words); returns (group per word, names, unknown)."""
+    pos = {w: i for i, w in enumerate(words)}
+    groups = np.full(len(words), -1)
+    names, unknown = [], []
+    for line in _ascii_punct(text).splitlines()[:20]:
+        label, _, rest = line.partition(":") if ":" in line else ("", "", line)
+        known, missing = word_list(v, rest)
+        unknown += missing
+        shown = [w for w in known if w in pos]
+        if not shown:
+            continue
+        names.append((label.strip() or ", ".join(shown[:3]))[:40])
+        for w in shown:
+            groups[pos[w]] = len(names) - 1
+        unknown += [w for w in known if w not in pos]
+    return groups, names, unknown
+
+
+def place_near(v: em.WordVectors, n: int, Y: np.ndarray, word: str, k: int = 5) -> np.ndarray:
+    """Where to draw a word that was not projected: the mean position of its k nearest projected words."""
+    sims = v.unit[:n] @ v.unit[v.index[word]]
+    top = np.argsort(-sims)[:k]
+    return Y[top].mean(axis=0)
+
+
+def map_figure(name: str, v: em.WordVectors, s: dict, marks: dict, arrows: list) -> None:
+    """Compute (or fetch) the projection and draw the map with the marked words."""
+    n, cfg = s["n"], s["cfg"]
+    words = v.words[:n]
+    try:
+        with st.spinner(t("emb.map.computing", method=t(f"emb.method.{cfg.method}"), n=n)):
+            Y, secs, was_shipped = projection(name, v, n, cfg)
+    except ValueError:
+        st.warning(t("emb.map.too_few"))
+        return
+    if s["colour"] == "clusters":
+        groups = _clusters(f"{name}:{n}", v.E[:n], s["k"])
+        group_names = [t("emb.cluster", i=i + 1) for i in range(s["k"])]
+    else:
+        groups, group_names, unknown = groups_from_lists(v, words, s["lists"])
+        if unknown:
+            st.caption(t("emb.map.not_shown", words=", ".join(md_escape(w) for w in unknown[:12])))
+    index = {w: i for i, w in enumerate(words)}
+    extra = {w: place_near(v, n, Y, w) for w in marks if w not in index}
+    fig = plots.embedding_map(words, Y, groups, group_names, marks, arrows, extra, _labels())
+    st.plotly_chart(fig, key="emb_map", config={"scrollZoom": True})
+    st.caption(t("emb.map.shipped" if was_shipped else "emb.map.time", secs=secs, n=n,
+                 method=t(f"emb.method.{cfg.method}")) + " " + t(f"emb.map.explain.{cfg.method}"))
+
+
+def _labels() -> dict:
+    keys = ("other", "query", "neighbour", "analogy", "placed", "n_e", "E", "o", "e", "before", "after", "cos_g",
+            "pairs", "freq", "freq34", "target")
+    return {**fig_labels(), **{k: t(f"emb.fig.{k}") for k in keys}}
+
+
+# ---------------------------------------------------------------- neighbours and analogies
+
+def neighbours_table(v: em.WordVectors, word: str, k: int) -> list[str]:
+    rows = [{t("emb.col.word"): w, t("emb.col.cos"): round(c, 3), t("emb.col.count"): int(v.counts[v.index[w]])}
+            for w, c in v.neighbours(word, k)]
+    st.dataframe(rows, hide_index=True, column_config={
+        t("emb.col.cos"): st.column_config.ProgressColumn(t("emb.col.cos"), min_value=-1, max_value=1, format="%.3f")})
+    return [r[t("emb.col.word")] for r in rows]
+
+
+def analogy_inputs(v: em.WordVectors) -> tuple[str, str, str] | None:
+    c1, c2, c3 = st.columns(3)
+    a = word_input(v, t("emb.an.a"), "emb_an_a", "france", c1)     # one both shipped sets get right;
+    b = word_input(v, t("emb.an.b"), "emb_an_b", "french", c2)     # man : king :: woman : queen needs
+    c = word_input(v, t("emb.an.c"), "emb_an_c", "spain", c3)      # more text than half a million words
+    if a and b and c:
+        if len({a, b, c}) < 3:
+            st.info(t("emb.an.same"))
+        return a, b, c
+    return None
+
+
+def analogy_result(v: em.WordVectors, a: str, b: str, c: str) -> str:
+    """The top answers as a table and the PCA picture of the parallelogram; returns the best answer d."""
+    found = v.analogy(a, b, c, 5)
+    d = found[0][0]
+    st.markdown(t("emb.an.answer", a=md_escape(a), b=md_escape(b), c=md_escape(c), d=md_escape(d), cos=found[0][1]))
+    col_t, col_f = st.columns([2, 3])
+    with col_t:
+        st.dataframe([{t("emb.col.word"): w, t("emb.col.cos"): round(s, 3)} for w, s in found], hide_index=True)
+    from sklearn.decomposition import PCA
+    words = [a, b, c, d] + [w for w, _ in found[1:]]
+    roles = ["a", "b", "c", "d"] + ["candidate"] * (len(words) - 4)
+    U = np.stack([v.unit[v.index[w]] for w in words] + [v.unit[v.index[b]] - v.unit[v.index[a]] + v.unit[v.index[c]]])
+    P = PCA(n_components=2, random_state=0).fit_transform(U)
+    with col_f:
+        st.plotly_chart(plots.analogy_figure(P, words + [""], roles + ["target"], _labels()), key="emb_analogy")
+    st.caption(t("emb.an.explain"))
+    return d
+
+
+# ---------------------------------------------------------------- one-hot, training pairs, negative sampling
+
+def onehot(v: em.WordVectors, word: str) -> None:
+    k, o, e = em.onehot(v, word)
+    st.plotly_chart(plots.onehot_figure(v.words, k, v.E, labels=_labels()), key="emb_onehot")
+    st.caption(t("emb.onehot.explain", word=md_escape(word), k=k, V=len(v), n_e=v.n_e, ones=int(o.sum()),
+                 e=", ".join(f"{x:.2f}" for x in e[:4])))
+
+
+def training_pairs(v: em.WordVectors, sentence: str) -> None:
+    tokens = [w for s in em.corpus_sentences(sentence) for w in s]
+    if len(tokens) < 2:
+        st.info(t("emb.pairs.short"))
+        return
+    if len(tokens) > MAX_PAIR_WORDS:
+        st.caption(t("emb.pairs.cut", n=MAX_PAIR_WORDS))
+        tokens = tokens[:MAX_PAIR_WORDS]
+    c1, c2 = st.columns(2)
+    mode = c1.radio(t("emb.pairs.mode"), ("skip-gram", "cbow"), format_func=lambda m: t(f"emb.method.{m}"),
+                    horizontal=True, key="emb_pairs_mode")
+    window = c2.slider(t("emb.pairs.window"), 1, 5, 2, key="emb_pairs_window", help=t("emb.pairs.window.help"))
+    st.plotly_chart(plots.pairs_animation(tokens, window, mode, _labels()), key="emb_pairs")
+    n_pairs = len(em.skipgram_pairs(tokens, window))
+    st.caption(t(f"emb.pairs.explain.{mode}", n=n_pairs, T=len(tokens), window=window))
+
+    st.subheader(t("emb.neg.head"))
+    pairs = [(c, w) for _, c, w in em.skipgram_pairs(tokens, window)]
+    c1, c2 = st.columns([2, 1])
+    pick = c1.selectbox(t("emb.neg.pair"), range(len(pairs)), key="emb_neg_pair",
+                        format_func=lambda i: f"{pairs[i][0]} → {pairs[i][1]}")
+    k = c2.slider(t("emb.neg.k"), 1, 20, 4, key="emb_neg_k", help=t("emb.neg.k.help"))
+    context, target = pairs[min(pick, len(pairs) - 1)]
+    seed = st.session_state.get("emb_neg_seed", 0)
+    rows = em.negative_samples(v, context, target, k, seed=seed)
+    col_t, col_f = st.columns([2, 3])
+    with col_t:
+        st.dataframe([{t("emb.col.context"): c, t("emb.col.word"): w, t("emb.col.label"): y} for c, w, y in rows],
+                     hide_index=True)
+        if st.button(t("emb.neg.again"), key="emb_neg_again"):
+            st.session_state["emb_neg_seed"] = seed + 1
+            st.rerun()
+    with col_f:
+        st.plotly_chart(plots.sampling_figure(*em.sampling_distribution(v, 12), _labels()), key="emb_sampling")
+    st.caption(t("emb.neg.explain", k=k))
+
+
+# ---------------------------------------------------------------- benchmarks
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def _evaluate(key: str, _v: em.WordVectors) -> dict:
+    return em.evaluate(_v)
+
+
+def benchmarks(current: str) -> None:
+    rows = []
+    entries = [(n, shipped(n), cache.model(n).meta.get("metrics", {})) for n in CHECKPOINTS]
+    entries += [(n, v, v.info.get("metrics")) for n, v in _user().items()]
+    chance = entries[0][2].get("random_vectors", {})
+    for name, v, m in entries:
+        m = m or _evaluate(name, v)
+        a, ws, sl = m["analogy"], m["wordsim353"], m["simlex999"]
+        rows.append({t("emb.col.vectors"): ("▶ " if name == current else "") + _vectors_label(name),
+                     t("emb.col.tokens"): f"{(v.info.get('tokens') or _tokens(name)):,}", t("emb.col.V"): f"{len(v):,}",
+                     t("emb.col.analogy"): f"{a['accuracy']:.1%} ({a['covered']:,} / {a['total']:,})",
+                     t("emb.col.ws"): f"{ws['spearman']:.2f} ({ws['coverage']:.0%})",
+                     t("emb.col.sl"): f"{sl['spearman']:.2f} ({sl['coverage']:.0%})"})
+    if chance:
+        rows.append({t("emb.col.vectors"): t("emb.bench.random"), t("emb.col.tokens"): "—", t("emb.col.V"): "—",
+                     t("emb.col.analogy"): f"{chance['analogy']:.1%}", t("emb.col.ws"): f"{chance['wordsim353']:.2f}",
+                     t("emb.col.sl"): f"{chance['simlex999']:.2f}"})
+    st.dataframe(rows, hide_index=True)
+    st.caption(t("emb.bench.explain"))
+
+
+# ---------------------------------------------------------------- debiasing
+
+def debiasing(v: em.WordVectors) -> None:
+    c1, c2, c3 = st.columns(3)
+    axis_raw = c1.text_input(t("emb.bias.axis"), key="emb_bias_axis", value=DEFAULT_AXIS,
+                             help=t("emb.bias.axis.help"))
+    neutral_raw = c2.text_input(t("emb.bias.neutral"), key="emb_bias_neutral", value=DEFAULT_NEUTRAL,
+                                help=t("emb.bias.neutral.help"))
+    pairs_raw = c3.text_input(t("emb.bias.pairs"), key="emb_bias_pairs", value=DEFAULT_PAIRS,
+                              help=t("emb.bias.pairs.help"))
+    axis, bad_axis = word_pairs(v, axis_raw)
+    neutral, missing = word_list(v, neutral_raw)
+    pairs, bad_pairs = word_pairs(v, pairs_raw)
+    if bad_axis or bad_pairs:
+        st.warning(t("emb.bias.bad", items="; ".join(md_escape(x[:40]) for x in (bad_axis + bad_pairs)[:8])))
+    _missing_message(missing, v)
+    if not axis:
+        st.info(t("emb.bias.no_axis"))
+        return
+    neutral = [w for w in neutral if w not in {x for p in axis + pairs for x in p}][:20]
+    if not neutral and not pairs:
+        st.info(t("emb.bias.nothing"))
+        return
+    try:
+        report = em.debias(v, axis, neutral, pairs[:8])
+    except ValueError:
+        st.warning(t("emb.bias.degenerate"))
+        return
+    st.plotly_chart(plots.debias_figure(report, _labels()), key="emb_debias")
+    st.caption(t("emb.bias.explain"))
+    if report.distances:
+        rows = [{t("emb.col.word"): d["word"], t("emb.col.pair"): f"{d['pair'][0]} / {d['pair'][1]}",
+                 t("emb.col.before"): f"{d['before'][0]:+.3f} / {d['before'][1]:+.3f}",
+                 t("emb.col.after"): f"{d['after'][0]:+.3f} / {d['after'][1]:+.3f}"} for d in report.distances]
+        st.dataframe(rows, hide_index=True)
+        st.caption(t("emb.bias.eq_explain"))
+
+
+# ---------------------------------------------------------------- train your own
+
+@st.cache_resource(show_spinner=False)
+def default_corpus() -> list[list[str]]:
+    """The Wikipedia extract as sentences of words (7 s to read, once per server)."""
+    return em.wiki_corpus()
+
+
+def corpus_input():
+    """The corpus to train on; returns (a function giving its sentences, or None; its label).
+
+    The Wikipedia extract is read only when Train is pressed (7 s, then cached for the server)."""
+    source = st.radio(t("emb.train.source"), ("wiki", "upload"), format_func=lambda s: t(f"emb.train.source.{s}"),
+                      horizontal=True, key="emb_train_source")
+    if source == "wiki":
+        return default_corpus, "wiki"
+    up = st.file_uploader(t("emb.train.upload"), type=["txt"], key="emb_train_upload",
+                          help=t("emb.train.upload.help", mb=MAX_CORPUS_BYTES // 1_000_000))
+    if up is None:
+        st.info(t("emb.train.need_upload"))
+        return None, ""
+    kept = st.session_state.get("emb_upload_split")
+    if not kept or kept[0] != up.file_id:          # decode and split each upload once, not on every rerun
+        st.session_state["emb_upload_split"] = (up.file_id, _upload_sentences(up.getvalue()))
+    sentences = st.session_state["emb_upload_split"][1]
+    if sentences is None:
+        return None, ""
+    st.caption(t("emb.train.read", tokens=sum(map(len, sentences)), sentences=len(sentences),
+                 kind=t(f"emb.lang.{st.session_state.get('emb_upload_lang', 'en')}"), name=md_escape(up.name)))
+    return (lambda: sentences), up.name
+
+
+def _upload_sentences(data: bytes) -> list[list[str]] | None:
+    """Decode and split an uploaded corpus (messages for every problem); None when it cannot be used."""
+    clean = decode_upload(data, max_chars=MAX_CORPUS_BYTES, max_bytes=MAX_CORPUS_BYTES)
+    show_problems(clean)
+    if not clean.ok:
+        return None
+    st.session_state["emb_upload_lang"] = em.detect_lang(clean.text)
+    sentences = em.corpus_sentences(clean.text)
+    if sum(map(len, sentences)) > MAX_TOKENS:
+        st.warning(t("emb.train.cut", n=MAX_TOKENS))
+        kept, total = [], 0
+        for s in sentences:
+            if total >= MAX_TOKENS:
+                break
+            kept.append(s)
+            total += len(s)
+        sentences = kept
+    return sentences
+
+
+def train_own() -> None:
+    """Train word2vec or GloVe on a corpus with a progress bar; the vectors join this session's list."""
+    load, label = corpus_input()
+    c1, c2, c3, c4, c5 = st.columns(5)
+    method = c1.selectbox(t("emb.train.method"), ("skip-gram", "cbow", "glove"),
+                          format_func=lambda m: t(f"emb.method.{m}"), key="emb_train_method")
+    n_e = c2.select_slider(t("emb.train.n_e"), (25, 50, 100, 200), 50, key="emb_train_ne", help=t("emb.train.n_e.help"))
+    window = c3.slider(t("emb.train.window"), 1, 10, 5, key="emb_train_window", help=t("emb.train.window.help"))
+    min_count = c4.slider(t("emb.train.min_count"), 1, 20, 5, key="emb_train_min", help=t("emb.train.min_count.help"))
+    epochs = c5.slider(t("emb.train.epochs"), 1, 30, 5 if method != "glove" else 15, key=f"emb_train_epochs_{method}")
+    k = st.slider(t("emb.train.k"), 1, 20, 5, key="emb_train_k", help=t("emb.train.k.help"),
+                  disabled=method == "glove")
+    if method == "glove":
+        st.caption(t("emb.glove.explain"))
+    st.caption(t("emb.train.limits", mb=MAX_CORPUS_BYTES // 1_000_000, tokens=MAX_TOKENS, work=MAX_WORK,
+                 secs=GLOVE_SECONDS))
+    if not st.button(t("emb.train.go"), type="primary", key="emb_train_go", disabled=load is None):
+        return
+    with st.spinner(t("emb.train.reading")):
+        sentences = load()
+    n_tokens = sum(map(len, sentences))
+    if n_tokens < MIN_TOKENS:
+        st.error(t("emb.train.too_small", n=n_tokens, min=MIN_TOKENS))
+        return
+    cost = n_tokens * (window * (k + 1)) / 30                      # 30 = window 5 × (k = 5 + 1)
+    if method != "glove" and cost * epochs > MAX_WORK:
+        epochs = max(1, int(MAX_WORK // cost))
+        st.info(t("emb.train.fewer_epochs", epochs=epochs))
+    bar = st.progress(0.0, text=t("emb.train.starting"))
+    curve = st.empty()
+    losses = []
+
+    def report(done: int, total: int, loss: float) -> None:
+        losses.append(loss)
+        bar.progress(done / total, text=t("emb.train.progress", done=done, total=total, loss=loss))
+        curve.line_chart({t("emb.train.loss"): losses}, height=180)
+    t0 = time.perf_counter()
+    try:
+        if method == "glove":
+            from seqviz.train import Callback
+
+            class Epochs(Callback):
+                def on_eval(self, s):
+                    report(s.epoch + 1, epochs, s.val.get("loss", float("nan")))
+            v, state = em.train_glove(sentences, em.GloveConfig(n_e=n_e, window=window, min_count=min_count,
+                                                                x_max=10.0, epochs=epochs, lr=0.1,
+                                                                max_seconds=GLOVE_SECONDS), callbacks=[Epochs()])
+            if state.stop_reason == "time":
+                st.info(t("emb.train.time_cap", secs=GLOVE_SECONDS))
+        else:
+            v = em.train_word2vec(sentences, em.Word2VecConfig(sg=method == "skip-gram", n_e=n_e, window=window,
+                                                               negative=k, min_count=min_count, epochs=epochs),
+                                  progress=report)
+    except ValueError:
+        bar.empty()
+        st.error(t("emb.train.no_words", min_count=min_count))
+        return
+    if len(v) < 10:
+        st.error(t("emb.train.no_words", min_count=min_count))
+        return
+    v.info["tokens"] = n_tokens
+    with st.spinner(t("emb.train.scoring")):
+        v.info["metrics"] = em.evaluate(v)             # once, here, not on the page's reruns
+    name = f"{label[:30]} · {method}#{uuid.uuid4().hex[:6]}"
+    user = _user()
+    while len(user) >= MAX_OWN:                       # a session keeps its last few sets only
+        user.pop(next(iter(user)))
+    user[name] = v
+    st.session_state["emb_pending"] = name
+    st.session_state["emb_flash"] = {"text": t("emb.train.done", secs=time.perf_counter() - t0, V=len(v)),
+                                     "losses": losses}
+    st.rerun()                        # the sidebar list now holds the new vectors, selected
+
+
+def train_flash() -> None:
+    """What the last training run did (shown once, after the rerun that selected its vectors)."""
+    flash = st.session_state.pop("emb_flash", None)
+    if flash:
+        st.success(flash["text"] + " " + t("emb.train.listed"))
+        if len(flash["losses"]) > 1:
+            st.line_chart({t("emb.train.loss"): flash["losses"]}, height=180)
