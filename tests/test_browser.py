@@ -192,13 +192,13 @@ def test_embeddings_page_search_upload_and_train(server, browser):
     settle(page)
     upload = page.locator('[data-testid="stFileUploader"] input[type="file"]').last
     upload.set_input_files(files=[{"name": "junk.txt", "mimeType": "text/plain", "buffer": b"\x00\xff\x10" * 300}])
-    page.wait_for_selector("text=does not look like text", timeout=60000)
+    page.wait_for_selector("text=does not look like text", timeout=120000)
     zh = ("我喜欢自然语言处理。今天天气很好，我们去公园散步。小猫在桌子上睡觉，小狗在院子里跑。" * 40).encode("utf-8")
     upload.set_input_files(files=[{"name": "课文.txt", "mimeType": "text/plain", "buffer": zh}])
-    page.wait_for_selector("text=Chinese, segmented with jieba", timeout=60000)
+    page.wait_for_selector("text=Chinese, segmented with jieba", timeout=120000)
     settle(page)
     page.locator("button", has_text="Train").last.click()
-    page.wait_for_selector("text=Trained in", timeout=120000)
+    page.wait_for_selector("text=Trained in", timeout=240000)
     settle(page)
     assert problems(page) == []
     assert "课文.txt · skip-gram" in page.inner_text('[data-testid="stSidebar"]')
