@@ -17,11 +17,13 @@ k = col_k.slider(t("emb.search.k"), 3, 25, 10, key="emb_k_nn")
 st.markdown(t("emb.an.head"))
 abc = emb.analogy_inputs(v)
 marks, arrows = {}, []
+near = v.neighbours(query, k) if query else []
+answers = v.analogy(*abc, 5) if abc else []
 if query:
-    marks.update({w: "neighbour" for w, _ in v.neighbours(query, k)})
+    marks.update({w: "neighbour" for w, _ in near})
     marks[query] = "query"
-d = v.analogy(*abc, 1)[0][0] if abc else None
 if abc:
+    d = answers[0][0]
     marks.update({w: "analogy" for w in (*abc, d)})
     arrows = [(abc[0], abc[1]), (abc[2], d)]
 emb.map_figure(name, v, settings, marks, arrows)
@@ -30,11 +32,11 @@ col_n, col_a = st.columns([2, 3])
 with col_n:
     if query:
         st.subheader(t("emb.nn.head", word=query))
-        emb.neighbours_table(v, query, k)
+        emb.neighbours_table(v, near)
 with col_a:
     if abc:
         st.subheader(t("emb.an.result"))
-        emb.analogy_result(v, *abc)
+        emb.analogy_result(v, *abc, answers)
 
 st.header(t("emb.onehot.head"))
 word = emb.word_input(v, t("emb.onehot.word"), "emb_onehot_word", "orange" if "orange" in v else v.words[len(v) // 2])

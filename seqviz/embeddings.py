@@ -218,10 +218,6 @@ class WordVectors:
         target = u[self.index[b]] - u[self.index[a]] + u[self.index[c]]
         return self.neighbours(target, k, exclude={a, b, c})
 
-    def top(self, n: int) -> "WordVectors":
-        """The n most frequent words only (the first n rows)."""
-        return WordVectors(self.words[:n], self.E[:n], self.counts[:n], self.method, self.info)
-
 
 class EmbeddingTable(nn.Module):
     """A WordVectors as a checkpoint (see seqviz.pretrained): E as an nn.Embedding, the counts as a buffer."""
@@ -354,41 +350,33 @@ def cooccurrence(sentences: list[list[str]], index: dict[str, int], window: int)
     return uniq // V, uniq % V, x
 
 
-def _glove_module():
-    import torch
-    from torch import nn
+class GloVe(nn.Module):
+    """θ_i and e_j with biases b_i, b'_j, so that θ_i·e_j + b_i + b'_j ≈ log X_ij."""
 
-    class GloVe(nn.Module):
-        """θ_i and e_j with biases b_i, b'_j, so that θ_i·e_j + b_i + b'_j ≈ log X_ij."""
+    def __init__(self, V: int, n_e: int):
+        super().__init__()
+        scale = 0.5 / n_e
+        self.theta = nn.Parameter((torch.rand(V, n_e) - 0.5) * 2 * scale)   # θ_i (one role)
+        self.e = nn.Parameter((torch.rand(V, n_e) - 0.5) * 2 * scale)       # e_j (the other role)
+        self.b = nn.Parameter(torch.zeros(V))
+        self.b_tilde = nn.Parameter(torch.zeros(V))
 
-        def __init__(self, V: int, n_e: int):
-            super().__init__()
-            scale = 0.5 / n_e
-            self.theta = nn.Parameter((torch.rand(V, n_e) - 0.5) * 2 * scale)   # θ_i (one role)
-            self.e = nn.Parameter((torch.rand(V, n_e) - 0.5) * 2 * scale)       # e_j (the other role)
-            self.b = nn.Parameter(torch.zeros(V))
-            self.b_tilde = nn.Parameter(torch.zeros(V))
+    def forward(self, i, j):
+        return (self.theta[i] * self.e[j]).sum(-1) + self.b[i] + self.b_tilde[j]   # (batch,)
 
-        def forward(self, i, j):
-            return (self.theta[i] * self.e[j]).sum(-1) + self.b[i] + self.b_tilde[j]   # (batch,)
-
-        def final(self) -> np.ndarray:
-            """The course's final e_w = (e_w + θ_w) / 2: the two roles are symmetric, so average them."""
-            return ((self.e + self.theta) / 2).detach().cpu().numpy()
-
-    return GloVe
+    def final(self) -> np.ndarray:
+        """The course's final e_w = (e_w + θ_w) / 2: the two roles are symmetric, so average them."""
+        return ((self.e + self.theta) / 2).detach().cpu().numpy()
 
 
 def glove_weight(x, x_max: float = 100.0, power: float = 0.75):
     """f(X_ij): (X_ij / x_max)^power below x_max, else 1, so rare pairs count less and frequent ones
     (of, the) do not dominate; f(0) = 0, so pairs never seen add nothing."""
-    import torch
     return torch.clamp(x / x_max, max=1.0) ** power
 
 
 def glove_loss(model, batch, x_max: float = 100.0, power: float = 0.75):
     """Σ f(X_ij) (θ_i·e_j + b_i + b'_j − log X_ij)², summed over the batch (AdaGrad, as GloVe)."""
-    import torch
     i, j, x = batch
     return (glove_weight(x, x_max, power) * (model(i, j) - torch.log(x)) ** 2).sum()
 
@@ -398,7 +386,6 @@ class _Chunks:
     DataLoader does no per-entry Python work."""
 
     def __init__(self, i, j, x, batch_size: int, seed: int):
-        import torch
         order = np.random.default_rng(seed).permutation(len(x))
         self.i, self.j = torch.from_numpy(i[order]), torch.from_numpy(j[order])
         self.x = torch.from_numpy(x[order].astype(np.float32))
@@ -420,8 +407,6 @@ def train_glove(sentences: list[list[str]], cfg: GloveConfig | None = None, call
     Raises:
         ValueError("too_small"): fewer than 2 words reach min_count, or no pair co-occurs.
     """
-    import torch
-
     from seqviz.train import TrainConfig, fit
     cfg = cfg or GloveConfig()
     words, counts = build_vocab(sentences, cfg.min_count)
@@ -432,7 +417,7 @@ def train_glove(sentences: list[list[str]], cfg: GloveConfig | None = None, call
     if len(x) == 0:
         raise ValueError("too_small")
     torch.manual_seed(cfg.seed)
-    model = _glove_module()(len(words), cfg.n_e)
+    model = GloVe(len(words), cfg.n_e)
     data = _Chunks(i, j, x, cfg.batch_size, cfg.seed)
     n_val = min(len(x), 50_000)     # the objective on a fixed random sample of entries picks the best epoch
     pick = np.random.default_rng(cfg.seed + 1).permutation(len(x))[:n_val]

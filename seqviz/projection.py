@@ -129,13 +129,10 @@ def warm_up() -> float:
     return time.perf_counter() - t
 
 
-def save_views(path, views: dict[str, np.ndarray], words: list[str]) -> None:
+def save_views(path, views: dict[str, np.ndarray]) -> None:
     """Ship precomputed projections (key -> (n, dim) array of the first n words) next to a checkpoint."""
-    import json
-
     from safetensors.numpy import save_file
-    save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in views.items()}, str(path),
-              metadata={"n_words": json.dumps({k: len(v) for k, v in views.items()})})
+    save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in views.items()}, str(path))
 
 
 def load_views(path) -> dict[str, np.ndarray]:

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from seqviz.data import LineDataset, full_names, pad_collate, split_lines, wiki_sentences
-from seqviz.embeddings import GloveConfig, Word2VecConfig
+from seqviz.embeddings import GloveConfig, Word2VecConfig, train_word2vec
 from seqviz.models import CharLM, CharLMConfig
 from seqviz.pretrained import save_model
 from seqviz.train import TrainConfig, fit
@@ -196,18 +196,16 @@ def word2vec_matrix(sentences: list[list[str]], n_e: int, max_words: int, seed: 
     E holds the `max_words` most frequent words, plus every word of `also` (the labelled training
     texts): those word2vec knows keep its vector, the rest start small and random and are learnt
     by the classifiers."""
-    from gensim.models import Word2Vec
-
     from seqviz.sentiment import PAD
-    w2v = Word2Vec(sentences, vector_size=n_e, window=5, min_count=2, sg=1, negative=5, epochs=10,
-                   seed=seed, workers=1)
-    words = list(w2v.wv.index_to_key[:max_words])        # most frequent first
+    w2v = train_word2vec(sentences, Word2VecConfig(sg=True, n_e=n_e, window=5, negative=5, min_count=2, epochs=10,
+                                                   seed=seed))
+    words = list(w2v.words[:max_words])                  # most frequent first
     counts, known = Counter(w for tokens in also for w in tokens), set(words)
     words += sorted((w for w, n in counts.items() if n >= 2 and w not in known), key=lambda w: -counts[w])
     rng = np.random.default_rng(seed)
     E = np.zeros((len(words) + 1, n_e), dtype=np.float32)
     for i, w in enumerate(words, start=1):
-        E[i] = w2v.wv[w] if w in w2v.wv else rng.normal(0, 0.1, n_e)
+        E[i] = w2v.vector(w) if w in w2v else rng.normal(0, 0.1, n_e)
     return [PAD] + words, E
 
 
@@ -297,8 +295,7 @@ def build_embeddings(name: str, out_dir=None, epochs: int | None = None, device:
                      callbacks=()) -> dict:
     """Train word vectors on the default corpus, score them on gensim's benchmark sets, save them with
     their precomputed views."""
-    from seqviz.embeddings import EmbeddingTable, WordVectors, evaluate, train_glove, train_word2vec, wiki_corpus
-    from seqviz.pretrained import PRETRAINED_DIR
+    from seqviz.embeddings import EmbeddingTable, WordVectors, evaluate, train_glove, wiki_corpus
     from seqviz.projection import save_views
     cfg = replace(EMBEDDING_RECIPES[name], **({"epochs": epochs} if epochs else {}))
     method = "skip-gram" if isinstance(cfg, Word2VecConfig) else "glove"
@@ -334,5 +331,5 @@ def build_embeddings(name: str, out_dir=None, epochs: int | None = None, device:
     table = EmbeddingTable.from_vectors(WordVectors(vectors.words, vectors.E, vectors.counts, method,
                                                     {"corpus": "wiki"}))
     path = save_model(table, name, meta, out_dir)
-    save_views(path.with_name(f"{name}.views.safetensors"), default_views(vectors), vectors.words)
+    save_views(path.with_name(f"{name}.views.safetensors"), default_views(vectors))
     return meta

@@ -91,6 +91,15 @@ def open_page(browser, url: str):
     return page
 
 
+def open_via_nav(browser, server: str, path: str, lang: str, shown: str, timeout: int = 90_000):
+    """The app first, then `path` clicked in the sidebar as a student does; waits until `shown` is on the page."""
+    page = open_page(browser, f"{server}/?lang={lang}")
+    page.click(f'[data-testid="stSidebarNav"] a[href$="/{path}"], [data-testid="stSidebarNavLink"][href$="/{path}"]')
+    page.wait_for_selector(f"text={shown}", timeout=timeout)
+    settle(page)
+    return page
+
+
 def problems(page) -> list[str]:
     return page.eval_on_selector_all('[data-testid="stException"], [data-testid="stAlertContentError"]',
                                      "els => els.map(e => e.innerText.slice(0, 300))")
@@ -146,10 +155,7 @@ def test_upload_bad_and_good_files(server, browser, payload, needle):
 
 
 def test_gradients_presets_in_the_browser(server, browser):
-    page = open_page(browser, f"{server}/?lang=en")          # the app first, then the page (as a student clicks)
-    page.click('[data-testid="stSidebarNav"] a[href$="/gradients"], [data-testid="stSidebarNavLink"][href$="/gradients"]')
-    page.wait_for_selector("text=Exploding case", timeout=60000)
-    settle(page)
+    page = open_via_nav(browser, server, "gradients", "en", "Exploding case", timeout=60000)
     page.locator("button", has_text="Exploding case").first.click()
     warning = '[data-testid="stAlertContentWarning"]'
     page.wait_for_selector(f"{warning}:has-text('overflowed float32')", timeout=60000)
@@ -163,10 +169,7 @@ def test_gradients_presets_in_the_browser(server, browser):
 
 
 def test_sentiment_page_scores_chinese_and_english_in_a_real_browser(server, browser):
-    page = open_page(browser, f"{server}/?lang=zh")
-    page.click('[data-testid="stSidebarNav"] a[href$="/sentiment"], [data-testid="stSidebarNavLink"][href$="/sentiment"]')
-    page.wait_for_selector("text=我一点也不开心", timeout=60000)
-    settle(page)
+    page = open_via_nav(browser, server, "sentiment", "zh", "我一点也不开心", timeout=60000)
     assert problems(page) == []
     assert page.query_selector_all(".js-plotly-plot") and page.query_selector_all("span[title]")   # figure and word chips
     page.locator('[data-testid="stSidebar"] label', has_text="英文").first.click()
@@ -177,10 +180,7 @@ def test_sentiment_page_scores_chinese_and_english_in_a_real_browser(server, bro
 
 
 def test_embeddings_page_search_upload_and_train(server, browser):
-    page = open_page(browser, f"{server}/?lang=en")
-    page.click('[data-testid="stSidebarNav"] a[href$="/embeddings"], [data-testid="stSidebarNavLink"][href$="/embeddings"]')
-    page.wait_for_selector("text=Nearest neighbours of", timeout=90000)
-    settle(page)
+    page = open_via_nav(browser, server, "embeddings", "en", "Nearest neighbours of")
     assert problems(page) == [] and len(page.query_selector_all(".js-plotly-plot")) >= 5
     box = page.get_by_label("Find a word and its nearest neighbours")
     box.fill("paris")
@@ -206,10 +206,7 @@ def test_embeddings_page_search_upload_and_train(server, browser):
 
 
 def test_attention_page_plays_and_handles_odd_lines_in_a_real_browser(server, browser):
-    page = open_page(browser, f"{server}/?lang=en")
-    page.click('[data-testid="stSidebarNav"] a[href$="/attention"], [data-testid="stSidebarNavLink"][href$="/attention"]')
-    page.wait_for_selector("text=Where the model looks", timeout=90000)
-    settle(page)
+    page = open_via_nav(browser, server, "attention", "en", "Where the model looks")
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
     assert problems(page) == []
     plots = page.query_selector_all(".js-plotly-plot")
@@ -240,11 +237,7 @@ def test_attention_page_plays_and_handles_odd_lines_in_a_real_browser(server, br
 
 
 def test_beam_page_in_chinese_in_a_real_browser(server, browser):
-    page = open_page(browser, f"{server}/?lang=zh")
-    page.click('[data-testid="stSidebarNav"] a[href$="/beam-search"], '
-               '[data-testid="stSidebarNavLink"][href$="/beam-search"]')
-    page.wait_for_selector("text=集束搜索与 BLEU 得分", timeout=90000)
-    settle(page)
+    page = open_via_nav(browser, server, "beam-search", "zh", "集束搜索与 BLEU 得分")
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
     assert problems(page) == [] and len(page.query_selector_all(".js-plotly-plot")) >= 2
     date = page.get_by_label("一个日期")

@@ -142,7 +142,7 @@ def test_cooccurrence_counts_by_hand():
 
 def test_glove_loss_and_weighting_closed_form():
     import torch
-    G = em._glove_module()(3, 2)
+    G = em.GloVe(3, 2)
     with torch.no_grad():
         G.theta.copy_(torch.tensor([[1.0, 0], [0, 1], [1, 1]]))
         G.e.copy_(torch.tensor([[2.0, 1], [1, 1], [0, 3]]))

@@ -19,7 +19,7 @@ def controls() -> dict:
     for k, v in dict(beam_model="attention", beam_B=3, beam_alpha=0.7).items():
         st.session_state.setdefault(k, v)
     loaded = {"attention": cache.load_or_stop(mt.CHECKPOINTS["attention"])}
-    if mt.available(mt.CHECKPOINTS["plain"]):
+    if cache.available(mt.CHECKPOINTS["plain"]):
         loaded["plain"] = cache.model(mt.CHECKPOINTS["plain"])
     if st.session_state["beam_model"] not in loaded:
         st.session_state["beam_model"] = "attention"
@@ -137,7 +137,7 @@ def error_analysis(c: dict, text: str, own) -> None:
                   fixed=scan["fixed_by_beam"], B=scan["beam_width"], alpha=scan["length_alpha"]))
     other = "plain" if c["which"] == "attention" else "attention"
     other_scan = cache.model(mt.CHECKPOINTS[other]).meta.get("metrics", {}).get("scan", {}) \
-        if mt.available(mt.CHECKPOINTS[other]) else {}
+        if cache.available(mt.CHECKPOINTS[other]) else {}
     if not scan["search"] and other_scan.get("search"):
         st.info(t("beam.dev.hint", model=t(f"mt.which.{other}"), s=other_scan["search"]))
     examples = scan.get("examples", [])

@@ -38,6 +38,16 @@ def model(name: str):
     return m
 
 
+@st.cache_data(ttl=60, show_spinner=False)
+def available(name: str) -> bool:
+    """Whether checkpoint `name` loads (re-checked every minute, so a rebuilt one appears)."""
+    try:
+        model(name)
+        return True
+    except (CheckpointError, OSError):
+        return False
+
+
 def load_or_stop(name: str):
     """The cached model, or a clear message and a stopped page when it cannot be loaded."""
     try:

@@ -263,12 +263,25 @@ def map_figure(name: str, v: em.WordVectors, s: dict, marks: dict, arrows: list)
         groups, group_names, unknown = groups_from_lists(v, words, s["lists"])
         if unknown:
             st.caption(t("emb.map.not_shown", words=", ".join(md_escape(w) for w in unknown[:12])))
-    index = {w: i for i, w in enumerate(words)}
-    extra = {w: place_near(v, n, Y, w) for w in marks if w not in index}
-    fig = plots.embedding_map(words, Y, groups, group_names, marks, arrows, extra, _labels())
+    key = (name, n, cfg, s["colour"], s["k"], s["lists"])
+    fig = _map_fig(key, v, Y, groups, tuple(group_names), tuple(marks.items()), tuple(arrows),
+                   tuple(_labels().items()))
     st.plotly_chart(fig, key="emb_map", config={"scrollZoom": True})
     st.caption(t("emb.map.shipped" if was_shipped else "emb.map.time", secs=secs, n=n,
                  method=t(f"emb.method.{cfg.method}")) + " " + t(f"emb.map.explain.{cfg.method}"))
+
+
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+def _map_fig(key: tuple, _v: em.WordVectors, _Y, _groups, group_names: tuple, marks: tuple, arrows: tuple,
+             labels: tuple):
+    """The map figure, built once per (vectors, projection, colours, marked words, language): a rerun for
+    another part of the page (typing in the debiasing fields, say) does not rebuild 2,000 points."""
+    n = len(_Y)
+    words = _v.words[:n]
+    projected = set(words)
+    extra = {w: place_near(_v, n, _Y, w) for w, _ in marks if w not in projected}
+    return cache.frozen(plots.embedding_map(words, _Y, _groups, list(group_names), dict(marks), list(arrows), extra,
+                                            dict(labels)))
 
 
 def _labels() -> dict:
@@ -279,9 +292,9 @@ def _labels() -> dict:
 
 # ---------------------------------------------------------------- neighbours and analogies
 
-def neighbours_table(v: em.WordVectors, word: str, k: int) -> list[str]:
+def neighbours_table(v: em.WordVectors, found: list[tuple[str, float]]) -> list[str]:
     rows = [{t("emb.col.word"): w, t("emb.col.cos"): round(c, 3), t("emb.col.count"): int(v.counts[v.index[w]])}
-            for w, c in v.neighbours(word, k)]
+            for w, c in found]
     st.dataframe(rows, hide_index=True, column_config={
         t("emb.col.cos"): st.column_config.ProgressColumn(t("emb.col.cos"), min_value=-1, max_value=1, format="%.3f")})
     return [r[t("emb.col.word")] for r in rows]
@@ -299,9 +312,8 @@ def analogy_inputs(v: em.WordVectors) -> tuple[str, str, str] | None:
     return None
 
 
-def analogy_result(v: em.WordVectors, a: str, b: str, c: str) -> str:
-    """The top answers as a table and the PCA picture of the parallelogram; returns the best answer d."""
-    found = v.analogy(a, b, c, 5)
+def analogy_result(v: em.WordVectors, a: str, b: str, c: str, found: list[tuple[str, float]]) -> str:
+    """The top answers (v.analogy's) as a table and the PCA picture of the parallelogram; returns the best answer d."""
     d = found[0][0]
     st.markdown(t("emb.an.answer", a=md_escape(a), b=md_escape(b), c=md_escape(c), d=md_escape(d), cos=found[0][1]))
     col_t, col_f = st.columns([2, 3])

@@ -5,7 +5,6 @@ import streamlit as st
 
 from seqviz import ngram, plots
 from seqviz.lm import sample, score
-from seqviz.pretrained import CheckpointError
 from seqviz.ui import cache
 from seqviz.ui.common import fig_labels, md_escape, t
 
@@ -73,7 +72,7 @@ def scoring(text: str, c: dict) -> None:
     rows = []
     for corpus, models in CORPORA.items():
         for cell, name in models.items():
-            if not available(name):
+            if not cache.available(name):
                 continue                                  # a missing checkpoint just leaves its row out
             sc = cached_score(name, text)
             rows.append({t("lm.col.model"): f"{cell.upper()} · {t(f'lm.corpus.{corpus}')}", t("lm.col.n"): sc.n,
@@ -90,16 +89,6 @@ def scoring(text: str, c: dict) -> None:
     corpus = c["corpus"]
     st.caption(t("lm.strip", cell=f"{c['cell'].upper()} · {t(f'lm.corpus.{corpus}')}"))
     st.markdown(plots.surprise_html(sc), unsafe_allow_html=True)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def available(name: str) -> bool:
-    """Whether checkpoint `name` loads (re-checked every minute, so a rebuilt one appears)."""
-    try:
-        cache.model(name)
-        return True
-    except (CheckpointError, OSError):
-        return False
 
 
 def baseline(c: dict) -> None:

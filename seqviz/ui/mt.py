@@ -4,7 +4,6 @@ from __future__ import annotations
 import streamlit as st
 
 from seqviz import mt_plots
-from seqviz.pretrained import CheckpointError
 from seqviz.ui import cache
 from seqviz.ui.common import fig_labels, md_escape, t
 
@@ -18,20 +17,10 @@ def figure_labels() -> tuple:
     return tuple(sorted(labels.items()))
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def available(name: str) -> bool:
-    """Whether checkpoint `name` loads (re-checked every minute, so a rebuilt one appears)."""
-    try:
-        cache.model(name)
-        return True
-    except (CheckpointError, OSError):
-        return False
-
-
 def models() -> dict:
     """The attention model (the page stops with a message without it) and, when it loads, the plain one."""
     out = {"attention": cache.load_or_stop(CHECKPOINTS["attention"])}
-    if available(CHECKPOINTS["plain"]):
+    if cache.available(CHECKPOINTS["plain"]):
         out["plain"] = cache.model(CHECKPOINTS["plain"])
     else:
         st.warning(t("mt.plain_missing", name=CHECKPOINTS["plain"]))
