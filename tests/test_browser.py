@@ -181,6 +181,8 @@ def test_sentiment_page_scores_chinese_and_english_in_a_real_browser(server, bro
 
 def test_embeddings_page_search_upload_and_train(server, browser):
     page = open_via_nav(browser, server, "embeddings", "en", "Nearest neighbours of")
+    # plotly draws after the text, and on the page's first visit the server is also compiling UMAP
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=90_000)
     assert problems(page) == [] and len(page.query_selector_all(".js-plotly-plot")) >= 5
     box = page.get_by_label("Find a word and its nearest neighbours")
     box.fill("paris")
