@@ -13,7 +13,7 @@ right.latex(r"\text{context}^{<t>} = \sum_{t'=1}^{T_x} \alpha^{<t,t'>}\, a^{<t'>
 right.latex(r"\begin{aligned} s^{<t>} &= \mathrm{LSTM}\big([\text{context}^{<t>};\, y^{<t-1>}],\ s^{<t-1>}\big) \\ "
             r"\hat y^{<t>} &= \mathrm{softmax}(W_y s^{<t>} + b_y) \end{aligned}")   # two lines: one is too wide
 st.caption(t("mt.equations"))
-models = mt.models()
+models = mt.models()                      # which -> checkpoint name (this session's own model in its role)
 mt.model_captions(models)
 
 st.header(t("mt.yours.head"))
@@ -24,12 +24,12 @@ results = mt.translate_all(lines, models) if lines else []
 if results:
     line = mt.pick(results)
     st.header(t("mt.heat.head"))
-    mt.heatmap(line)
+    mt.heatmap(line, models)
     st.header(t("mt.steps.head"))
-    mt.decoding(line, "attention")
+    mt.decoding(line, "attention", models)
     if "plain" in models:
         st.subheader(t("mt.steps.plain_head"))
-        mt.decoding(line, "plain")
+        mt.decoding(line, "plain", models)
 
 st.header(t("mt.compare.head"))
 st.caption(t("mt.compare.explain"))

@@ -18,7 +18,7 @@ TOPICS = [  # (course part, topic, page file or None while planned)
     ("home.week2", "home.topic.sent", "pages/sentiment_classifier.py"),
     ("home.week3", "home.topic.mt", "pages/attention_model.py"),
     ("home.week3", "home.topic.beam", "pages/beam_search_bleu.py"),
-    ("home.week3", "home.topic.train", None),
+    ("home.studio", "home.topic.train", "pages/train.py"),
 ]
 for week in dict.fromkeys(w for w, _, _ in TOPICS):
     st.subheader(t(week))

@@ -6,11 +6,9 @@ from seqviz.ui import cache, fig_labels, panels, t, text_source
 st.title(t("cell.title"))
 st.markdown(t("cell.intro"))
 
-cell = st.sidebar.radio(t("cell.choose"), list(cache.MODELS), format_func=str.upper,
-                        key="cell_kind", index=2, horizontal=True)
-name = cache.MODELS[cell]
-model = cache.load_or_stop(name)
-panels.model_caption(model)
+name, model = panels.choose_model()          # RNN / GRU / LSTM, or one of this session's own models
+cell = model.config.cell
+panels.model_caption(model, name)
 
 clean = text_source("cell_text", t("cell.default_text"))
 if clean.ok:

@@ -5,18 +5,18 @@ from seqviz.ui import sentiment, t, text_source
 
 st.title(t("sent.title"))
 st.markdown(t("sent.intro"))
-lang = sentiment.controls()
+name, lang = sentiment.controls()     # a shipped pair of models, or one of this session's own
 
 st.header(t("sent.contrast.head"))
 st.caption(t("sent.contrast.explain"))
-sentiment.contrast(lang)
+sentiment.contrast(name)
 st.info(t("sent.why"))
 
 st.header(t("sent.yours.head"))
 st.caption(t("sent.yours.explain"))
 clean = text_source(f"sent_text_{lang}", t(f"sent.default.{lang}"))
 if clean.ok:
-    sentiment.yours(clean.text, lang)
+    sentiment.yours(clean.text, name)
 
 st.header(t("sent.heldout.head"))
-sentiment.heldout(lang)
+sentiment.heldout(name)

@@ -58,5 +58,4 @@ emb.debiasing(v)
 
 st.header(t("emb.train.head"))
 st.caption(t("emb.train.intro"))
-emb.train_flash()
 emb.train_own()

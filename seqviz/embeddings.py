@@ -260,11 +260,14 @@ class Word2VecConfig:
 
 
 def train_word2vec(sentences: list[list[str]], cfg: Word2VecConfig | None = None,
-                   progress: Callable[[int, int, float], None] | None = None) -> WordVectors:
+                   progress: Callable[[int, int, float], None] | None = None,
+                   should_stop: Callable[[], bool] | None = None) -> WordVectors:
     """Train word2vec with gensim (negative sampling, no hierarchical softmax).
 
     Args:
         progress: called after each epoch with (epoch done, epochs, that epoch's training loss).
+        should_stop: asked after each epoch; True ends training there and keeps the vectors so far
+            (gensim's own loop has no stop, so the epoch-end callback raises and the error is caught).
     Raises:
         ValueError: the corpus leaves no word seen `min_count` times.
     """
@@ -283,18 +286,28 @@ def train_word2vec(sentences: list[list[str]], cfg: Word2VecConfig | None = None
             if progress:
                 progress(self.epoch, cfg.epochs, total - self.seen)
             self.seen = total
+            if should_stop is not None and self.epoch < cfg.epochs and should_stop():
+                raise _StopTraining
 
     model = Word2Vec(vector_size=cfg.n_e, window=cfg.window, min_count=cfg.min_count, sg=int(cfg.sg),
                      negative=cfg.negative, hs=0, seed=cfg.seed, workers=1, compute_loss=True)
     model.build_vocab(sentences)
     if len(model.wv) < 2:
         raise ValueError("too_small")
-    model.train(sentences, total_examples=model.corpus_count, epochs=cfg.epochs, compute_loss=True,
-                callbacks=[Report()])
+    report = Report()
+    try:
+        model.train(sentences, total_examples=model.corpus_count, epochs=cfg.epochs, compute_loss=True,
+                    callbacks=[report])
+    except _StopTraining:
+        pass                             # raised between epochs: gensim's worker threads are done
     words = list(model.wv.index_to_key)
     counts = np.array([model.wv.get_vecattr(w, "count") for w in words])
     return WordVectors(words, model.wv.vectors.copy(), counts, "skip-gram" if cfg.sg else "cbow",
-                       {"config": asdict(cfg), "tokens": int(sum(map(len, sentences)))})
+                       {"config": asdict(cfg), "tokens": int(sum(map(len, sentences))), "epochs_done": report.epoch})
+
+
+class _StopTraining(Exception):
+    """Raised from gensim's epoch-end callback to end a run early."""
 
 
 @dataclass

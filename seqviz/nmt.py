@@ -401,21 +401,32 @@ MT_DATA = ("dates drawn by faker between 1950-01-01 and 2049-12-31 and written b
            "in every format (half to pick the best weights, half for the test)")
 
 
-def test_metrics(model: DateTranslator, test, beam_width: int = 10, length_alpha: float = 0.7,
-                 n_examples: int = 8) -> dict:
-    """Exact match (greedy and beam), by input length and locale, and the course's error analysis of
-    the greedy and beam errors (is the search or the model at fault?)."""
+def greedy_metrics(model: DateTranslator, test) -> dict:
+    """Greedy exact match and character accuracy on held-out pairs, by input length and by locale
+    (pairs without a locale, such as uploaded ones, count as "?"); "outputs" holds the translations."""
     from seqviz.dates import LENGTH_BINS, length_bucket
     outs, _ = greedy_batch(model, [p.human for p in test])
     ok = np.array([o == p.iso for o, p in zip(outs, test)])
-    chars = np.mean([sum(a == b for a, b in zip(o.ljust(10), p.iso)) / 10 for o, p in zip(outs, test)])
+    chars = np.mean([sum(a == b for a, b in zip(o.ljust(len(p.iso)), p.iso)) / max(1, len(p.iso))
+                     for o, p in zip(outs, test)])
     by_len, by_loc = {}, {}
     for lo, hi in LENGTH_BINS:
         sel = [i for i, p in enumerate(test) if length_bucket(len(p.human)) == f"{lo}-{hi}"]
         by_len[f"{lo}-{hi}"] = {"n": len(sel), "exact": round(float(ok[sel].mean()), 4) if sel else None}
-    for loc in sorted({p.locale for p in test}):
-        sel = [i for i, p in enumerate(test) if p.locale == loc]
+    for loc in sorted({p.locale or "?" for p in test}):
+        sel = [i for i, p in enumerate(test) if (p.locale or "?") == loc]
         by_loc[loc] = {"n": len(sel), "exact": round(float(ok[sel].mean()), 4)}
+    return {"n_test": len(test), "exact_greedy": round(float(ok.mean()), 4),
+            "char_accuracy_greedy": round(float(chars), 4), "by_length": by_len, "by_locale": by_loc,
+            "outputs": outs}
+
+
+def test_metrics(model: DateTranslator, test, beam_width: int = 10, length_alpha: float = 0.7,
+                 n_examples: int = 8) -> dict:
+    """Exact match (greedy and beam), by input length and locale, and the course's error analysis of
+    the greedy and beam errors (is the search or the model at fault?)."""
+    greedy = greedy_metrics(model, test)
+    outs = greedy.pop("outputs")
     # beam search (B = 10) on every example, and the error analysis of each wrong answer
     verdicts = {"greedy": {"search": 0, "model": 0}, "beam": {"search": 0, "model": 0}}
     beam_out, examples = [], []
@@ -433,9 +444,7 @@ def test_metrics(model: DateTranslator, test, beam_width: int = 10, length_alpha
                              "verdict_beam": found.get("beam", "correct"), "locale": p.locale, "pattern": p.pattern})
     beam_ok = [o == p.iso for o, p in zip(beam_out, test)]
     examples.sort(key=lambda e: (e["verdict_greedy"] != "search", len(e["human"])))
-    return {"n_test": len(test), "exact_greedy": round(float(ok.mean()), 4),
-            f"exact_beam{beam_width}": round(float(np.mean(beam_ok)), 4),
-            "char_accuracy_greedy": round(float(chars), 4), "by_length": by_len, "by_locale": by_loc,
+    return {**greedy, f"exact_beam{beam_width}": round(float(np.mean(beam_ok)), 4),
             "error_analysis": {"beam_width": beam_width, "length_alpha": length_alpha, **verdicts},
             "examples": examples[: 2 * n_examples]}
 

@@ -75,36 +75,72 @@ def list_pretrained(folder: str | Path | None = None, kind: str | None = None) -
     return out
 
 
+def to_bytes(model, name: str, meta: dict) -> tuple[bytes, bytes]:
+    """The two files `save_model` writes, as bytes: (JSON config + meta, safetensors weights)."""
+    from safetensors.torch import save
+
+    tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    doc = {"format": FORMAT, "name": name, "kind": model.KIND, "config": model.config_dict(), **meta}
+    return (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8"), save(tensors)
+
+
+def model_from_bytes(doc_bytes: bytes | dict, weights: bytes | None, label: str = "checkpoint"):
+    """Build and load a model from a checkpoint's JSON and safetensors bytes (never unpickles).
+
+    Raises:
+        CheckpointError: the JSON is not a SeqViz config, the weights are not safetensors, or they do
+            not fit the config (names, shapes, dtypes), or hold NaN / inf.
+    """
+    from safetensors import SafetensorError
+    from safetensors.torch import load
+
+    if isinstance(doc_bytes, dict):
+        doc = doc_bytes
+    else:
+        try:
+            doc = json.loads(doc_bytes.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as err:
+            raise CheckpointError(f"cannot read {label}: the config is not JSON ({err})") from err
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("kind") not in BUILDERS:
+        raise CheckpointError(f"{label} is not a SeqViz checkpoint config (format {FORMAT!r}, kind one of "
+                              f"{sorted(BUILDERS)})")
+    try:
+        model = BUILDERS[doc["kind"]](doc.get("config") or {})
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise CheckpointError(f"{label}: bad config ({err})") from err
+    if weights is None:
+        raise CheckpointError(f"cannot read the weights of {label}: no .safetensors file")
+    try:
+        tensors = load(bytes(weights))
+    except (SafetensorError, ValueError, OSError) as err:
+        raise CheckpointError(f"cannot read the weights of {label}: not a safetensors file ({err})") from err
+    expected = model.state_dict()
+    for k, v in tensors.items():
+        if k in expected and v.dtype != expected[k].dtype:
+            raise CheckpointError(f"{label}: weight {k} is {v.dtype}, expected {expected[k].dtype}")
+        if v.is_floating_point() and not bool(v.isfinite().all()):
+            raise CheckpointError(f"{label}: weight {k} holds NaN or inf")
+    try:
+        model.load_state_dict(tensors, strict=True)
+    except RuntimeError as err:
+        raise CheckpointError(f"the weights do not fit the config of {label} ({str(err).splitlines()[0]})") from err
+    model.meta = doc
+    return model.eval()
+
+
 def load_model(json_path: str | Path):
     """Build the model a JSON config describes and load its safetensors weights.
 
     Raises:
         CheckpointError: the files are missing, malformed, or the weights do not fit.
     """
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
-
     json_path = Path(json_path)
     try:
-        doc = json.loads(json_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
+        doc = json_path.read_bytes()
+    except OSError as err:
         raise CheckpointError(f"cannot read {json_path.name}: {err}") from err
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("kind") not in BUILDERS:
-        raise CheckpointError(f"{json_path.name} is not a SeqViz checkpoint config")
-    try:
-        model = BUILDERS[doc["kind"]](doc.get("config") or {})
-    except (KeyError, TypeError, ValueError) as err:
-        raise CheckpointError(f"bad config in {json_path.name}: {err}") from err
-    try:
-        tensors = load_file(str(json_path.with_suffix(".safetensors")))
-    except (OSError, SafetensorError) as err:
-        raise CheckpointError(f"cannot read the weights of {json_path.stem}: {err}") from err
-    try:
-        model.load_state_dict(tensors, strict=True)
-    except RuntimeError as err:
-        raise CheckpointError(f"the weights do not fit the config of {json_path.stem}") from err
-    model.meta = doc
-    return model.eval()
+    weights = json_path.with_suffix(".safetensors")
+    return model_from_bytes(doc, weights.read_bytes() if weights.exists() else None, json_path.stem)
 
 
 def load_pretrained(name: str, folder: str | Path | None = None):

@@ -60,7 +60,7 @@ def lm_eval(model, data: LineDataset, batch_size: int = 512) -> dict:
         total += float(F.cross_entropy(logits.flatten(0, 1), y.flatten(), ignore_index=-100, reduction="sum"))
         count += int((y != -100).sum())
     loss = total / count
-    return {"loss": loss, "perplexity": math.exp(loss)}
+    return {"loss": loss, "perplexity": math.exp(loss) if loss < 700 else float("inf")}   # exp overflows past 709
 
 
 def build(name: str, out_dir=None, epochs: int | None = None, device: str = "auto", callbacks=()) -> dict:
@@ -209,28 +209,15 @@ def word2vec_matrix(sentences: list[list[str]], n_e: int, max_words: int, seed: 
     return [PAD] + words, E
 
 
-def build_sentiment(name: str, out_dir=None, epochs: int | None = None, device: str = "auto",
-                    callbacks=()) -> dict:
-    """Learn E with word2vec, then train the averaging and the LSTM classifier on it; save both."""
-    from seqviz.sentiment import (CLASSES, SentimentConfig, SentimentModels, collate, encode_examples, evaluate,
-                                  is_negation, joint_loss, predict)
-    lang, n_e, n_a, (max_words, add_labelled), cfg = SENTIMENT_RECIPES[name]
-    cfg = TrainConfig(**{**cfg.__dict__, "device": device, **({"epochs": epochs} if epochs else {})})
-    t0 = time.perf_counter()
-    d = sentiment_data(lang)
-    words, E = word2vec_matrix(d["unlabelled"], n_e, max_words=max_words,
-                               also=[tok for tok, _ in d["train"]] if add_labelled else ())
-    t_w2v = time.perf_counter() - t0
-    model = SentimentModels(SentimentConfig(lang, tuple(words), n_e, n_a))
-    model.E.weight.data.copy_(torch.from_numpy(E))
-    train, val = _split(encode_examples(model, d["train"]), 0.1, 1)
-    state = fit(model, joint_loss, train, cfg, val_fn=lambda m: evaluate(m, val),
-                callbacks=callbacks, collate_fn=collate)
-    model.cpu().eval()
+def sentiment_metrics(model, tests: dict, lang: str, test_words=frozenset()) -> tuple[dict, list]:
+    """Held-out accuracy of both classifiers on each test set (tokenized (tokens, label) pairs), beside
+    the majority class and on the texts with a negation; and the texts the LSTM gets right and
+    averaging gets wrong (shortest with a negation first)."""
+    from seqviz.sentiment import CLASSES, encode_examples, is_negation, predict
     metrics, examples = {}, []
-    for test_name, pairs in d["tests"].items():
+    for test_name, pairs in tests.items():
         if test_name == "phrases":     # score a phrase only when E knows its rated word (not just the template)
-            kept = [(t, y) for t, y in pairs if any(w in d["test_words"] and w in model.index for w in t)]
+            kept = [(t, y) for t, y in pairs if any(w in test_words and w in model.index for w in t)]
         else:
             kept = [(t, y) for t, y in pairs if bool((model.ids(t) > 0).any())]
         data = encode_examples(model, kept)
@@ -249,6 +236,27 @@ def build_sentiment(name: str, out_dir=None, epochs: int | None = None, device: 
             examples.append({"text": " ".join(kept[i][0]) if lang == "en" else "".join(kept[i][0]),
                              "label": CLASSES[int(y[i])], "negation": bool(neg[i]), "test": test_name})
     examples.sort(key=lambda e: (not e["negation"], e["test"] != "reviews", len(e["text"])))
+    return metrics, examples
+
+
+def build_sentiment(name: str, out_dir=None, epochs: int | None = None, device: str = "auto",
+                    callbacks=()) -> dict:
+    """Learn E with word2vec, then train the averaging and the LSTM classifier on it; save both."""
+    from seqviz.sentiment import SentimentConfig, SentimentModels, collate, encode_examples, evaluate, joint_loss
+    lang, n_e, n_a, (max_words, add_labelled), cfg = SENTIMENT_RECIPES[name]
+    cfg = TrainConfig(**{**cfg.__dict__, "device": device, **({"epochs": epochs} if epochs else {})})
+    t0 = time.perf_counter()
+    d = sentiment_data(lang)
+    words, E = word2vec_matrix(d["unlabelled"], n_e, max_words=max_words,
+                               also=[tok for tok, _ in d["train"]] if add_labelled else ())
+    t_w2v = time.perf_counter() - t0
+    model = SentimentModels(SentimentConfig(lang, tuple(words), n_e, n_a))
+    model.E.weight.data.copy_(torch.from_numpy(E))
+    train, val = _split(encode_examples(model, d["train"]), 0.1, 1)
+    state = fit(model, joint_loss, train, cfg, val_fn=lambda m: evaluate(m, val),
+                callbacks=callbacks, collate_fn=collate)
+    model.cpu().eval()
+    metrics, examples = sentiment_metrics(model, d["tests"], lang, d["test_words"])
     meta = {
         "title": f"Sentiment ({lang}): averaging vs LSTM over shared word2vec vectors",
         "data": {"source": d["source"], "n_train": len(train), "n_validation": len(val),

@@ -1,6 +1,8 @@
 """AppTest of the word-embeddings page: default view, odd words, projections, debiasing, training."""
-import pytest
+import time
 
+import pytest
+from conftest import my_model
 from test_app import run_page
 
 PAGE = "word_embeddings.py"
@@ -78,28 +80,38 @@ def test_training_pairs_and_negative_sampling_controls():
     assert len(at.dataframe[2].value) == 8                               # the real pair + 7 negatives
 
 
-def test_training_on_the_default_corpus_adds_session_vectors():
-    at = run_page(PAGE, emb_train_method="cbow", emb_train_epochs_cbow=1, emb_train_ne=25)
+def test_training_through_the_queue_adds_session_vectors():
+    """The page's launcher sends the run to the server's queue; when it is done the vectors are listed."""
+    at = run_page(PAGE, emb_train_source_word2vec="lee", emb_train_word2vec_method="cbow",
+                  emb_train_word2vec_epochs=1, emb_train_word2vec_n_e=10)
     at.button(key="emb_train_go").click().run()
     assert not at.exception and not at.error
-    assert any("Trained in" in s.value for s in at.success)
+    for _ in range(120):                                   # poll as the page's live fragment does
+        if any("is ready" in s.value for s in at.success):
+            break
+        time.sleep(0.5)
+        at.run()
+    assert not at.exception and not at.error
+    assert any("is ready" in s.value for s in at.success)
     chosen = at.sidebar.radio(key="emb_vectors")
-    assert chosen.value.startswith("wiki · cbow#") and len(chosen.options) == 3
-    assert "n_e = 25" in " ".join(c.value for c in at.sidebar.caption)
-    assert len(at.dataframe[3].value) == 4                               # its benchmark row joined the table
-    assert len(at.get("plotly_chart")) == 6
+    assert chosen.value.startswith("my-") and len(chosen.options) == 3     # selected at once
+    assert "n_e = 10" in " ".join(c.value for c in at.sidebar.caption)
+    bench = [d.value for d in at.dataframe if len(d.value) == 4 and d.value.iloc[:, 0].str.startswith("▶").any()]
+    assert bench and bench[0].iloc[2, 0].startswith("▶ ")              # its benchmark row joined the table, marked
+    assert {"emb_map", "emb_pairs", "emb_debias"} <= {c.key for c in at.get("plotly_chart")}   # the map draws them
 
 
 @pytest.mark.parametrize("V", [50, 200])
 def test_small_own_vocabularies_work_everywhere(V):
     import numpy as np
 
-    from seqviz.embeddings import WordVectors
+    from seqviz.embeddings import EmbeddingTable, WordVectors
     rng = np.random.default_rng(0)
     words = ["man", "woman", "king", "queen", "france", "french", "spain", "spanish", "orange"] + [f"w{i}" for i in range(V - 9)]
     v = WordVectors(words, rng.normal(size=(V, 16)), np.arange(V, 0, -1), "cbow", {"tokens": 5000})
-    at = run_page(PAGE, emb_user_vectors={"mine.txt · cbow#abc": v})
+    mid, m = my_model(EmbeddingTable.from_vectors(v), "mine")
+    at = run_page(PAGE, my_models={mid: m}, emb_vectors=mid)
     assert not at.exception and not at.error
-    assert at.sidebar.radio(key="emb_vectors").value == "mine.txt · cbow#abc"
+    assert at.sidebar.radio(key="emb_vectors").value == mid
     assert any(f"All {V} words are shown" in c.value for c in at.caption)
     assert len(at.dataframe[3].value) == 4                               # its row (scored now) in the table

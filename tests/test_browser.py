@@ -197,13 +197,13 @@ def test_embeddings_page_search_upload_and_train(server, browser):
     page.wait_for_selector("text=does not look like text", timeout=120000)
     zh = ("我喜欢自然语言处理。今天天气很好，我们去公园散步。小猫在桌子上睡觉，小狗在院子里跑。" * 40).encode("utf-8")
     upload.set_input_files(files=[{"name": "课文.txt", "mimeType": "text/plain", "buffer": zh}])
-    page.wait_for_selector("text=Chinese, segmented with jieba", timeout=120000)
+    page.wait_for_selector("text=non-empty lines", timeout=120000)
     settle(page)
     page.locator("button", has_text="Train").last.click()
-    page.wait_for_selector("text=Trained in", timeout=240000)
+    page.wait_for_selector("text=is ready", timeout=240000)          # queued, trained in a worker process
     settle(page)
     assert problems(page) == []
-    assert "课文.txt · skip-gram" in page.inner_text('[data-testid="stSidebar"]')
+    assert "skip-gram · word2vec-课文" in page.inner_text('[data-testid="stSidebar"]')
     page.close()
 
 
@@ -252,4 +252,39 @@ def test_beam_page_in_chinese_in_a_real_browser(server, browser):
     settle(page)
     assert problems(page) == [] and "BLEU 得分" in page.inner_text('[data-testid="stMain"]')
     assert page.locator('[data-testid="stMetricValue"]').first.inner_text() != ""
+    page.close()
+
+
+def test_train_page_trains_downloads_and_reopens_a_model(server, browser):
+    page = open_via_nav(browser, server, "train", "en", "Train a new model")
+    assert problems(page) == []
+    page.locator("label", has_text="my file").first.click()
+    settle(page)
+    upload = page.locator('[data-testid="stFileUploader"] input[type="file"]').first
+    upload.set_input_files(files=[{"name": "class.txt", "mimeType": "text/plain", "buffer": b"\x00\x01\x02" * 200}])
+    page.wait_for_selector("text=does not look like text", timeout=60000)
+    lines = "\n".join(f"{a} {b}" for a in ("ada", "alan", "grace", "claude", "edsger") for b in
+                      ("lovelace", "turing", "hopper", "shannon", "dijkstra", "knuth")) + "\n<b>x</b> 你好 😀\n"
+    upload.set_input_files(files=[{"name": "class.txt", "mimeType": "text/plain", "buffer": lines.encode()}])
+    page.wait_for_selector("text=non-empty lines", timeout=60000)
+    settle(page)
+    page.locator("button", has_text="Train").last.click()
+    page.wait_for_selector("text=Training “char_lm-class”", timeout=60000)   # the live panel: bar, curves, Stop
+    page.wait_for_selector("text=is ready", timeout=240000)
+    settle(page)
+    assert problems(page) == [] and page.query_selector("b:text-is('x')") is None
+    assert "character model · trained here" in page.inner_text('[data-testid="stMain"]')
+    with page.expect_download() as dl:
+        page.locator("button", has_text="Download").first.click()
+    zipped = Path(dl.value.path()).read_bytes()
+    ckpt = page.locator('[data-testid="stFileUploader"] input[type="file"]').last
+    ckpt.set_input_files(files=[{"name": "model.json", "mimeType": "application/json", "buffer": b"{not json"}])
+    page.wait_for_selector("text=cannot be opened as a SeqViz model", timeout=60000)
+    ckpt.set_input_files(files=[{"name": "again.zip", "mimeType": "application/zip", "buffer": zipped}])
+    page.wait_for_selector("text=opened from your files", timeout=60000)
+    settle(page)
+    assert problems(page) == []
+    page.click('[data-testid="stSidebarNav"] a[href$="/language-model"], [data-testid="stSidebarNavLink"][href$="/language-model"]')
+    settle(page)
+    assert "⭐" in page.inner_text('[data-testid="stSidebar"]')          # listed on the other pages of this session
     page.close()

@@ -6,7 +6,7 @@ import math
 import streamlit as st
 
 from seqviz import mt_plots
-from seqviz.ui import cache, mt
+from seqviz.ui import cache, mt, picker
 from seqviz.ui.common import md_escape, t
 from seqviz.vocab import display
 
@@ -15,20 +15,26 @@ DEFAULT_TEXT = "Tuesday 13 June 1989"
 
 
 def controls() -> dict:
-    """Sidebar: which model, beam width B and length normalisation α."""
+    """Sidebar: which model (shipped, or one of this session's own), beam width B and length normalisation α."""
     for k, v in dict(beam_model="attention", beam_B=3, beam_alpha=0.7).items():
         st.session_state.setdefault(k, v)
     loaded = {"attention": cache.load_or_stop(mt.CHECKPOINTS["attention"])}
     if cache.available(mt.CHECKPOINTS["plain"]):
         loaded["plain"] = cache.model(mt.CHECKPOINTS["plain"])
-    if st.session_state["beam_model"] not in loaded:
-        st.session_state["beam_model"] = "attention"
+    own = picker.ids("nmt")
+    loaded.update({name: cache.model(name) for name in own})
+    picker.settle("beam_model", list(loaded), "attention", "beam")
     sb = st.sidebar
-    which = sb.radio(t("beam.model"), list(loaded), format_func=lambda w: t(f"mt.which.{w}"), key="beam_model")
+    labels = {w: t(f"mt.which.{w}") if w in mt.CHECKPOINTS else f"{picker.label(w)} · {t(f'mt.which.{mt.role(w)}')}"
+              for w in loaded}
+    pick = sb.radio(t("beam.model"), list(loaded), key="beam_model", format_func=labels.get)
+    picker.hint(own)
+    which = mt.role(pick) if pick in own else pick
     B = sb.slider(t("beam.B"), 1, MAX_B, key="beam_B", help=t("beam.B.help"))
     alpha = sb.slider(t("beam.alpha"), 0.0, 1.0, step=0.1, key="beam_alpha", help=t("beam.alpha.help"))
     sb.caption(t("beam.greedy") if B == 1 else t("beam.width_note", B=B))
-    return dict(which=which, name=mt.CHECKPOINTS[which], B=int(B), alpha=round(float(alpha), 2), model=loaded[which])
+    return dict(which=which, name=mt.CHECKPOINTS.get(pick, pick), B=int(B), alpha=round(float(alpha), 2),
+                model=loaded[pick])
 
 
 def _text(tokens, vocab) -> str:
@@ -130,8 +136,9 @@ def error_analysis(c: dict, text: str, own) -> None:
             show = {"correct": st.success, "search": st.warning, "model": st.error}[ea.verdict]
             show(t(f"beam.verdict.{ea.verdict}", B=c["B"]))
     st.subheader(t("beam.dev.head"))
-    scan = c["model"].meta.get("metrics", {}).get("scan")
-    if not scan:
+    scan = (c["model"].meta.get("metrics") or {}).get("scan")
+    if not isinstance(scan, dict) or "greedy_wrong" not in scan:
+        st.caption(t("beam.dev.none"))             # only the shipped models carry this scan
         return
     st.markdown(t("beam.dev.summary", n=scan["n"], wrong=scan["greedy_wrong"], s=scan["search"], m=scan["model"],
                   fixed=scan["fixed_by_beam"], B=scan["beam_width"], alpha=scan["length_alpha"]))

@@ -6,6 +6,7 @@ import streamlit as st
 import seqviz
 from seqviz import plots
 from seqviz.pretrained import CheckpointError
+from seqviz.ui import mymodels
 from seqviz.ui.common import md_escape, t
 
 MODELS = {"rnn": "names-rnn", "gru": "names-gru", "lstm": "names-lstm"}
@@ -30,7 +31,7 @@ def device_info() -> tuple[str, str]:
 
 
 @st.cache_resource
-def model(name: str):
+def shipped_model(name: str):
     """A pretrained model, loaded once per server, in eval mode (read-only)."""
     m = seqviz.load_pretrained(name)
     for p in m.parameters():
@@ -38,14 +39,23 @@ def model(name: str):
     return m
 
 
+def model(name: str):
+    """A shipped model (shared by every session) or one of this session's own ("my-..."), read-only."""
+    return mymodels.model(name) if mymodels.is_mine(name) else shipped_model(name)
+
+
 @st.cache_data(ttl=60, show_spinner=False)
-def available(name: str) -> bool:
-    """Whether checkpoint `name` loads (re-checked every minute, so a rebuilt one appears)."""
+def _shipped_available(name: str) -> bool:
     try:
-        model(name)
+        shipped_model(name)
         return True
     except (CheckpointError, OSError):
         return False
+
+
+def available(name: str) -> bool:
+    """Whether checkpoint `name` loads (shipped ones re-checked every minute, so a rebuilt one appears)."""
+    return mymodels.get(name) is not None if mymodels.is_mine(name) else _shipped_available(name)
 
 
 def load_or_stop(name: str):

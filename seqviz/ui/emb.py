@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 
 import numpy as np
 import streamlit as st
@@ -12,21 +11,12 @@ from seqviz import embeddings as em
 from seqviz import plots
 from seqviz import pretrained
 from seqviz.projection import METHODS, ProjectionConfig, clusters, load_views, project, view_key
-from seqviz.text import decode_upload
-from seqviz.ui import cache
-from seqviz.ui.common import fig_labels, md_escape, show_problems, t
+from seqviz.ui import cache, mymodels, train
+from seqviz.ui.common import fig_labels, md_escape, t
 
 CHECKPOINTS = ("wiki-skipgram", "wiki-glove")
-USER_KEY = "emb_user_vectors"          # this session's own vectors: name -> WordVectors (nobody else sees them)
 MAX_WORDS = 5000                       # most words a projection shows
 TSNE_3D_MAX = 1000                     # sklearn's 3-D t-SNE is slow (about 15 s here at 1,000 words): more are cut
-MAX_CORPUS_BYTES = 5_000_000           # an uploaded corpus
-MAX_TOKENS = 1_000_000                 # words of a corpus used for training
-MAX_WORK = 6_000_000                   # words x epochs of one word2vec run at window 5, k = 5 (about 30 s here);
-                                       # larger windows and k cost proportionally more of the budget
-GLOVE_SECONDS = 90                     # a GloVe run stops after this long and keeps its best vectors
-MAX_OWN = 3                            # vector sets one session keeps (the oldest is dropped)
-MIN_TOKENS = 200                       # below this a corpus is too small to learn anything
 MAX_PAIR_WORDS = 30                    # words of the sentence the training-pairs figure walks through
 # defaults in English: the shipped vectors learnt English (a Chinese corpus can be trained below)
 DEFAULT_LISTS = ("countries: france germany italy spain china japan india russia\n"
@@ -51,7 +41,13 @@ def shipped_views(name: str) -> dict:
 
 
 def _user() -> dict:
-    return st.session_state.setdefault(USER_KEY, {})
+    """This session's own vectors (trained on the Train page or here, or opened from a file): id -> WordVectors."""
+    out = {}
+    for m in mymodels.mine("embeddings"):
+        if "vectors" not in m.extra:
+            m.extra["vectors"] = m.model.vectors()
+        out[m.id] = m.extra["vectors"]
+    return out
 
 
 def choose_vectors() -> tuple[str, em.WordVectors]:
@@ -59,27 +55,33 @@ def choose_vectors() -> tuple[str, em.WordVectors]:
     for name in CHECKPOINTS:
         cache.load_or_stop(name)
     warm_up_projections()
-    options = list(CHECKPOINTS) + list(_user())
-    if st.session_state.get("emb_pending") in options:          # vectors just trained: show them
-        st.session_state["emb_vectors"] = st.session_state.pop("emb_pending")
+    user = _user()
+    options = list(CHECKPOINTS) + list(user)
+    new = st.session_state.get("my_models_new")
+    if new in user and new not in st.session_state.setdefault("emb_seen_new", set()):
+        st.session_state["emb_seen_new"].add(new)               # vectors just trained: show them, once
+        st.session_state["emb_vectors"] = new
     if st.session_state.get("emb_vectors") not in options:
-        st.session_state["emb_vectors"] = options[-1] if _user() else CHECKPOINTS[0]
+        st.session_state["emb_vectors"] = CHECKPOINTS[0]
     name = st.sidebar.radio(t("emb.vectors"), options, key="emb_vectors", format_func=_vectors_label)
-    v = shipped(name) if name in CHECKPOINTS else _user()[name]
+    if user:
+        st.sidebar.caption(t("my.hint"))
+    v = shipped(name) if name in CHECKPOINTS else user[name]
     st.sidebar.caption(t("emb.vectors.info", V=len(v), n_e=v.n_e, tokens=v.info.get("tokens", _tokens(name))))
     return name, v
 
 
 def _tokens(name: str) -> int:
-    meta = cache.model(name).meta if name in CHECKPOINTS else {}
+    meta = cache.model(name).meta if name in CHECKPOINTS or mymodels.get(name) else {}
     return int(meta.get("data", {}).get("n_tokens", 0))
 
 
 def _vectors_label(name: str) -> str:
     if name in CHECKPOINTS:
         return t(f"emb.ckpt.{name}")
-    v = _user().get(name)
-    return t("emb.ckpt.yours", method=v.method if v else "?", name=md_escape(name.split("#")[0]))
+    m = mymodels.get(name)
+    return t("emb.ckpt.yours", method=m.doc.get("config", {}).get("method", "?") if m else "?",
+             name=m.label if m else name)
 
 
 def word_input(v: em.WordVectors, label: str, key: str, default: str, container=st) -> str | None:
@@ -144,8 +146,9 @@ _TSNE3D_LOCK = threading.Lock()
 
 @st.cache_resource(show_spinner=False)
 def warm_up_projections() -> threading.Thread:
-    """Once per server, when the page is first opened: compile UMAP's numba code in the background
-    (5–10 s) while the student looks at the shipped view, so their first own projection does not wait."""
+    """Once per server, at its first run (seqviz.ui.warmup) or when this page is first opened: compile UMAP's
+    numba code in the background (5–15 s) while the student looks at the shipped view, so their first own
+    projection does not wait."""
     import sklearn.cluster  # noqa: F401  imported here, in the page's thread, so the warm-up thread (which
     import sklearn.decomposition  # noqa: F401  imports umap, and umap sklearn) never races a half-imported module
     from seqviz.projection import warm_up
@@ -290,6 +293,21 @@ def _labels() -> dict:
     return {**fig_labels(), **{k: t(f"emb.fig.{k}") for k in keys}}
 
 
+@st.cache_resource(max_entries=256, ttl=3600, show_spinner=False)
+def _shared_figure(key: tuple, _build):
+    """A figure built once per key and shared by every session (never mutated)."""
+    return cache.frozen(_build())
+
+
+def _figure(key: tuple, build, v: em.WordVectors | None = None):
+    """build()'s figure, cached by content (`key`, the language, and which shipped vectors `v` are) so that a
+    class rerunning the page pays once; figures of a session's own vectors are built fresh (they are its alone)."""
+    name = "" if v is None else next((n for n in CHECKPOINTS if shipped(n) is v), None)
+    if name is None:
+        return build()
+    return _shared_figure((name, tuple(_labels().items())) + key, build)
+
+
 # ---------------------------------------------------------------- neighbours and analogies
 
 def neighbours_table(v: em.WordVectors, found: list[tuple[str, float]]) -> list[str]:
@@ -325,7 +343,8 @@ def analogy_result(v: em.WordVectors, a: str, b: str, c: str, found: list[tuple[
     U = np.stack([v.unit[v.index[w]] for w in words] + [v.unit[v.index[b]] - v.unit[v.index[a]] + v.unit[v.index[c]]])
     P = PCA(n_components=2, random_state=0).fit_transform(U)
     with col_f:
-        st.plotly_chart(plots.analogy_figure(P, words + [""], roles + ["target"], _labels()), key="emb_analogy")
+        st.plotly_chart(_figure(("analogy", a, b, c, tuple(words)), lambda: plots.analogy_figure(
+            P, words + [""], roles + ["target"], _labels()), v), key="emb_analogy")
     st.caption(t("emb.an.explain"))
     return d
 
@@ -334,7 +353,8 @@ def analogy_result(v: em.WordVectors, a: str, b: str, c: str, found: list[tuple[
 
 def onehot(v: em.WordVectors, word: str) -> None:
     k, o, e = em.onehot(v, word)
-    st.plotly_chart(plots.onehot_figure(v.words, k, v.E, labels=_labels()), key="emb_onehot")
+    st.plotly_chart(_figure(("onehot", k), lambda: plots.onehot_figure(v.words, k, v.E, labels=_labels()), v),
+                    key="emb_onehot")
     st.caption(t("emb.onehot.explain", word=md_escape(word), k=k, V=len(v), n_e=v.n_e, ones=int(o.sum()),
                  e=", ".join(f"{x:.2f}" for x in e[:4])))
 
@@ -351,7 +371,8 @@ def training_pairs(v: em.WordVectors, sentence: str) -> None:
     mode = c1.radio(t("emb.pairs.mode"), ("skip-gram", "cbow"), format_func=lambda m: t(f"emb.method.{m}"),
                     horizontal=True, key="emb_pairs_mode")
     window = c2.slider(t("emb.pairs.window"), 1, 5, 2, key="emb_pairs_window", help=t("emb.pairs.window.help"))
-    st.plotly_chart(plots.pairs_animation(tokens, window, mode, _labels()), key="emb_pairs")
+    st.plotly_chart(_figure(("pairs", tuple(tokens), window, mode),
+                            lambda: plots.pairs_animation(tokens, window, mode, _labels())), key="emb_pairs")
     n_pairs = len(em.skipgram_pairs(tokens, window))
     st.caption(t(f"emb.pairs.explain.{mode}", n=n_pairs, T=len(tokens), window=window))
 
@@ -372,7 +393,8 @@ def training_pairs(v: em.WordVectors, sentence: str) -> None:
             st.session_state["emb_neg_seed"] = seed + 1
             st.rerun()
     with col_f:
-        st.plotly_chart(plots.sampling_figure(*em.sampling_distribution(v, 12), _labels()), key="emb_sampling")
+        st.plotly_chart(_figure(("sampling",), lambda: plots.sampling_figure(*em.sampling_distribution(v, 12),
+                                                                             _labels()), v), key="emb_sampling")
     st.caption(t("emb.neg.explain", k=k))
 
 
@@ -386,7 +408,7 @@ def _evaluate(key: str, _v: em.WordVectors) -> dict:
 def benchmarks(current: str) -> None:
     rows = []
     entries = [(n, shipped(n), cache.model(n).meta.get("metrics", {})) for n in CHECKPOINTS]
-    entries += [(n, v, v.info.get("metrics")) for n, v in _user().items()]
+    entries += [(n, v, mymodels.get(n).doc.get("metrics")) for n, v in _user().items()]
     chance = entries[0][2].get("random_vectors", {})
     for name, v, m in entries:
         m = m or _evaluate(name, v)
@@ -432,7 +454,8 @@ def debiasing(v: em.WordVectors) -> None:
     except ValueError:
         st.warning(t("emb.bias.degenerate"))
         return
-    st.plotly_chart(plots.debias_figure(report, _labels()), key="emb_debias")
+    st.plotly_chart(_figure(("debias", tuple(axis), tuple(neutral), tuple(pairs[:8])),
+                            lambda: plots.debias_figure(report, _labels()), v), key="emb_debias")
     st.caption(t("emb.bias.explain"))
     if report.distances:
         rows = [{t("emb.col.word"): d["word"], t("emb.col.pair"): f"{d['pair'][0]} / {d['pair'][1]}",
@@ -444,134 +467,9 @@ def debiasing(v: em.WordVectors) -> None:
 
 # ---------------------------------------------------------------- train your own
 
-@st.cache_resource(show_spinner=False)
-def default_corpus() -> list[list[str]]:
-    """The Wikipedia extract as sentences of words (7 s to read, once per server)."""
-    return em.wiki_corpus()
-
-
-def corpus_input():
-    """The corpus to train on; returns (a function giving its sentences, or None; its label).
-
-    The Wikipedia extract is read only when Train is pressed (7 s, then cached for the server)."""
-    source = st.radio(t("emb.train.source"), ("wiki", "upload"), format_func=lambda s: t(f"emb.train.source.{s}"),
-                      horizontal=True, key="emb_train_source")
-    if source == "wiki":
-        return default_corpus, "wiki"
-    up = st.file_uploader(t("emb.train.upload"), type=["txt"], key="emb_train_upload",
-                          help=t("emb.train.upload.help", mb=MAX_CORPUS_BYTES // 1_000_000))
-    if up is None:
-        st.info(t("emb.train.need_upload"))
-        return None, ""
-    kept = st.session_state.get("emb_upload_split")
-    if not kept or kept[0] != up.file_id:          # decode and split each upload once, not on every rerun
-        st.session_state["emb_upload_split"] = (up.file_id, _upload_sentences(up.getvalue()))
-    sentences = st.session_state["emb_upload_split"][1]
-    if sentences is None:
-        return None, ""
-    st.caption(t("emb.train.read", tokens=sum(map(len, sentences)), sentences=len(sentences),
-                 kind=t(f"emb.lang.{st.session_state.get('emb_upload_lang', 'en')}"), name=md_escape(up.name)))
-    return (lambda: sentences), up.name
-
-
-def _upload_sentences(data: bytes) -> list[list[str]] | None:
-    """Decode and split an uploaded corpus (messages for every problem); None when it cannot be used."""
-    clean = decode_upload(data, max_chars=MAX_CORPUS_BYTES, max_bytes=MAX_CORPUS_BYTES)
-    show_problems(clean)
-    if not clean.ok:
-        return None
-    st.session_state["emb_upload_lang"] = em.detect_lang(clean.text)
-    sentences = em.corpus_sentences(clean.text)
-    if sum(map(len, sentences)) > MAX_TOKENS:
-        st.warning(t("emb.train.cut", n=MAX_TOKENS))
-        kept, total = [], 0
-        for s in sentences:
-            if total >= MAX_TOKENS:
-                break
-            kept.append(s)
-            total += len(s)
-        sentences = kept
-    return sentences
-
-
 def train_own() -> None:
-    """Train word2vec or GloVe on a corpus with a progress bar; the vectors join this session's list."""
-    load, label = corpus_input()
-    c1, c2, c3, c4, c5 = st.columns(5)
-    method = c1.selectbox(t("emb.train.method"), ("skip-gram", "cbow", "glove"),
-                          format_func=lambda m: t(f"emb.method.{m}"), key="emb_train_method")
-    n_e = c2.select_slider(t("emb.train.n_e"), (25, 50, 100, 200), 50, key="emb_train_ne", help=t("emb.train.n_e.help"))
-    window = c3.slider(t("emb.train.window"), 1, 10, 5, key="emb_train_window", help=t("emb.train.window.help"))
-    min_count = c4.slider(t("emb.train.min_count"), 1, 20, 5, key="emb_train_min", help=t("emb.train.min_count.help"))
-    epochs = c5.slider(t("emb.train.epochs"), 1, 30, 5 if method != "glove" else 15, key=f"emb_train_epochs_{method}")
-    k = st.slider(t("emb.train.k"), 1, 20, 5, key="emb_train_k", help=t("emb.train.k.help"),
-                  disabled=method == "glove")
-    if method == "glove":
-        st.caption(t("emb.glove.explain"))
-    st.caption(t("emb.train.limits", mb=MAX_CORPUS_BYTES // 1_000_000, tokens=MAX_TOKENS, work=MAX_WORK,
-                 secs=GLOVE_SECONDS))
-    if not st.button(t("emb.train.go"), type="primary", key="emb_train_go", disabled=load is None):
-        return
-    with st.spinner(t("emb.train.reading")):
-        sentences = load()
-    n_tokens = sum(map(len, sentences))
-    if n_tokens < MIN_TOKENS:
-        st.error(t("emb.train.too_small", n=n_tokens, min=MIN_TOKENS))
-        return
-    cost = n_tokens * (window * (k + 1)) / 30                      # 30 = window 5 × (k = 5 + 1)
-    if method != "glove" and cost * epochs > MAX_WORK:
-        epochs = max(1, int(MAX_WORK // cost))
-        st.info(t("emb.train.fewer_epochs", epochs=epochs))
-    bar = st.progress(0.0, text=t("emb.train.starting"))
-    curve = st.empty()
-    losses = []
-
-    def report(done: int, total: int, loss: float) -> None:
-        losses.append(loss)
-        bar.progress(done / total, text=t("emb.train.progress", done=done, total=total, loss=loss))
-        curve.line_chart({t("emb.train.loss"): losses}, height=180)
-    t0 = time.perf_counter()
-    try:
-        if method == "glove":
-            from seqviz.train import Callback
-
-            class Epochs(Callback):
-                def on_eval(self, s):
-                    report(s.epoch + 1, epochs, s.val.get("loss", float("nan")))
-            v, state = em.train_glove(sentences, em.GloveConfig(n_e=n_e, window=window, min_count=min_count,
-                                                                x_max=10.0, epochs=epochs, lr=0.1,
-                                                                max_seconds=GLOVE_SECONDS), callbacks=[Epochs()])
-            if state.stop_reason == "time":
-                st.info(t("emb.train.time_cap", secs=GLOVE_SECONDS))
-        else:
-            v = em.train_word2vec(sentences, em.Word2VecConfig(sg=method == "skip-gram", n_e=n_e, window=window,
-                                                               negative=k, min_count=min_count, epochs=epochs),
-                                  progress=report)
-    except ValueError:
-        bar.empty()
-        st.error(t("emb.train.no_words", min_count=min_count))
-        return
-    if len(v) < 10:
-        st.error(t("emb.train.no_words", min_count=min_count))
-        return
-    v.info["tokens"] = n_tokens
-    with st.spinner(t("emb.train.scoring")):
-        v.info["metrics"] = em.evaluate(v)             # once, here, not on the page's reruns
-    name = f"{label[:30]} · {method}#{uuid.uuid4().hex[:6]}"
-    user = _user()
-    while len(user) >= MAX_OWN:                       # a session keeps its last few sets only
-        user.pop(next(iter(user)))
-    user[name] = v
-    st.session_state["emb_pending"] = name
-    st.session_state["emb_flash"] = {"text": t("emb.train.done", secs=time.perf_counter() - t0, V=len(v)),
-                                     "losses": losses}
-    st.rerun()                        # the sidebar list now holds the new vectors, selected
-
-
-def train_flash() -> None:
-    """What the last training run did (shown once, after the rerun that selected its vectors)."""
-    flash = st.session_state.pop("emb_flash", None)
-    if flash:
-        st.success(flash["text"] + " " + t("emb.train.listed"))
-        if len(flash["losses"]) > 1:
-            st.line_chart({t("emb.train.loss"): flash["losses"]}, height=180)
+    """Train word2vec or GloVe on the Wikipedia extract, the Lee corpus or an upload, through the
+    server's training queue (the same launcher as the Train page); the vectors join the sidebar list."""
+    train.watch()
+    train.launcher(kinds=("word2vec", "glove"), key="emb_train")
+    train.limits_caption()

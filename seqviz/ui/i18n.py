@@ -11,6 +11,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "app.device": ("Training device: **{device}** · traces of these small models run on the CPU",
                    "训练设备：**{device}** · 这些小模型的逐步追踪在 CPU 上计算"),
     "app.cpu": ("CPU, {n} threads", "CPU，{n} 个线程"),
+    "app.warming": ("Starting SeqViz: loading its libraries once for everyone (about 10 s, only right after the "
+                    "server starts)…", "正在启动 SeqViz：为所有人加载一次程序库（约 10 秒，仅在服务器刚启动时）…"),
     "nav.home": ("Home", "首页"),
     "nav.cell": ("Inside the RNN cell", "RNN 单元内部"),
     "nav.group.week1": ("Recurrent networks", "循环神经网络"),
@@ -1197,6 +1199,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "error.model": ("Could not load the model {name}: {err}. Rebuild it with `python -m seqviz.train {name}`.",
                     "无法加载模型 {name}：{err}。请用 `python -m seqviz.train {name}` 重新训练。"),
 }
+
+from seqviz.ui.i18n_train import TRAIN_TEXT  # noqa: E402  (the training studio's text lives in its own file)
+
+TEXT.update(TRAIN_TEXT)
 
 
 def default_lang() -> str:

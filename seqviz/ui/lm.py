@@ -5,32 +5,56 @@ import streamlit as st
 
 from seqviz import ngram, plots
 from seqviz.lm import sample, score
-from seqviz.ui import cache
+from seqviz.ui import cache, picker
 from seqviz.ui.common import fig_labels, md_escape, t
 
 
 CORPORA = {"names": cache.MODELS, "wiki": {"lstm": "wiki-lstm"}}   # training text -> {cell: checkpoint}
+YOURS = "yours"                     # the "training text" choice that lists this session's own character models
+
+
+def title(corpus: str, cell: str, name: str, markdown: bool = True) -> str:
+    """How a model is named on the page: "LSTM · people's names", or "GRU · ⭐ NAME (yours)"."""
+    what = picker.label(name, markdown) if corpus == YOURS else t(f"lm.corpus.{corpus}")
+    return f"{cell.upper()} · {what}"
 
 
 def controls() -> dict:
-    """Sidebar: which training text and cell, temperature, top-k, length, seed."""
+    """Sidebar: which training text (or this session's own model) and cell, temperature, top-k, length, seed."""
     sb = st.sidebar
     for k, v in dict(lm_corpus="names", lm_cell="lstm", lm_temp=1.0, lm_topk=0, lm_len=120, lm_seed=0).items():
         st.session_state.setdefault(k, v)
-    corpus = sb.radio(t("lm.corpus"), list(CORPORA), format_func=lambda k: t(f"lm.corpus.{k}"), key="lm_corpus")
-    if len(CORPORA[corpus]) > 1:
-        cell = sb.radio(t("cell.choose"), list(CORPORA[corpus]), format_func=str.upper, key="lm_cell", horizontal=True)
+    own = picker.ids("char_lm")
+    corpora = list(CORPORA) + ([YOURS] if own else [])
+    if picker.newest("lm", own):                         # a model just trained: show it, once
+        st.session_state.update(lm_corpus=YOURS, lm_mine=st.session_state["my_models_new"])
+    picker.settle("lm_corpus", corpora, "names", "lm")
+    corpus = sb.radio(t("lm.corpus"), corpora, format_func=lambda k: t(f"lm.corpus.{k}"), key="lm_corpus")
+    if corpus == YOURS:
+        picker.settle("lm_mine", own, own[-1], "lm")
+        labels = {k: picker.label(k) for k in own}
+        name = sb.radio(t("lm.mine"), own, format_func=labels.get, key="lm_mine")
+        model = cache.load_or_stop(name)
+        cell = model.config.cell
+        sb.caption(t("lm.mine.info", cell=cell.upper(), n_a=model.config.n_a,
+                     ppl=picker.number((model.meta.get("metrics") or {}).get("val_perplexity"))))
     else:
-        cell = next(iter(CORPORA[corpus]))
-    model = cache.load_or_stop(CORPORA[corpus][cell])   # the chosen model must load; the others are optional
-    if len(CORPORA[corpus]) == 1:
-        sb.caption(t("lm.one_model", cell=cell.upper(), n_a=model.config.n_a))
+        if len(CORPORA[corpus]) > 1:
+            cell = sb.radio(t("cell.choose"), list(CORPORA[corpus]), format_func=str.upper, key="lm_cell",
+                            horizontal=True)
+        else:
+            cell = next(iter(CORPORA[corpus]))
+        name = CORPORA[corpus][cell]
+        model = cache.load_or_stop(name)                 # the chosen model must load; the others are optional
+        if len(CORPORA[corpus]) == 1:
+            sb.caption(t("lm.one_model", cell=cell.upper(), n_a=model.config.n_a))
+    picker.hint(own)
     temp = sb.slider(t("lm.temp"), 0.0, 2.0, step=0.05, key="lm_temp", help=t("lm.temp.help"))
     top_k = sb.slider(t("lm.topk"), 0, 40, key="lm_topk", help=t("lm.topk.help"))
     n = sb.slider(t("lm.len"), 10, 400, step=10, key="lm_len")
     sb.button(t("lm.resample"), key="lm_new", on_click=lambda: st.session_state.update(
         lm_seed=st.session_state["lm_seed"] + 1))
-    return dict(corpus=corpus, cell=cell, name=CORPORA[corpus][cell], temperature=float(temp),
+    return dict(corpus=corpus, cell=cell, name=name, temperature=float(temp),
                 top_k=int(top_k) or None, n=int(n),
                 seed=int(st.session_state["lm_seed"]))
 
@@ -70,14 +94,16 @@ def sampling(c: dict) -> None:
 def scoring(text: str, c: dict) -> None:
     """Log-likelihood and perplexity of the user's text under every model, and a surprise strip."""
     rows = []
-    for corpus, models in CORPORA.items():
-        for cell, name in models.items():
-            if not cache.available(name):
-                continue                                  # a missing checkpoint just leaves its row out
-            sc = cached_score(name, text)
-            rows.append({t("lm.col.model"): f"{cell.upper()} · {t(f'lm.corpus.{corpus}')}", t("lm.col.n"): sc.n,
-                         t("lm.col.ll"): round(sc.log_likelihood, 2), t("lm.col.ppl"): round(sc.perplexity, 3),
-                         t("lm.col.val"): cache.model(name).meta.get("metrics", {}).get("val_perplexity")})
+    models = [(corpus, cell, name) for corpus, cells in CORPORA.items() for cell, name in cells.items()]
+    models += [(YOURS, cache.model(name).config.cell, name) for name in picker.ids("char_lm")]
+    for corpus, cell, name in models:
+        if not cache.available(name):
+            continue                                      # a missing checkpoint just leaves its row out
+        sc = cached_score(name, text)
+        val = picker.number((cache.model(name).meta.get("metrics") or {}).get("val_perplexity"), None)
+        rows.append({t("lm.col.model"): title(corpus, cell, name, markdown=False), t("lm.col.n"): sc.n,
+                     t("lm.col.ll"): round(sc.log_likelihood, 2), t("lm.col.ppl"): round(sc.perplexity, 3),
+                     t("lm.col.val"): val})
     sc = cached_score(c["name"], text)
     if not any(k for ch, k in zip(sc.chars, sc.known) if ch != "\n"):
         st.warning(t("lm.no_known", V=len(cache.model(c["name"]).vocab) - 1))                 # only line ends would be scored: nothing to say
@@ -86,13 +112,15 @@ def scoring(text: str, c: dict) -> None:
     if unknown:
         st.warning(t("problem.unknown", chars=", ".join(md_escape(repr(c)) for c in unknown[:30])))
     st.dataframe(rows, hide_index=True)
-    corpus = c["corpus"]
-    st.caption(t("lm.strip", cell=f"{c['cell'].upper()} · {t(f'lm.corpus.{corpus}')}"))
+    st.caption(t("lm.strip", cell=title(c["corpus"], c["cell"], c["name"])))
     st.markdown(plots.surprise_html(sc), unsafe_allow_html=True)
 
 
 def baseline(c: dict) -> None:
     """The shipped n-gram table of the chosen training text, next to the neural models."""
+    if c["corpus"] == YOURS:
+        st.info(t("lm.ngram.yours"))                     # counted only for the shipped training texts
+        return
     table = ngram.load_baseline()
     if not table or c["corpus"] not in table.get("corpora", {}):
         st.info(t("lm.ngram.missing"))

@@ -1,10 +1,12 @@
 """Widgets and cached computations of the "Attention" page (dates translated with and without attention)."""
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from seqviz import mt_plots
-from seqviz.ui import cache
+from seqviz.ui import cache, mymodels, picker
 from seqviz.ui.common import fig_labels, md_escape, t
 
 CHECKPOINTS = {"attention": "date-attention", "plain": "date-no-attention"}   # which -> checkpoint
@@ -17,23 +19,60 @@ def figure_labels() -> tuple:
     return tuple(sorted(labels.items()))
 
 
+def role(name: str) -> str:
+    """A translator's place in the comparison: "attention" or "plain"."""
+    return "attention" if cache.model(name).config.attention else "plain"
+
+
+def which_label(which: str, name: str, markdown: bool = False) -> str:
+    """"with attention", or "with attention · ⭐ NAME (yours)" for this session's own model."""
+    return t(f"mt.which.{which}") + (f" · {picker.label(name, markdown)}" if mymodels.is_mine(name) else "")
+
+
+def _own_label(k: str) -> str:
+    return t("mt.mine.shipped") if k == "shipped" else f"{picker.label(k)} · {t(f'mt.which.{role(k)}')}"
+
+
 def models() -> dict:
-    """The attention model (the page stops with a message without it) and, when it loads, the plain one."""
-    out = {"attention": cache.load_or_stop(CHECKPOINTS["attention"])}
-    if cache.available(CHECKPOINTS["plain"]):
-        out["plain"] = cache.model(CHECKPOINTS["plain"])
+    """Which -> checkpoint name: the shipped pair, where one of this session's translators (chosen in the
+    sidebar) takes the place of the shipped model of its kind. The page stops with a message without an
+    attention model, and leaves the comparison out without a plain one."""
+    names = dict(CHECKPOINTS)
+    own = picker.ids("nmt")
+    if own:
+        options = ["shipped"] + own
+        picker.settle("mt_mine", options, "shipped", "mt")
+        labels = {k: _own_label(k) for k in options}
+        pick = st.sidebar.radio(t("mt.mine"), options, key="mt_mine", format_func=labels.get)
+        picker.hint(own)
+        if pick != "shipped":
+            names[role(pick)] = pick
+    cache.load_or_stop(names["attention"])
+    out = {"attention": names["attention"]}
+    if cache.available(names["plain"]):
+        out["plain"] = names["plain"]
     else:
-        st.warning(t("mt.plain_missing", name=CHECKPOINTS["plain"]))
+        st.warning(t("mt.plain_missing", name=names["plain"]))
     return out
+
+
+def _pct(v, digits: int = 2) -> str:
+    v = picker.number(v)                         # missing from a checkpoint's JSON: "—"
+    return "—" if math.isnan(v) else f"{100 * v:.{digits}f}%"
 
 
 def model_captions(loaded: dict) -> None:
     """Each model's held-out exact-match accuracy and size, in the sidebar."""
-    for which, m in loaded.items():
-        metrics = m.meta.get("metrics", {})
-        st.sidebar.caption(t(f"mt.model.{which}", acc=100 * metrics.get("exact_greedy", float("nan")),
-                             n=metrics.get("n_test", 0), params=m.meta.get("n_parameters", 0),
-                             command=m.meta.get("command", "")))
+    for which, name in loaded.items():
+        meta = cache.model(name).meta
+        metrics = meta.get("metrics") or {}
+        fmt = dict(n=int(picker.number(metrics.get("n_test"), 0)), params=int(picker.number(meta.get("n_parameters"), 0)),
+                   command=str(meta.get("command", "")).replace("`", "'"))
+        if mymodels.is_mine(name):
+            st.sidebar.caption(t("mt.model.yours", name=picker.label(name), which=t(f"mt.which.{which}"),
+                                 acc=_pct(metrics.get("exact_greedy")), **fmt))
+        else:
+            st.sidebar.caption(t(f"mt.model.{which}", acc=100 * picker.number(metrics.get("exact_greedy")), **fmt))
 
 
 @st.cache_data(max_entries=2048, ttl=3600, show_spinner=False)
@@ -68,7 +107,8 @@ def notes(results: list[tuple]) -> None:
             groups.setdefault(code, []).append(line)
     quote = lambda lines: ", ".join(f"“{md_escape(ln[:40])}”" for ln in lines[:5]) + (" …" if len(lines) > 5 else "")
     if "cut" in groups:
-        st.info(t("mt.note.cut", lines=quote(groups["cut"]), max=_max_src()))
+        cut_at = max(r["attention"].info.get("max_chars", 0) for _, r in results)
+        st.info(t("mt.note.cut", lines=quote(groups["cut"]), max=cut_at))
     unknown = sorted({ch for _, r in results for ch in r["attention"].info.get("chars", [])})
     if unknown:
         st.warning(t("mt.note.unknown", lines=quote(groups["unknown"]),
@@ -80,13 +120,9 @@ def notes(results: list[tuple]) -> None:
         st.warning(t("mt.note.unsure", lines=quote(unsure)))
 
 
-def _max_src() -> int:
-    return cache.model(CHECKPOINTS["attention"]).config.max_src
-
-
 def translate_all(lines: list[str], loaded: dict) -> list[tuple]:
     """Every line through every loaded model (greedy), shown as one table; returns [(line, {which: tr})]."""
-    results = [(ln, {w: translation(CHECKPOINTS[w], ln) for w in loaded}) for ln in lines]
+    results = [(ln, {w: translation(name, ln) for w, name in loaded.items()}) for ln in lines]
     notes(results)
     rows = []
     for line, r in results:
@@ -129,33 +165,47 @@ def beside(explain_key: str, **fmt):
     return left
 
 
-def heatmap(line: str) -> None:
+def heatmap(line: str, loaded: dict) -> None:
     """The α<t,t'> heatmap of one line, with the explanation beside it."""
-    name = CHECKPOINTS["attention"]
+    name = loaded["attention"]
     tr = translation(name, line)
     st.markdown(t("mt.heat.result", text=md_escape("".join(tr.source)), out=tr.output, p=tr.p))
     beside("mt.heat.explain", Tx=len(tr.source), Ty=len(tr.target)).plotly_chart(
         heatmap_figure(name, line, figure_labels()), key="mt_heat")
 
 
-def decoding(line: str, which: str) -> None:
+def decoding(line: str, which: str, loaded: dict) -> None:
     """The step-by-step decoding figure of one model, with the explanation beside it."""
-    name = CHECKPOINTS[which]
+    name = loaded[which]
     beside(f"mt.steps.explain.{which}").plotly_chart(decoding_figure(name, line, figure_labels()),
                                                      key=f"mt_steps_{which}")
 
 
-@st.cache_resource(show_spinner=False)
-def length_figure(names: tuple, labels: tuple):
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)      # pairs may name a session's own model
+def length_figure(pairs: tuple, labels: tuple):
+    """Accuracy by input length of each (which, checkpoint) in `pairs` whose JSON records it."""
     lab = dict(labels)
-    rows = {lab[f"which.{w}"]: cache.model(CHECKPOINTS[w]).meta["metrics"]["by_length"] for w in names}
+    rows = {lab[f"which.{w}"]: _by_length(name) for w, name in pairs if _by_length(name)}
     return cache.frozen(mt_plots.length_accuracy_figure(rows, lab))
 
 
-@st.cache_resource(show_spinner=False)
-def curve_figure(names: tuple, labels: tuple):
+def _by_length(name: str) -> dict:
+    """metrics.by_length of a checkpoint, without the bins that have no test dates ({} when not recorded)."""
+    by_len = (cache.model(name).meta.get("metrics") or {}).get("by_length") or {}
+    return {b: v for b, v in by_len.items() if isinstance(v, dict) and v.get("n") and v.get("exact") is not None}
+
+
+def _curve(name: str) -> list[dict]:
+    """The validation rows of a checkpoint's training curve (training-loss rows have no val_exact)."""
+    rows = (cache.model(name).meta.get("training") or {}).get("curve") or []
+    return [r for r in rows if isinstance(r, dict) and r.get("val_exact") is not None and r.get("epoch") is not None]
+
+
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)      # pairs may name a session's own model
+def curve_figure(pairs: tuple, labels: tuple):
+    """Validation accuracy while training of each (which, checkpoint) in `pairs` whose JSON records it."""
     lab = dict(labels)
-    curves = {lab[f"which.{w}"]: cache.model(CHECKPOINTS[w]).meta["training"].get("curve", []) for w in names}
+    curves = {lab[f"which.{w}"]: _curve(name) for w, name in pairs if _curve(name)}
     return cache.frozen(mt_plots.learning_curve_figure(curves, lab))
 
 
@@ -163,34 +213,46 @@ def compare(loaded: dict, results: list[tuple]) -> None:
     """Attention vs no attention: held-out accuracy by input length and while training, and on the user's lines."""
     if "plain" not in loaded:
         return
-    names = tuple(loaded)
+    names, pairs = tuple(loaded), tuple(loaded.items())
     labels = dict(figure_labels())
-    labels.update({f"which.{w}": t(f"mt.which.{w}") for w in names})
+    labels.update({f"which.{w}": which_label(w, name) for w, name in pairs})
     labels = tuple(sorted(labels.items()))
     rows = []
-    for w, m in loaded.items():
-        mm, tr = m.meta["metrics"], m.meta["training"]
-        rows.append({t("mt.col.model"): t(f"mt.which.{w}"), t("mt.col.exact"): f"{100 * mm['exact_greedy']:.2f}%",
-                     t("mt.col.exact_beam"): f"{100 * mm.get('exact_beam10', float('nan')):.2f}%",
-                     t("mt.col.chars"): f"{100 * mm['char_accuracy_greedy']:.2f}%", t("mt.col.n"): mm["n_test"],
-                     t("mt.col.params"): f"{m.meta.get('n_parameters', 0):,}",
-                     t("mt.col.train"): t("mt.train_time", s=tr.get("seconds", 0), epochs=tr.get("epochs", 0),
-                                          device=tr.get("device", "?"))})
+    for w, name in pairs:
+        meta = cache.model(name).meta
+        mm, tr = meta.get("metrics") or {}, meta.get("training") or {}
+        rows.append({t("mt.col.model"): which_label(w, name), t("mt.col.exact"): _pct(mm.get("exact_greedy")),
+                     t("mt.col.exact_beam"): _pct(mm.get("exact_beam10")),
+                     t("mt.col.chars"): _pct(mm.get("char_accuracy_greedy")), t("mt.col.n"): mm.get("n_test"),
+                     t("mt.col.params"): f"{int(picker.number(meta.get('n_parameters'), 0)):,}",
+                     t("mt.col.train"): t("mt.train_time", s=picker.number(tr.get("seconds"), 0),
+                                          epochs=tr.get("epochs", "?"), device=tr.get("device", "?"))})
     st.dataframe(rows, hide_index=True)
+    if any(mymodels.is_mine(name) for _, name in pairs):
+        st.caption(t("mt.compare.mine_note"))      # trained on other data with other settings: not like for like
     yours(results, names)
-    plain = loaded["plain"].meta["metrics"]
-    worst = min((b for b, v in plain["by_length"].items() if v["n"]), key=lambda b: plain["by_length"][b]["exact"])
-    beside("mt.compare.length_explain", acc=100 * plain["exact_greedy"], worst=worst,
-           worst_acc=100 * plain["by_length"][worst]["exact"]).plotly_chart(length_figure(names, labels), key="mt_len")
-    scan, scan_att = plain.get("scan"), loaded["attention"].meta["metrics"].get("scan", {})
+    plain, by_len = cache.model(loaded["plain"]).meta.get("metrics") or {}, _by_length(loaded["plain"])
+    if by_len:
+        worst = min(by_len, key=lambda b: by_len[b]["exact"])
+        beside("mt.compare.length_explain", acc=100 * picker.number(plain.get("exact_greedy")), worst=worst,
+               worst_acc=100 * by_len[worst]["exact"]).plotly_chart(length_figure(pairs, labels), key="mt_len")
+    else:
+        st.caption(t("mt.compare.no_length"))
+    scan = plain.get("scan") if isinstance(plain.get("scan"), dict) else None
+    scan_att = (cache.model(loaded["attention"]).meta.get("metrics") or {}).get("scan") or {}
     if scan and scan.get("examples"):
-        st.markdown(t("mt.compare.errors", wrong=scan["greedy_wrong"], n=scan["n"],
+        st.markdown(t("mt.compare.errors", wrong=scan.get("greedy_wrong", "?"), n=scan.get("n", 0),
                       wrong_att=scan_att.get("greedy_wrong", "?")))
         st.dataframe([{t("mt.col.input"): e["human"], t("mt.col.reference"): e["reference"],
                        t("mt.col.plain"): e["greedy"],
-                       t("mt.col.att"): translation(CHECKPOINTS["attention"], e["human"]).output}
+                       t("mt.col.att"): translation(loaded["attention"], e["human"]).output}
                       for e in scan["examples"]], hide_index=True)
-    beside("mt.compare.curve_explain").plotly_chart(curve_figure(names, labels), key="mt_curve")
+    elif mymodels.is_mine(loaded["plain"]):
+        st.caption(t("mt.compare.no_scan"))
+    if any(_curve(name) for _, name in pairs):
+        beside("mt.compare.curve_explain").plotly_chart(curve_figure(pairs, labels), key="mt_curve")
+    else:
+        st.caption(t("mt.compare.no_curve"))
 
 
 def yours(results: list[tuple], names: tuple) -> None:

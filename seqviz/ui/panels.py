@@ -6,7 +6,7 @@ import streamlit as st
 
 from seqviz import plots
 from seqviz.equations import step_equations
-from seqviz.ui import cache
+from seqviz.ui import cache, mymodels, picker
 from seqviz.ui.common import md_escape, t
 from seqviz.vocab import display
 
@@ -14,13 +14,28 @@ ARCHITECTURES = ("one_to_one", "one_to_many", "many_to_one", "many_to_many_same"
                  "many_to_many_diff", "brnn", "deep_rnn")
 
 
-def model_caption(m) -> None:
+def choose_model() -> tuple[str, object]:
+    """Sidebar: RNN / GRU / LSTM, or one of this session's character models; returns (checkpoint name, model)."""
+    own = picker.ids("char_lm")
+    options = list(cache.MODELS) + own
+    picker.settle("cell_kind", options, "lstm", "cell")
+    labels = {k: k.upper() if k in cache.MODELS else picker.label(k) for k in options}
+    pick = st.sidebar.radio(t("cell.choose"), options, key="cell_kind", horizontal=True, format_func=labels.get)
+    picker.hint(own)
+    name = cache.MODELS.get(pick, pick)
+    return name, cache.load_or_stop(name)
+
+
+def model_caption(m, name: str = "") -> None:
     """The model's title, size, held-out perplexity and rebuild command, in the sidebar."""
-    meta = getattr(m, "meta", {})
-    title = t("cell.model_title", cell=m.config.cell.upper())
+    meta = getattr(m, "meta", None) or {}
+    metrics = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
+    cell = m.config.cell.upper()
+    title = t("cell.model_title.yours", cell=cell, name=picker.label(name)) if mymodels.is_mine(name) \
+        else t("cell.model_title", cell=cell)
     st.sidebar.caption(t("cell.model_info", title=title, n_a=m.config.n_a,
-                         ppl=meta.get("metrics", {}).get("val_perplexity", float("nan")),
-                         command=meta.get("command", "")))
+                         ppl=picker.number(metrics.get("val_perplexity")),
+                         command=str(meta.get("command", "")).replace("`", "'")))
 
 
 def input_notes(trace) -> None:

@@ -9,20 +9,33 @@ import streamlit as st
 
 from seqviz import plots
 from seqviz.sentiment import CONTRAST, MAX_TOKENS, read
-from seqviz.ui import cache
+from seqviz.ui import cache, mymodels, picker
 from seqviz.ui.common import fig_labels, md_escape, t
+from seqviz.ui.i18n import TEXT
 
 CHECKPOINTS = {"en": "sentiment-en", "zh": "sentiment-zh"}
 MAX_LINES = 50
 
 
-def controls() -> str:
-    """Sidebar: which language's data and models."""
-    st.session_state.setdefault("sent_lang", "zh" if st.session_state.get("lang") == "zh" else "en")
-    lang = st.sidebar.radio(t("sent.data"), list(CHECKPOINTS), key="sent_lang",
-                            format_func=lambda k: t(f"sent.data.{k}"))
-    cache.load_or_stop(CHECKPOINTS[lang])
-    return lang
+def controls() -> tuple[str, str]:
+    """Sidebar: which language's data and models, or one of this session's own; returns (checkpoint, language)."""
+    default = "zh" if st.session_state.get("lang") == "zh" else "en"
+    st.session_state.setdefault("sent_lang", default)
+    own = picker.ids("sentiment")                # "sent_lang" holds a language (shipped models) or a model id
+    options = list(CHECKPOINTS) + own
+    picker.settle("sent_lang", options, default, "sent")
+    labels = {k: _option_label(k) for k in options}
+    pick = st.sidebar.radio(t("sent.data"), options, key="sent_lang", format_func=labels.get)
+    picker.hint(own)
+    name = CHECKPOINTS.get(pick, pick)
+    return name, cache.load_or_stop(name).config.lang
+
+
+def _option_label(k: str) -> str:
+    if k in CHECKPOINTS:
+        return t(f"sent.data.{k}")
+    m = mymodels.get(k)
+    return f"{picker.label(k)} · {t(f'sent.data.{m.model.config.lang}')}" if m else picker.label(k)
 
 
 @st.cache_resource(show_spinner=False)
@@ -34,9 +47,10 @@ def tokenizer_ready(lang: str) -> bool:
 
 
 @st.cache_data(max_entries=512, ttl=3600, show_spinner=False)
-def cached_read(lang: str, text: str):
-    tokenizer_ready(lang)
-    return read(cache.model(CHECKPOINTS[lang]), text)
+def cached_read(name: str, text: str):
+    model = cache.model(name)
+    tokenizer_ready(model.config.lang)
+    return read(model, text)
 
 
 def _verdict(p: float) -> str:
@@ -47,45 +61,47 @@ def _mark(p: float, truth: int) -> str:
     return f"{'✅' if (p > 0.5) == bool(truth) else '❌'} {_verdict(p)} ({p:.2f})"
 
 
-def contrast(lang: str) -> None:
+def contrast(name: str) -> None:
     """The course's point first: sentences that differ by a negation, and how each model reads them."""
+    lang = cache.model(name).config.lang
     rows = []
     for text, truth in CONTRAST[lang]:
-        r = cached_read(lang, text)
+        r = cached_read(name, text)
         rows.append({t("sent.col.text"): text, t("sent.col.truth"): t("sent.pos") if truth else t("sent.neg"),
                      t("sent.col.avg"): _mark(r.p_average, truth), t("sent.col.lstm"): _mark(r.p_lstm, truth)})
     st.dataframe(rows, hide_index=True)
-    if lang == "zh":
+    if lang == "zh" and not mymodels.is_mine(name):      # the note describes what the shipped models learnt
         st.info(t("sent.zh_note"))
 
 
 @st.cache_data(max_entries=4096, show_spinner=False)
-def _close_words(word: str, lang: str) -> list[str]:
+def _close_words(word: str, name: str) -> list[str]:
     """Known words that look like `word` (difflib over the whole vocabulary: ~30 ms, so cached)."""
-    return difflib.get_close_matches(word, cache.model(CHECKPOINTS[lang]).config.words[1:], n=3, cutoff=0.75)
+    return difflib.get_close_matches(word, cache.model(name).config.words[1:], n=3, cutoff=0.75)
 
 
-def _suggest(words: list[str], lang: str) -> str:
+def _suggest(words: list[str], name: str) -> str:
     out = []
     for w in words[:8]:
-        close = _close_words(w, lang)
+        close = _close_words(w, name)
         out.append(md_escape(w) + (f" → {', '.join(md_escape(c) for c in close)}" if close else ""))
     return "; ".join(out)
 
 
-def yours(text: str, lang: str) -> None:
+def yours(text: str, name: str) -> None:
     """Every line of the user's text scored by both models; one line picked apart word by word."""
+    lang = cache.model(name).config.lang
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     if len(lines) > MAX_LINES:
         st.warning(t("sent.too_many", n=len(lines), max=MAX_LINES))
         lines = lines[:MAX_LINES]
-    readings = [cached_read(lang, ln) for ln in lines]
+    readings = [cached_read(name, ln) for ln in lines]
     if any(r.n_words > MAX_TOKENS for r in readings):
         st.info(t("sent.long", n=MAX_TOKENS))
     scored = [(ln, r) for ln, r in zip(lines, readings) if r.n_known]
     for ln, r in zip(lines, readings):
         if not r.n_known:
-            st.warning(t("sent.no_known", line=md_escape(ln[:80]), words=_suggest(list(dict.fromkeys(r.tokens)), lang) or "—")
+            st.warning(t("sent.no_known", line=md_escape(ln[:80]), words=_suggest(list(dict.fromkeys(r.tokens)), name) or "—")
                        + (" " + t("sent.other_lang") if _looks_other(ln, lang) else ""))
     if not scored:
         return
@@ -98,11 +114,11 @@ def yours(text: str, lang: str) -> None:
     line, r = scored[min(pick or 0, len(scored) - 1)]
     unknown = list(dict.fromkeys(w for w, k in zip(r.tokens, r.known) if not k))
     if unknown:
-        st.info(t("sent.some_unknown", words=_suggest(unknown, lang)))
+        st.info(t("sent.some_unknown", words=_suggest(unknown, name)))
     st.markdown(t("sent.verdicts", avg=_verdict(r.p_average), pa=r.p_average,
                   lstm=_verdict(r.p_lstm), pl=r.p_lstm))
     labels = {**fig_labels(), **{k: t(f"sent.fig.{k}") for k in plots.SENT_LABELS}}
-    st.plotly_chart(figure(lang, line, tuple(sorted(labels.items()))), key="sent_fig")
+    st.plotly_chart(figure(name, line, tuple(sorted(labels.items()))), key="sent_fig")
     left, right = st.columns(2)
     left.markdown(f"**{t('sent.col.avg')}**  \n" + chips(r.tokens, r.known, r.avg_contrib, r.avg_bias),
                   unsafe_allow_html=True)
@@ -112,8 +128,8 @@ def yours(text: str, lang: str) -> None:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def figure(lang: str, text: str, labels: tuple):
-    return cache.frozen(plots.sentiment_figure(cached_read(lang, text), dict(labels)))
+def figure(name: str, text: str, labels: tuple):
+    return cache.frozen(plots.sentiment_figure(cached_read(name, text), dict(labels)))
 
 
 CHIP = "display:inline-block;white-space:nowrap;padding:2px 6px;margin:2px;border-radius:4px;line-height:2.2;"
@@ -146,25 +162,38 @@ def _looks_other(line: str, lang: str) -> bool:
 
 
 def pct(v) -> str:
-    return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{100 * v:.1f}%"
+    v = picker.number(v)                         # None, NaN or not a number (a hand-edited JSON): "—"
+    return "—" if math.isnan(v) else f"{100 * v:.1f}%"
 
 
-def heldout(lang: str) -> None:
+def heldout(name: str) -> None:
     """Held-out accuracy of both models next to the majority-class baseline, and examples."""
-    meta = cache.model(CHECKPOINTS[lang]).meta
+    model = cache.model(name)
+    meta, lang = model.meta, model.config.lang
     rows = []
-    for test, m in meta.get("metrics", {}).items():
-        rows.append({t("sent.col.test"): t(f"sent.test.{test}"), t("sent.col.n"): m["n"],
-                     t("sent.col.base"): pct(m["majority_baseline"]),
-                     t("sent.col.avg"): pct(m["average_accuracy"]), t("sent.col.lstm"): pct(m["lstm_accuracy"]),
-                     t("sent.col.neg_n"): m["n_with_negation"],
-                     t("sent.col.avg_neg"): pct(m["average_accuracy_with_negation"]),
-                     t("sent.col.lstm_neg"): pct(m["lstm_accuracy_with_negation"])})
-    st.dataframe(rows, hide_index=True)
-    st.caption(t(f"sent.data_note.{lang}", n_train=meta["data"]["n_train"], V=meta["data"]["n_vocabulary"]))
-    examples = meta.get("examples_lstm_right_average_wrong", [])
+    metrics = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
+    for test, m in metrics.items():
+        m = m if isinstance(m, dict) else {}
+        rows.append({t("sent.col.test"): t(f"sent.test.{test}") if f"sent.test.{test}" in TEXT else str(test),
+                     t("sent.col.n"): m.get("n"), t("sent.col.base"): pct(m.get("majority_baseline")),
+                     t("sent.col.avg"): pct(m.get("average_accuracy")), t("sent.col.lstm"): pct(m.get("lstm_accuracy")),
+                     t("sent.col.neg_n"): m.get("n_with_negation"),
+                     t("sent.col.avg_neg"): pct(m.get("average_accuracy_with_negation")),
+                     t("sent.col.lstm_neg"): pct(m.get("lstm_accuracy_with_negation"))})
+    if rows:
+        st.dataframe(rows, hide_index=True)
+    else:
+        st.info(t("sent.heldout.none"))
+    data = meta.get("data") if isinstance(meta.get("data"), dict) else {}
+    if mymodels.is_mine(name):                   # not the shipped data: say only what the JSON records
+        st.caption(t("sent.data_note.yours", source=md_escape(str(data.get("source", "?"))),
+                     n_train=int(picker.number(data.get("n_train"), 0)),
+                     V=int(picker.number(data.get("n_vocabulary"), len(model.config.words) - 1))))
+    else:
+        st.caption(t(f"sent.data_note.{lang}", n_train=data["n_train"], V=data["n_vocabulary"]))
+    examples = [e for e in meta.get("examples_lstm_right_average_wrong") or [] if isinstance(e, dict) and "text" in e]
     if examples:
         st.markdown(t("sent.examples"))
-        st.dataframe([{t("sent.col.text"): e["text"], t("sent.col.truth"): t("sent.pos" if e["label"] == "positive"
+        st.dataframe([{t("sent.col.text"): e["text"], t("sent.col.truth"): t("sent.pos" if e.get("label") == "positive"
                                                                               else "sent.neg")}
                        for e in examples], hide_index=True)

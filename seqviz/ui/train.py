@@ -1,0 +1,362 @@
+"""Widgets of the training studio: choose a model, data and settings, watch the run live, keep the model.
+
+The run itself goes to the server's TrainingQueue (seqviz.jobs): one worker process at a time, at a
+low priority, so the pages of everyone else stay quick. The same launcher is embedded in the word
+embeddings page (kinds word2vec and GloVe).
+"""
+from __future__ import annotations
+
+import math
+import os
+import uuid
+
+import streamlit as st
+
+from seqviz import studio
+from seqviz.jobs import AlreadyRunning, QueueFull, TrainingQueue
+from seqviz.pretrained import CheckpointError
+from seqviz.text import decode_upload
+from seqviz.ui import mymodels
+from seqviz.ui.common import md_escape, show_problems, t
+
+PAGES = {   # checkpoint kind -> the pages that list such a model
+    "char_lm": ("pages/rnn_cell.py", "pages/language_model.py"),
+    "embeddings": ("pages/word_embeddings.py",),
+    "nmt": ("pages/attention_model.py", "pages/beam_search_bleu.py"),
+    "sentiment": ("pages/sentiment_classifier.py",),
+}
+JOB_KEY = "train_job"          # session_state: the id of this session's current run
+
+
+@st.cache_resource(show_spinner=False)
+def queue() -> TrainingQueue:
+    """The server's one training queue (SEQVIZ_TRAIN_SLOTS runs at once, default 1)."""
+    return TrainingQueue(slots=int(os.environ.get("SEQVIZ_TRAIN_SLOTS", "1")))
+
+
+def owner() -> str:
+    """An id for this browser session (one run at a time each)."""
+    return st.session_state.setdefault("train_owner", uuid.uuid4().hex)
+
+
+def current_job():
+    jid = st.session_state.get(JOB_KEY)
+    return queue().get(jid) if jid else None
+
+
+def limits_caption() -> None:
+    L = studio.LIMITS
+    st.caption(t("train.limits", mb=L.upload_bytes // 1_000_000, chars=L.chars, tokens=L.tokens, examples=L.examples,
+                 secs=int(L.seconds), models=mymodels.MAX_MODELS))
+
+
+# ---------------------------------------------------------------- choosing
+
+def choose_kind(kinds: tuple, key: str) -> str:
+    if len(kinds) == 1:
+        return kinds[0]
+    st.session_state.setdefault(key, kinds[0])
+    if st.session_state[key] not in kinds:
+        st.session_state[key] = kinds[0]
+    kind = st.radio(t("train.kind"), kinds, key=key, format_func=lambda k: t(f"train.kind.{k}"), horizontal=True)
+    st.caption(t(f"train.kind.{kind}.explain"))
+    return kind
+
+
+def choose_data(kind: str, key: str):
+    """Bundled data or an upload; returns (source, text or None), or None when nothing usable is chosen."""
+    options = list(studio.BUNDLED[kind]) + ["upload"]
+    source = st.radio(t("train.data"), options, key=f"{key}_source_{kind}", horizontal=True,
+                      format_func=lambda s: t(f"train.data.{s}"))
+    if source != "upload":
+        return source, None
+    st.caption(t(f"train.format.{kind}"))
+    up = st.file_uploader(t("train.upload"), type=["txt", "tsv", "csv"], key=f"{key}_upload_{kind}",
+                          help=t("train.upload.help", mb=studio.LIMITS.upload_bytes // 1_000_000))
+    if up is None:
+        st.info(t("train.need_upload"))
+        return None
+    kept = st.session_state.get(f"{key}_decoded")
+    if not kept or kept[0] != up.file_id:                     # decode each upload once, not on every rerun
+        clean = decode_upload(up.getvalue(), max_chars=studio.LIMITS.upload_bytes,
+                              max_bytes=studio.LIMITS.upload_bytes)
+        st.session_state[f"{key}_decoded"] = (up.file_id, clean)
+    clean = st.session_state[f"{key}_decoded"][1]
+    show_problems(clean)
+    if not clean.ok:
+        return None
+    lines = [ln for ln in clean.text.splitlines() if ln.strip()]
+    st.caption(t("train.read", name=md_escape(up.name), lines=len(lines), chars=len(clean.text)))
+    st.session_state[f"{key}_upname"] = up.name.rsplit(".", 1)[0]
+    with st.expander(t("train.preview")):
+        st.code("\n".join(ln[:120] for ln in lines[:8]) or "—", language=None)
+    return "upload", clean.text
+
+
+def _widget(prm: studio.Param, key: str):
+    label, hint = t(f"train.p.{prm.name}"), t(f"train.p.{prm.name}.help")
+    st.session_state.setdefault(key, prm.default)
+    if prm.choices:
+        fmt = (lambda v: t(f"train.v.{v}")) if isinstance(prm.default, str) else str
+        return st.selectbox(label, prm.choices, key=key, help=hint, format_func=fmt)
+    if prm.ticks:
+        return st.select_slider(label, prm.ticks, key=key, help=hint,
+                                format_func=lambda v: t("train.off") if v == 0 else f"{v:g}")
+    if prm.name in ("seed",):
+        return st.number_input(label, int(prm.lo), int(prm.hi), key=key, help=hint, step=1)
+    return st.slider(label, int(prm.lo), int(prm.hi), key=key, help=hint)
+
+
+def choose_params(kind: str, key: str) -> dict:
+    """One widget per hyperparameter, with its one-line hint; returns the values."""
+    params = studio.PARAMS[kind]
+    cols = st.columns(4)
+    out = {}
+    for i, prm in enumerate(params):
+        with cols[i % 4]:
+            out[prm.name] = _widget(prm, f"{key}_{kind}_{prm.name}")
+    return out
+
+
+def choose_device(key: str) -> str:
+    from seqviz.ui.cache import device_info
+    kind, detail = device_info()
+    if kind == "cuda":
+        return st.radio(t("train.device"), ("cuda", "cpu"), key=key, horizontal=True,
+                        format_func=lambda d: f"CUDA ({detail})" if d == "cuda" else "CPU")
+    st.caption(t("train.device.cpu"))
+    return "cpu"
+
+
+# ---------------------------------------------------------------- launching and watching
+
+def launcher(kinds: tuple = studio.KINDS, key: str = "train") -> None:
+    """Kind, data, settings and the Train button; the run goes to the server's queue."""
+    kind = choose_kind(kinds, f"{key}_kind")
+    picked = choose_data(kind, key)
+    st.subheader(t("train.settings"))
+    params = choose_params(kind, key)
+    c1, c2 = st.columns([2, 1])
+    st.session_state.setdefault(f"{key}_name", "")
+    name = c1.text_input(t("train.name"), key=f"{key}_name", max_chars=40, placeholder=t(f"train.kind.{kind}"))
+    with c2:
+        device = choose_device(f"{key}_device")
+    job = current_job()
+    busy = job is not None and job.active
+    if busy:
+        st.info(t("train.one_run"))
+    go = st.button(t("train.go"), type="primary", key=f"{key}_go", disabled=busy or picked is None)
+    if not go or picked is None:
+        return
+    source, text = picked
+    default = st.session_state.get(f"{key}_upname", "upload") if source == "upload" else source
+    label = studio.safe_name(name.strip() or f"{kind}-{default}")
+    try:
+        params = studio.check_params(kind, params)
+        job = queue().submit(owner(), kind, source, params, label, text, device)
+    except AlreadyRunning:
+        st.warning(t("train.one_run"))
+        return
+    except QueueFull as err:
+        st.error(t("train.queue_full", n=err.args[0]))
+        return
+    except ValueError as err:
+        st.error(t("train.bad_param", msg=md_escape(str(err))))
+        return
+    st.session_state[JOB_KEY] = job.id
+    st.rerun()
+
+
+def _chart(job) -> None:
+    """Training loss (mean over each reported stretch) and held-out loss, against the step."""
+    import plotly.graph_objects as go
+    fig = go.Figure()
+    if job.train_curve:
+        x, y = zip(*job.train_curve)
+        fig.add_scatter(x=x, y=y, mode="lines", name=t("train.curve.train"))
+    val = [(s, v["loss"]) for s, v in job.val_curve if v.get("loss") is not None]
+    if val:
+        x, y = zip(*val)
+        fig.add_scatter(x=x, y=y, mode="lines+markers", name=t("train.curve.val"))
+    fig.update_layout(height=280, margin=dict(l=10, r=10, t=30, b=10), xaxis_title=t("train.curve.step"),
+                      yaxis_title=t("train.curve.loss"), legend=dict(orientation="h", y=1.12))
+    if all(y > 0 for _, y in job.train_curve):
+        fig.update_yaxes(type="log")
+    st.plotly_chart(fig, key=f"train_chart_{job.id}")
+
+
+def _log_lines(job) -> list[str]:
+    out = []
+    for sec, code, info in job.log[-8:]:
+        if code == "eval":
+            vals = ", ".join(f"{k} {v:.4g}" for k, v in info.items() if k != "step" and isinstance(v, (int, float)))
+            out.append(f"{sec:6.1f}s  " + t("train.log.eval", step=info["step"], vals=vals))
+        elif code == "start":
+            out.append(f"{sec:6.1f}s  " + t("train.log.start", steps=info["n_steps"], device=info["device"]))
+        elif code == "end":
+            out.append(f"{sec:6.1f}s  " + t("train.log.end", reason=t(f"train.stop.{info['reason']}")))
+        elif code == "error":
+            out.append(f"{sec:6.1f}s  " + t("train.log.error", code=info["code"]))
+    return out
+
+
+def _progress(job) -> None:
+    q = queue()
+    if job.status == "queued":
+        st.info(t("train.queued", ahead=q.ahead(job)))
+        return
+    eta = job.eta
+    eta_txt = t("train.eta", s=math.ceil(eta)) if eta is not None else t("train.eta.unknown")
+    loss = "—" if job.loss is None else f"{job.loss:.4f}"
+    st.progress(job.fraction, text=t("train.progress", step=job.step, n=job.n_steps or "?", loss=loss,
+                                     elapsed=job.elapsed, eta=eta_txt))
+    if job.stop_requested:
+        st.caption(t("train.stopping"))
+
+
+def _finish(job) -> None:
+    """Collect a finished run: its model joins this session's list (once), or its error is explained."""
+    st.session_state.pop(JOB_KEY, None)
+    if job.status == "done" and job.result:
+        try:
+            m = mymodels.add(*job.result, origin="trained", label=job.name)
+        except CheckpointError as err:
+            st.session_state["train_flash"] = ("error", t("train.failed", msg=md_escape(str(err))))
+        else:
+            st.session_state["my_models_new"] = m.id
+            st.session_state["train_flash"] = ("done", m.id, job.stop_reason or "finished", job.notes)
+    elif job.status == "failed":
+        code, info = job.error or ("failed", {})
+        key = f"train.error.{code}.{info['unit']}" if "unit" in info else f"train.error.{code}"
+        msg = t(key, **{k: v for k, v in info.items() if isinstance(v, (int, float, str))}) \
+            if key in _keys() else t("train.failed", msg=md_escape(str(info.get("message", code))))
+        st.session_state["train_flash"] = ("error", msg)
+    elif job.status == "cancelled":
+        st.session_state["train_flash"] = ("info", t("train.cancelled"))
+    queue().forget(job)
+
+
+def _keys() -> set:
+    from seqviz.ui.i18n import TEXT
+    return set(TEXT)
+
+
+def watch() -> None:
+    """This session's run, live: waiting place or progress bar with ETA, loss curves, log, Stop."""
+    job = current_job()
+    flash()
+    if job is None:
+        if st.session_state.get(JOB_KEY):
+            st.session_state.pop(JOB_KEY)
+        return
+
+    @st.fragment(run_every=1.0)
+    def live():
+        j = current_job()
+        if j is None or not j.active:
+            if j is not None:
+                _finish(j)
+            st.rerun(scope="app")                 # every list and the sidebar now see the new model
+        st.subheader(t("train.live", name=md_escape(j.name), kind=t(f"train.kind.{j.kind}")))
+        _progress(j)
+        if st.button(t("train.stop") if j.status == "running" else t("train.cancel"), key=f"train_stop_{j.id}",
+                     disabled=j.stop_requested):
+            queue().stop(j)
+        if j.status == "running":
+            _chart(j)
+            lines = _log_lines(j)
+            if lines:
+                st.code("\n".join(lines), language=None)
+    live()
+
+
+def flash() -> None:
+    """What the last run gave (shown once, after it finished)."""
+    f = st.session_state.pop("train_flash", None)
+    if not f:
+        return
+    if f[0] == "done":
+        m = mymodels.get(f[1])
+        if m is None:
+            return
+        st.success(t("train.done", name=md_escape(m.label), reason=t(f"train.stop.{f[2]}")) + " " + summary(m))
+        for code, info in (f[3] or {}).items():
+            if f"train.note.{code}" in _keys():
+                st.caption(t(f"train.note.{code}", **info))
+        cols = st.columns(3)
+        for col, page in zip(cols, PAGES.get(m.kind, ())):
+            from seqviz.ui.nav import TITLES
+            col.page_link(page, label=t("train.open_on", page=t(TITLES[page])), icon="➡️")
+    elif f[0] == "error":
+        st.error(f[1])
+    else:
+        st.info(f[1])
+
+
+# ---------------------------------------------------------------- this session's models
+
+def summary(m: mymodels.MyModel) -> str:
+    """One line on what a model is and how good it got."""
+    d, met = m.doc, m.doc.get("metrics", {}) or {}
+    cfg = d.get("config", {})
+    if m.kind == "char_lm":
+        return t("train.sum.char_lm", cell=str(cfg.get("cell", "")).upper(), n_a=cfg.get("n_a"),
+                 ppl=met.get("val_perplexity", float("nan")))
+    if m.kind == "embeddings":
+        sim = (met.get("wordsim353") or {}).get("spearman")
+        return t("train.sum.embeddings", method=cfg.get("method", ""), V=len(cfg.get("words", [])),
+                 n_e=cfg.get("n_e"), rho="—" if sim is None else f"{sim:.2f}")
+    if m.kind == "nmt":
+        return t("train.sum.nmt", att=t("train.att.yes" if cfg.get("attention") else "train.att.no"),
+                 acc=100 * met.get("exact_greedy", float("nan")), n=met.get("n_test", 0))
+    rows = [r for r in met.values() if isinstance(r, dict) and "lstm_accuracy" in r]
+    acc = rows[0] if rows else {}
+    return t("train.sum.sentiment", lang=cfg.get("lang", ""), avg=100 * acc.get("average_accuracy", float("nan")),
+             lstm=100 * acc.get("lstm_accuracy", float("nan")), n=acc.get("n", 0))
+
+
+def my_models_panel() -> None:
+    """This session's models: what each is, download (safetensors + JSON in a zip), remove."""
+    models = mymodels.mine()
+    if not models:
+        st.caption(t("train.mine.none"))
+    for m in reversed(models):
+        c1, c2, c3 = st.columns([5, 2, 1])
+        c1.markdown(f"**{md_escape(m.label)}** · {t(f'train.ckind.{m.kind}')} · "
+                    f"{t(f'train.origin.{m.origin}')}  \n{summary(m)}")
+        c2.download_button(t("train.download"), mymodels.zip_bytes(m), file_name=f"{m.label}.zip",
+                           mime="application/zip", key=f"dl_{m.id}", help=t("train.download.help"))
+        if c3.button(t("train.remove"), key=f"rm_{m.id}"):
+            mymodels.remove(m.id)
+            st.rerun()
+    dropped = st.session_state.pop("my_models_dropped", 0)
+    if dropped:
+        st.info(t("train.mine.dropped", n=dropped, max=mymodels.MAX_MODELS))
+
+
+def upload_panel() -> None:
+    """Open a checkpoint trained earlier or on another machine (a zip, or its .json and .safetensors)."""
+    ups = st.file_uploader(t("train.open"), type=["zip", "json", "safetensors"], accept_multiple_files=True,
+                           key="train_ckpt_upload", help=t("train.open.help", mb=mymodels.MAX_UPLOAD_BYTES // 1_000_000))
+    if not ups:
+        return
+    sig = tuple(u.file_id for u in ups)
+    if st.session_state.get("train_ckpt_seen") == sig:       # each upload is checked once
+        return
+    st.session_state["train_ckpt_seen"] = sig
+    try:
+        json_bytes, weights, label = mymodels.files_from_upload([(u.name, u.getvalue()) for u in ups])
+        m = mymodels.add(json_bytes, weights, origin="uploaded", label=studio.safe_name(label))
+    except CheckpointError as err:
+        st.session_state["train_ckpt_error"] = str(err)
+    else:
+        st.session_state.pop("train_ckpt_error", None)
+        st.session_state["my_models_new"] = m.id
+        st.session_state["train_flash"] = ("done", m.id, "uploaded", {})
+    st.rerun()
+
+
+def upload_error() -> None:
+    err = st.session_state.get("train_ckpt_error")
+    if err:
+        st.error(t("train.open.bad", err=md_escape(err)))

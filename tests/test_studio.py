@@ -1,0 +1,235 @@
+"""The training studio's library: data checks, every kind's recipe, the command line, checkpoint bytes,
+refusing malformed or foreign checkpoints, NaN handling, and the server's training queue."""
+import io
+import json
+import math
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from seqviz import studio
+from seqviz.jobs import AlreadyRunning, QueueFull, TrainingQueue
+from seqviz.pretrained import CheckpointError, load_model, model_from_bytes, save_model, to_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+LINES = "\n".join(f"anna {w} smith" for w in ("bell", "cole", "dale", "eve", "fox", "gray", "hill", "ivy", "jay",
+                                               "kent", "lee", "may", "nash", "opal", "park", "quinn", "ross",
+                                               "sage", "tate", "vale", "wren", "york"))
+TINY = {"n_a": 8, "epochs": 2, "batch_size": 8}
+
+
+def test_params_have_defaults_hints_and_are_checked():
+    for kind in studio.KINDS:
+        assert studio.check_params(kind, {}) == studio.defaults(kind)
+        assert all(p.hint for p in studio.PARAMS[kind])
+    assert studio.check_params("char_lm", {"n_a": "32", "lr": "0.01"})["n_a"] == 32
+    for bad in ({"n_a": 0}, {"cell": "transformer"}, {"lr": float("nan")}, {"lr": 1e9}, {"nope": 1}):
+        with pytest.raises(ValueError):
+            studio.check_params("char_lm", bad)
+
+
+@pytest.mark.parametrize("kind,text,code", [
+    ("char_lm", "", "empty"),
+    ("char_lm", "one line\ntwo lines\n", "too_small"),
+    ("word2vec", "a few words only", "too_small"),
+    ("dates", "13.06.89 => 1989-06-13\nno separator here\n", "too_small"),
+    ("sentiment", "\n".join(f"pos\tgood film {i}" for i in range(30)), "one_class"),
+    ("sentiment", "great\nawful\n" * 20, "too_small"),               # no labels: every line skipped
+])
+def test_bad_data_is_refused_with_a_code(kind, text, code):
+    with pytest.raises(studio.DataError) as err:
+        studio.read_data(kind, "upload", text)
+    assert err.value.code == code
+
+
+def test_upload_parsing_cuts_and_notes():
+    long_line = "word " * 200
+    d = studio.read_data("char_lm", "upload", LINES + "\n" + long_line)
+    assert max(map(len, d.items)) <= studio.MAX_LINE and len(d.items) > 22
+    d = studio.read_data("dates", "upload", "13.06.89\t1989-06-13\n" * 25 + "junk line\n")
+    assert len(d.items) == 25 and d.notes["skipped"]["n"] == 1 and d.items[0].iso == "1989-06-13"
+    d = studio.read_data("sentiment", "upload", "正面\t这部电影很好看\n负面\t太难看了\n" * 12)
+    assert d.lang == "zh" and {y for _, y in d.items} == {0, 1}
+    with pytest.raises(studio.DataError):
+        studio.read_data("char_lm", "klingon")
+
+
+def test_char_lm_run_save_load_gives_identical_outputs(tmp_path):
+    data = studio.read_data("char_lm", "upload", LINES)
+    res = studio.run("char_lm", data, {**TINY, "cell": "gru"}, name="class")
+    assert res.model.config.cell == "gru" and res.meta["metrics"]["val_perplexity"] > 1
+    assert res.meta["training"]["curve"] and res.meta["command"].startswith("python -m seqviz.studio char_lm --file")
+    path = save_model(res.model, "class", res.meta, tmp_path)
+    back = load_model(path)
+    a, b = res.model.trace("anna fox"), back.trace("anna fox")
+    np.testing.assert_array_equal(a.a, b.a)
+    np.testing.assert_array_equal(a.y_hat, b.y_hat)
+    js, w = to_bytes(res.model, "class", res.meta)                     # the bytes the page keeps and offers
+    again = model_from_bytes(js, w)
+    np.testing.assert_array_equal(again.trace("anna fox").y_hat, a.y_hat)
+
+
+@pytest.mark.parametrize("kind,source,params", [
+    ("word2vec", "lee", {"epochs": 1, "n_e": 10, "method": "cbow"}),
+    ("glove", "lee", {"epochs": 2, "n_e": 10}),
+    ("dates", "dates", {"n_pairs": 300, "epochs": 1}),
+    ("sentiment", "en", {"epochs": 1, "n_a": 8}),
+])
+def test_every_kind_trains_and_its_checkpoint_reloads(kind, source, params):
+    data = studio.read_data(kind, source, None, studio.check_params(kind, params))
+    res = studio.run(kind, data, params)
+    js, w = to_bytes(res.model, "m", res.meta)
+    back = model_from_bytes(js, w)
+    assert back.KIND == studio.CHECKPOINT_KIND[kind]
+    for (k, v), (k2, v2) in zip(res.model.state_dict().items(), back.state_dict().items()):
+        assert k == k2 and torch.equal(v, v2)
+    if kind == "dates":        # went on from the shipped model: still translates, and says how well
+        assert back.translate("13.06.89").output == "1989-06-13" and res.meta["metrics"]["exact_greedy"] > 0.9
+    if kind == "sentiment":
+        assert set(res.meta["metrics"]) == {"reviews", "phrases"}
+    if kind in ("word2vec", "glove"):
+        assert res.meta["metrics"]["wordsim353"]["coverage"] > 0
+
+
+def test_word2vec_stops_between_epochs_and_keeps_its_vectors():
+    class StopAfterOne:
+        def on_start(self, s): ...
+        def on_step(self, s): s.stop, s.stop_reason = True, "stopped"
+        def on_end(self, s): ...
+    data = studio.read_data("word2vec", "lee")
+    res = studio.run("word2vec", data, {"epochs": 5, "n_e": 10}, callbacks=[StopAfterOne()])
+    assert res.state.stop_reason == "stopped" and res.state.step == 1 and len(res.model.words) > 100
+
+
+def test_nan_loss_is_caught_and_the_last_good_model_kept(monkeypatch):
+    from seqviz import recipes
+    real, calls = recipes.lm_loss, {"n": 0}
+
+    def nan_after(n):
+        def loss(model, batch):
+            calls["n"] += 1
+            out = real(model, batch)
+            return out * float("nan") if calls["n"] > n else out
+        return loss
+    data = studio.read_data("char_lm", "upload", LINES * 20)
+    monkeypatch.setattr(recipes, "lm_loss", nan_after(30))
+    res = studio.run("char_lm", data, {**TINY, "epochs": 5})
+    assert res.state.stop_reason == "diverged" and res.meta["training"]["stop"] == "diverged"
+    assert all(torch.isfinite(p).all() for p in res.model.parameters())
+    assert math.isfinite(res.meta["metrics"]["val_perplexity"])
+    calls["n"] = 0
+    monkeypatch.setattr(recipes, "lm_loss", nan_after(0))             # NaN at the first step: nothing to keep
+    with pytest.raises(studio.DataError) as err:
+        studio.run("char_lm", data, TINY)
+    assert err.value.code == "diverged_early"
+
+
+def test_command_line_writes_the_same_two_files(tmp_path):
+    (tmp_path / "class.txt").write_text(LINES, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "seqviz.studio", "char_lm", "--file", str(tmp_path / "class.txt"),
+                          "--n-a", "8", "--epochs", "1", "--name", "our class", "--out", str(tmp_path),
+                          "--progress", "none"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    m = load_model(tmp_path / "our-class.json")
+    assert m.config.n_a == 8 and m.meta["studio"]["source"] == "upload"
+    bad = subprocess.run([sys.executable, "-m", "seqviz.studio", "char_lm", "--lr", "-1", "--progress", "jsonl"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and json.loads(bad.stdout.splitlines()[-1])["code"] == "bad_param"
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02" * 100)
+    binary = subprocess.run([sys.executable, "-m", "seqviz.studio", "char_lm", "--file", str(tmp_path / "bin.txt"),
+                             "--progress", "jsonl"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert binary.returncode == 2 and json.loads(binary.stdout.splitlines()[-1])["code"] == "binary"
+
+
+def _tiny_lm_bytes():
+    from conftest import tiny
+    return to_bytes(tiny("lstm"), "t", {"metrics": {}})
+
+
+def test_malformed_and_foreign_checkpoint_bytes_are_refused():
+    js, w = _tiny_lm_bytes()
+    doc = json.loads(js)
+    with pytest.raises(CheckpointError, match="not JSON"):
+        model_from_bytes(b"\xff\xfe garbage", w)
+    with pytest.raises(CheckpointError, match="not a SeqViz"):
+        model_from_bytes(json.dumps({"format": "keras", "kind": "char_lm"}).encode(), w)
+    with pytest.raises(CheckpointError, match="not a safetensors"):
+        model_from_bytes(js, b"\x80\x04\x95" + b"\x00" * 64)          # a pickle's first bytes
+    with pytest.raises(CheckpointError, match="do not fit"):
+        model_from_bytes(json.dumps({**doc, "config": {**doc["config"], "n_a": 9}}).encode(), w)
+    other_js, other_w = to_bytes(__import__("conftest").tiny("gru"), "g", {})
+    with pytest.raises(CheckpointError, match="do not fit"):
+        model_from_bytes(js, other_w)                                 # an LSTM config with GRU weights
+    from safetensors.torch import load, save
+    t = load(w)
+    k = next(iter(t))
+    t[k] = t[k].clone().fill_(float("nan"))
+    with pytest.raises(CheckpointError, match="NaN"):
+        model_from_bytes(js, save(t))
+    t[k] = t[k].double()
+    with pytest.raises(CheckpointError, match="float64"):
+        model_from_bytes(js, save(t))
+
+
+def test_upload_files_zip_or_pair_and_pickles_refused():
+    from seqviz.ui.mymodels import files_from_upload
+    js, w = _tiny_lm_bytes()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mine.json", js)
+        z.writestr("mine.safetensors", w)
+    assert files_from_upload([("mine.zip", buf.getvalue())])[:2] == (js, w)
+    assert files_from_upload([("a.json", js), ("a.safetensors", w)])[2] == "t"      # the name inside the JSON
+    with pytest.raises(CheckpointError, match="pickle"):
+        files_from_upload([("model.pt", b"\x80\x04")])
+    with pytest.raises(CheckpointError, match="safetensors"):
+        files_from_upload([("a.json", js)])
+    with pytest.raises(CheckpointError, match="zip"):
+        files_from_upload([("a.zip", b"PK not really")])
+
+
+def _wait(job, limit=120):
+    t0 = time.time()
+    while job.active and time.time() - t0 < limit:
+        time.sleep(0.2)
+    return job
+
+
+def test_queue_runs_jobs_in_a_worker_process_one_per_owner():
+    q = TrainingQueue(max_seconds=60, max_waiting=2)
+    a = q.submit("alice", "char_lm", "upload", TINY, "a", text=LINES)
+    with pytest.raises(AlreadyRunning):
+        q.submit("alice", "char_lm", "upload", TINY, "again", text=LINES)
+    while a.status == "queued":
+        time.sleep(0.05)
+    b = q.submit("bob", "char_lm", "upload", {**TINY, "cell": "rnn"}, "b", text=LINES)
+    assert q.ahead(b) >= 1                                            # bob waits for alice
+    c = q.submit("carol", "char_lm", "upload", TINY, "c", text=LINES)
+    with pytest.raises(QueueFull):
+        q.submit("dave", "char_lm", "upload", TINY, "d", text=LINES)
+    q.stop(c)                                                         # cancelled before it started
+    assert c.status == "cancelled"
+    _wait(a), _wait(b)
+    assert a.status == b.status == "done" and a.train_curve and a.val_curve and a.stop_reason == "finished"
+    m = model_from_bytes(*b.result)
+    assert m.config.cell == "rnn" and m.meta["name"] == "model"
+
+
+def test_queue_stop_keeps_the_best_model_and_errors_are_reported():
+    q = TrainingQueue(max_seconds=120)
+    job = q.submit("x", "char_lm", "upload", {"n_a": 32, "epochs": 50, "batch_size": 8}, "long", text=LINES * 30)
+    t0 = time.time()
+    while not job.val_curve and time.time() - t0 < 60:
+        time.sleep(0.2)
+    q.stop(job)
+    _wait(job)
+    assert job.status == "done" and job.stop_reason == "stopped" and job.step < job.n_steps
+    assert model_from_bytes(*job.result).meta["training"]["stop"] == "stopped"
+    bad = _wait(q.submit("y", "sentiment", "upload", {}, "s", text="pos\tgood\n" * 30))
+    assert bad.status == "failed" and bad.error[0] == "one_class"
