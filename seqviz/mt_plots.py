@@ -6,10 +6,9 @@ import html
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from seqviz.beam import CUT, FINISHED, FORCED, KEPT, PRUNED, BeamResult
-from seqviz.plots import LABELS, _player, token_label
+from seqviz.plots import LABELS, _player, axes, figure, scale, subplots, token_label
 from seqviz.vocab import display
 
 MT_LABELS = {   # English defaults; the UI passes translated ones
@@ -33,8 +32,7 @@ STATUS_STYLE = {   # status -> (colour, marker symbol)
 def _player_right(fig: go.Figure, tokens: list[str], labels: dict, start: int) -> None:
     """The shared play / pause / resume buttons and step slider, with the slider moved right so it clears
     the buttons when the figure sits in a narrower column beside its explanation."""
-    _player(fig, tokens, labels, start)
-    fig.layout.sliders[0].update(x=0.44, len=0.56)
+    _player(fig, tokens, labels, start, x=0.44)
 
 
 def _char_ticks(chars: list[str], unknown: list[bool] | None = None) -> dict:
@@ -69,35 +67,36 @@ def decoding_animation(tr, vocab: list[str], labels: dict | None = None) -> go.F
     n_c = tr.context.shape[1]
     c_max = float(max(np.abs(tr.context).max(), 1e-6))
     if has_alpha:
-        fig = make_subplots(rows=2, cols=2, column_widths=[0.72, 0.28], row_heights=[0.72, 0.28],
-                            specs=[[{}, {"rowspan": 2}], [{}, None]], horizontal_spacing=0.1, vertical_spacing=0.27,
-                            subplot_titles=(labels["alpha_row"], labels["top5"], labels["context"]))
+        layout, ref = subplots(rows=2, cols=2, column_widths=[0.72, 0.28], row_heights=[0.72, 0.28],
+                               specs=[[{}, {"rowspan": 2}], [{}, None]], horizontal_spacing=0.1, vertical_spacing=0.27,
+                               subplot_titles=[labels["alpha_row"], labels["top5"], labels["context"]])
         ctx_row = 2
     else:
-        fig = make_subplots(rows=1, cols=2, column_widths=[0.65, 0.35], horizontal_spacing=0.1,
-                            subplot_titles=(labels["context_plain"], labels["top5"]))
+        layout, ref = subplots(rows=1, cols=2, column_widths=[0.65, 0.35], horizontal_spacing=0.1,
+                               subplot_titles=[labels["context_plain"], labels["top5"]])
         ctx_row = 1
+    context_scale = scale("RdBu_r")
 
     def alpha_bar(t):
         a = tr.alpha[t]
-        return go.Bar(x=list(range(len(tr.source))), y=np.round(a, 4), marker_color="#1f77b4",
-                      text=[f"{v:.2f}" if v >= 0.1 else "" for v in a], textposition="outside", cliponaxis=False,
-                      hovertemplate="x<t'> = %{customdata}<br>α = %{y:.3f}<extra></extra>",
-                      customdata=[html.escape(display(c)) for c in tr.source], showlegend=False)
+        return dict(type="bar", x=list(range(len(tr.source))), y=np.round(a, 4), marker=dict(color="#1f77b4"),
+                    text=[f"{v:.2f}" if v >= 0.1 else "" for v in a], textposition="outside", cliponaxis=False,
+                    hovertemplate="x<t'> = %{customdata}<br>α = %{y:.3f}<extra></extra>",
+                    customdata=[html.escape(display(c)) for c in tr.source], showlegend=False)
 
     def context_strip(t):
-        return go.Heatmap(z=[np.round(tr.context[t], 3)], x=list(range(n_c)), y=[0], colorscale="RdBu_r",
-                          zmin=-c_max, zmax=c_max, showscale=False,
-                          hovertemplate=labels["unit"] + " %{x}: %{z:.3f}<extra></extra>")
+        return dict(type="heatmap", z=[np.round(tr.context[t].astype(float), 3)], x=list(range(n_c)), y=[0], colorscale=context_scale,
+                    zmin=-c_max, zmax=c_max, showscale=False,
+                    hovertemplate=labels["unit"] + " %{x}: %{z:.3f}<extra></extra>")
 
     def top5(t):
         p = tr.probs[t]
         order = np.argsort(-p)[:5]
         chosen = vocab.index(tr.target[t]) if tr.target[t] in vocab else -1
-        return go.Bar(x=np.round(p[order], 4), y=list(range(1, len(order) + 1)), orientation="h",
-                      text=[f"{token_label(vocab[i])}  {p[i]:.2f}" for i in order], textposition="outside",
-                      textfont=dict(size=18), cliponaxis=False, hoverinfo="skip", showlegend=False,
-                      marker_color=["#d62728" if i == chosen else "#4c78a8" for i in order])
+        return dict(type="bar", x=np.round(p[order], 4), y=list(range(1, len(order) + 1)), orientation="h",
+                    text=[f"{token_label(vocab[i])}  {p[i]:.2f}" for i in order], textposition="outside",
+                    textfont=dict(size=18), cliponaxis=False, hoverinfo="skip", showlegend=False,
+                    marker=dict(color=["#d62728" if i == chosen else "#4c78a8" for i in order]))
 
     height, top, bottom = (560 if has_alpha else 420), 120, 170
     title_y = 1 + 62 / (height - top - bottom)            # 62 px above the plot area, clear of the subplot titles
@@ -111,20 +110,19 @@ def decoding_animation(tr, vocab: list[str], labels: dict | None = None) -> go.F
         return ([alpha_bar(t)] if has_alpha else []) + [context_strip(t), top5(t)]
 
     start = 0                                              # opens on the first output character
-    for trace, (row, col) in zip(data(start), ([(1, 1)] if has_alpha else []) + [(ctx_row, 1), (1, 2)]):
-        fig.add_trace(trace, row, col)
-    n_traces = len(fig.data)
-    fig.frames = [go.Frame(name=str(t), data=data(t), traces=list(range(n_traces)),
-                           layout=dict(annotations=list(fig.layout.annotations) + [so_far(t)])) for t in range(Ty)]
-    fig.update_layout(height=height, margin=dict(l=60, r=30, t=top, b=bottom), font=dict(size=14),
-                      annotations=list(fig.layout.annotations) + [so_far(start)], bargap=0.15)
+    cells = ([(1, 1)] if has_alpha else []) + [(ctx_row, 1), (1, 2)]
+    traces = [{**trace, **ref[cell][1]} for trace, cell in zip(data(start), cells)]
+    titles = layout["annotations"]                         # the subplot titles, kept in every frame
+    layout.update(height=height, margin=dict(l=60, r=30, t=top, b=bottom), font=dict(size=14),
+                  annotations=titles + [so_far(start)], bargap=0.15)
     if has_alpha:
-        fig.update_xaxes(_char_ticks(tr.source, tr.unknown), range=[-0.6, len(tr.source) - 0.4], row=1, col=1)
-        fig.update_yaxes(range=[0, 1.15], title_text=labels["alpha"], row=1, col=1)
-    fig.update_xaxes(title_text=labels["unit"], row=ctx_row, col=1)
-    fig.update_yaxes(showticklabels=False, row=ctx_row, col=1)
-    fig.update_xaxes(range=[0, 1.35], title_text=labels["prob"], row=1, col=2)
-    fig.update_yaxes(autorange="reversed", showticklabels=False, row=1, col=2)
+        axes(layout, ref[1, 1], x=dict(_char_ticks(tr.source, tr.unknown), range=[-0.6, len(tr.source) - 0.4]),
+             y=dict(range=[0, 1.15], title=dict(text=labels["alpha"])))
+    axes(layout, ref[ctx_row, 1], x=dict(title=dict(text=labels["unit"])), y=dict(showticklabels=False))
+    axes(layout, ref[1, 2], x=dict(range=[0, 1.35], title=dict(text=labels["prob"])),
+         y=dict(autorange="reversed", showticklabels=False))
+    fig = figure(traces, layout, frames=[dict(name=str(t), data=data(t), traces=list(range(len(traces))),
+                                              layout=dict(annotations=titles + [so_far(t)])) for t in range(Ty)])
     _player_right(fig, tr.target, labels, start)
     return fig
 
@@ -203,6 +201,9 @@ def beam_tree(res: BeamResult, vocab: list[str], labels: dict | None = None, max
     T = len(res.steps)
     n_rows = max((r for _, r, _ in nodes), default=0) + 1
 
+    shown = {id(h): (html.escape(display(vocab[h.tokens[-1]])),           # each node's label and hover, once
+                     [html.escape(text_of(h.tokens)), h.log_prob, h.score, h.token_log_prob]) for _, _, h in nodes}
+
     def traces(upto: int) -> list:
         out = []
         for status in (PRUNED, KEPT, FORCED, CUT, FINISHED):       # grey first, so live edges are drawn on top
@@ -212,36 +213,38 @@ def beam_tree(res: BeamResult, vocab: list[str], labels: dict | None = None, max
                     xs += [t - 1, t, None]
                     ys += [r0, r1, None]
             color = STATUS_STYLE[status][0]
-            out.append(go.Scatter(x=xs or [None], y=ys or [None], mode="lines", hoverinfo="skip", showlegend=False,
-                                  line=dict(color=color, width=1 if status == PRUNED else 2.5)))
+            out.append(dict(type="scatter", x=xs or [None], y=ys or [None], mode="lines", hoverinfo="skip",
+                            showlegend=False, line=dict(color=color, width=1 if status == PRUNED else 2.5)))
         for status in (PRUNED, KEPT, FORCED, CUT, FINISHED):
             sel = [(t, r, h) for t, r, h in nodes if h.status == status and t <= upto]
             color, symbol = STATUS_STYLE[status]
-            out.append(go.Scatter(
-                x=[t for t, _, _ in sel] or [None], y=[r for _, r, _ in sel] or [None], mode="markers+text",
+            out.append(dict(
+                type="scatter", x=[t for t, _, _ in sel] or [None], y=[r for _, r, _ in sel] or [None], mode="markers+text",
                 name=labels[status], marker=dict(size=30, color=color, symbol=symbol, line=dict(color="white", width=1)),
-                text=[html.escape(display(vocab[h.tokens[-1]])) for _, _, h in sel], textfont=dict(
+                text=[shown[id(h)][0] for _, _, h in sel], textfont=dict(
                     size=15, color="#555" if status == PRUNED else "white"),
-                customdata=[[html.escape(text_of(h.tokens)), h.log_prob, h.score, h.token_log_prob] for _, _, h in sel],
+                customdata=[shown[id(h)][1] for _, _, h in sel],
                 hovertemplate="%{customdata[0]}<br>" + labels["logp"] + " = %{customdata[1]:.3f}<br>"
                               + labels["score"] + " = %{customdata[2]:.3f}<br>log P(y<t>) = %{customdata[3]:.3f}<extra></extra>",
                 showlegend=True))
         return out
 
-    fig = go.Figure(data=traces(T))
-    n_traces = len(fig.data)
-    fig.add_trace(go.Scatter(x=[0], y=[0], mode="markers+text", text=["⏎"], showlegend=False, hoverinfo="skip",
-                             marker=dict(size=30, color="#444"), textfont=dict(size=15, color="white")))
-    fig.frames = [go.Frame(name=str(t), data=traces(t + 1), traces=list(range(n_traces))) for t in range(T)]
+    data = traces(T)
+    n_traces = len(data)
+    data.append(dict(type="scatter", x=[0], y=[0], mode="markers+text", text=["⏎"], showlegend=False, hoverinfo="skip",
+                     marker=dict(size=30, color="#444"), textfont=dict(size=15, color="white")))
     height = max(420, 150 + 40 * n_rows) + 120
-    fig.update_layout(height=height, margin=dict(l=70, r=20, t=50, b=170), font=dict(size=14),
-                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
-                      plot_bgcolor="white")
-    fig.add_hrect(y0=-0.5, y1=min(B, n_rows) - 0.5, fillcolor="rgba(31,119,180,0.06)", line_width=0, layer="below")
-    fig.update_xaxes(title_text=labels["beam_t"], range=[-0.5, T + 0.5], tickmode="array", tickvals=list(range(T + 1)),
-                     showgrid=False, zeroline=False)
-    fig.update_yaxes(title_text=labels["beam_rank"], autorange="reversed", tickmode="array",
-                     tickvals=list(range(n_rows)), ticktext=[str(r + 1) for r in range(n_rows)], showgrid=False,
-                     zeroline=False)
+    layout = dict(
+        height=height, margin=dict(l=70, r=20, t=50, b=170), font=dict(size=14),
+        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0), plot_bgcolor="white",
+        shapes=[dict(type="rect", x0=0, x1=1, xref="x domain", y0=-0.5, y1=min(B, n_rows) - 0.5, yref="y",
+                     fillcolor="rgba(31,119,180,0.06)", line=dict(width=0), layer="below")],
+        xaxis=dict(title=dict(text=labels["beam_t"]), range=[-0.5, T + 0.5], tickmode="array", tickvals=list(range(T + 1)),
+                   showgrid=False, zeroline=False),
+        yaxis=dict(title=dict(text=labels["beam_rank"]), autorange="reversed", tickmode="array",
+                   tickvals=list(range(n_rows)), ticktext=[str(r + 1) for r in range(n_rows)], showgrid=False,
+                   zeroline=False))
+    fig = figure(data, layout, frames=[dict(name=str(t), data=traces(t + 1), traces=list(range(n_traces)))
+                                       for t in range(T)])
     _player_right(fig, [str(t + 1) for t in range(T)], {**labels, "step": labels["beam_t"] + " = "}, T - 1)
     return fig

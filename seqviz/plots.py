@@ -1,10 +1,14 @@
 """Figure builders: a Trace in, a plotly Figure (or escaped HTML) out; no Streamlit here."""
 from __future__ import annotations
 
+import copy
+import functools
 import html
+import json
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 from plotly.subplots import make_subplots
 
 from seqviz.trace import Trace
@@ -50,21 +54,93 @@ def _shade(t: int, T: int, xref: str = "x", yref: str = "paper") -> list[dict]:
     return shapes
 
 
-def _player(fig: go.Figure, tokens: list[str], labels: dict, start: int) -> None:
-    """Play (from t = 0), pause and resume buttons and a step slider, placed under the x-axis title."""
+def figure(data: list[dict], layout: dict, frames: list[dict] | None = None) -> go.Figure:
+    """A Figure from plain dicts (traces with "type"), without plotly's per-property checks.
+
+    For the figures rebuilt on every new sentence: checked, plotly spends 50-300 ms on each; unchecked it
+    takes a few ms. Colour scales must be spelt out (`scale`), and properties written nested
+    (marker=dict(color=...), not marker_color). tests/test_figures_checked.py rebuilds each such figure
+    with full checks and asserts it comes out the same. Read its frames through fig.to_dict()["frames"]:
+    plotly cannot index the data of an unchecked frame (fig.frames[t].data raises).
+    """
+    return unchecked(go.Figure(data=data, layout=layout, _validate=False), frames=frames)
+
+
+@functools.lru_cache(maxsize=32)
+def scale(name: str) -> list:
+    """A named colour scale spelt out as [[0, colour], ...] (plotly.js knows no "RdBu_r")."""
+    return get_colorscale(name)
+
+
+@functools.lru_cache(maxsize=64)
+def _grid(spec: str) -> tuple[dict, dict]:
+    fig = make_subplots(**json.loads(spec))
+    layout = fig.layout.to_plotly_json()
+    layout.pop("template", None)
+    refs = {(r + 1, c + 1): (cell[0].layout_keys, dict(cell[0].trace_kwargs))
+            for r, row in enumerate(fig._grid_ref) for c, cell in enumerate(row) if cell}
+    return layout, refs
+
+
+def subplots(**kwargs) -> tuple[dict, dict]:
+    """make_subplots(**kwargs) as a plain layout dict, cached by its arguments (plotly takes 20-50 ms per grid).
+
+    Returns:
+        (layout: a fresh copy to fill in, refs: (row, col) -> ((x-axis key, y-axis key), {"xaxis": "x2", ...}))
+    """
+    layout, refs = _grid(json.dumps(kwargs, sort_keys=True, ensure_ascii=False))
+    return copy.deepcopy(layout), refs
+
+
+def axes(layout: dict, ref: tuple, x: dict | None = None, y: dict | None = None) -> None:
+    """Update the x and y axis of one subplot (ref from `subplots`) in a plain layout dict."""
+    (xk, yk), _ = ref
+    layout.setdefault(xk, {}).update(x or {})
+    layout.setdefault(yk, {}).update(y or {})
+
+
+def unchecked(fig: go.Figure, frames: list[dict] | None = None, **layout) -> go.Figure:
+    """Put the bulky parts of an animation into `fig` as plain dicts, without plotly's per-property checks.
+
+    The frames and the slider's steps are most of an animated figure, and plotly checks every property
+    of every one of them: 100-300 ms for a sentence of 60 characters, against a few ms unchecked. That
+    was most of a page's first run on a student's own sentence (issue 8). The dicts must be valid plotly:
+    tests/test_figures_checked.py rebuilds every such figure with full checks and compares.
+
+    Args:
+        frames: each a go.Frame's dict (name, data as trace dicts with "type", traces, layout); None leaves them.
+        layout: layout properties (plain dicts and lists) set as they are.
+    """
+    if layout:
+        fig.layout._validate = False
+        try:
+            fig.update_layout(**layout)
+        finally:
+            fig.layout._validate = fig._validate
+    if frames is not None:
+        fig._frame_objs = tuple(go.Frame(f, _validate=False) for f in frames)   # the frames setter would check
+    return fig
+
+
+def _player(fig: go.Figure, tokens: list[str], labels: dict, start: int, x: float = 0.36) -> None:
+    """Play (from t = 0), pause and resume buttons and a step slider, placed under the x-axis title.
+
+    `x` is where the slider starts (it runs to the right edge); more room for the buttons in a narrow column.
+    """
     go_to = lambda ms, current=False: dict(
         mode="immediate", fromcurrent=current, frame=dict(duration=ms, redraw=True), transition=dict(duration=0))
     m = fig.layout.margin
     y = -70 / (fig.layout.height - m.t - m.b)      # 70 px below the plot area, whatever its height
     steps = [dict(method="animate", label=token_label(tok), args=[[str(t)], go_to(0)])
              for t, tok in enumerate(tokens)]
-    fig.update_layout(
+    unchecked(
+        fig,
         updatemenus=[dict(type="buttons", direction="left", x=0, y=y, xanchor="left", yanchor="top",
                           pad=dict(r=8, t=8), showactive=False, font=dict(size=15), buttons=[
             dict(label=labels["play"], method="animate", args=[[str(t) for t in range(len(tokens))], go_to(FRAME_MS)]),
             dict(label=labels["pause"], method="animate", args=[[None], go_to(0)]),
             dict(label=labels["resume"], method="animate", args=[None, go_to(FRAME_MS, True)])])],
-        sliders=[dict(active=start, steps=steps, x=0.36, len=0.64, y=y, yanchor="top",
+        sliders=[dict(active=start, steps=steps, x=x, len=1 - x, y=y, yanchor="top",
                       currentvalue=dict(prefix=labels["step"], font=dict(size=15)),
                       pad=dict(t=8, b=0), font=dict(size=10))])
 
@@ -78,31 +154,32 @@ def state_animation(trace: Trace, labels: dict | None = None, start: int | None 
     labels = {**LABELS, **(labels or {})}
     T = trace.T
     start = T - 1 if start is None else int(np.clip(start, 0, T - 1))
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.7, 0.3], horizontal_spacing=0.13,
-                        subplot_titles=(labels["state"], labels["top5"]))
-    fig.add_trace(go.Heatmap(
-        z=np.round(trace.a.T, 3), x=np.arange(T), y=np.arange(trace.n_a), colorscale=DIVERGING,
+    layout, ref = subplots(rows=1, cols=2, column_widths=[0.7, 0.3], horizontal_spacing=0.13,
+                           subplot_titles=[labels["state"], labels["top5"]])
+    heat = dict(
+        type="heatmap", z=np.round(trace.a.T, 3), x=np.arange(T), y=np.arange(trace.n_a), colorscale=scale(DIVERGING),
         zmin=-1, zmax=1, zmid=0, colorbar=dict(title=dict(text=NOTATION["a"]), x=0.635, xanchor="left", len=0.9, thickness=14),
-        hovertemplate="t=%{x}<br>" + labels["unit"] + " %{y}<br>" + NOTATION["a"] + " = %{z:.3f}<extra></extra>"), 1, 1)
-    fig.add_trace(_top5_bar(trace, start), 1, 2)
-    fig.frames = [go.Frame(name=str(t), data=[_top5_bar(trace, t)], traces=[1],
-                           layout=dict(shapes=_shade(t, T))) for t in range(T)]
-    fig.update_layout(shapes=_shade(start, T), height=600, margin=dict(l=60, r=30, t=60, b=170),
-                      font=dict(size=14), showlegend=False)
-    fig.update_xaxes(_ticks(trace), title_text=labels["time"], range=[-0.5, T - 0.5], row=1, col=1)
-    fig.update_yaxes(title_text=labels["unit"], row=1, col=1)
-    fig.update_xaxes(range=[0, 1.25], title_text=labels["prob"], row=1, col=2)
-    fig.update_yaxes(autorange="reversed", showticklabels=False, row=1, col=2)
+        hovertemplate="t=%{x}<br>" + labels["unit"] + " %{y}<br>" + NOTATION["a"] + " = %{z:.3f}<extra></extra>",
+        **ref[1, 1][1])
+    layout.update(shapes=_shade(start, T), height=600, margin=dict(l=60, r=30, t=60, b=170),
+                  font=dict(size=14), showlegend=False)
+    axes(layout, ref[1, 1], x=dict(_ticks(trace), title=dict(text=labels["time"]), range=[-0.5, T - 0.5]),
+         y=dict(title=dict(text=labels["unit"])))
+    axes(layout, ref[1, 2], x=dict(range=[0, 1.25], title=dict(text=labels["prob"])),
+         y=dict(autorange="reversed", showticklabels=False))
+    fig = figure([heat, {**_top5_bar(trace, start), **ref[1, 2][1]}], layout,
+                 frames=[dict(name=str(t), data=[_top5_bar(trace, t)], traces=[1], layout=dict(shapes=_shade(t, T)))
+                         for t in range(T)])
     _player(fig, trace.tokens, labels, start)
     return fig
 
 
-def _top5_bar(trace: Trace, t: int, k: int = 5) -> go.Bar:
+def _top5_bar(trace: Trace, t: int, k: int = 5) -> dict:
     top = trace.top_k(t, k)
     text = [f"{token_label(ch)}  {p:.2f}" for ch, p in top]
-    return go.Bar(x=[p for _, p in top], y=list(range(1, len(top) + 1)), orientation="h", text=text,
-                  textposition="outside", textfont=dict(size=16), marker_color="#4c78a8",
-                  hoverinfo="skip", cliponaxis=False)
+    return dict(type="bar", x=[p for _, p in top], y=list(range(1, len(top) + 1)), orientation="h", text=text,
+                textposition="outside", textfont=dict(size=16), marker=dict(color="#4c78a8"),
+                hoverinfo="skip", cliponaxis=False)
 
 
 def gates_figure(trace: Trace, labels: dict | None = None, start: int | None = None) -> go.Figure:
@@ -118,38 +195,37 @@ def gates_figure(trace: Trace, labels: dict | None = None, start: int | None = N
     data = {**trace.gates, "c_tilde": trace.c_tilde, "c": trace.c, "a": trace.a}
     T = trace.T
     start = T - 1 if start is None else int(np.clip(start, 0, T - 1))
-    fig = make_subplots(rows=len(rows), cols=1, shared_xaxes=True, vertical_spacing=0.04,
-                        subplot_titles=[NOTATION[r] for r in rows])
+    layout, ref = subplots(rows=len(rows), cols=1, shared_xaxes=True, vertical_spacing=0.04,
+                           subplot_titles=[NOTATION[r] for r in rows])
     c_max = float(max(1.0, np.abs(trace.c).max())) if trace.c is not None else 1.0
     axis_of = lambda name: "coloraxis" if name.startswith("gamma") else ("coloraxis3" if name == "c" else "coloraxis2")
+    heatmaps = []
     for i, name in enumerate(rows, start=1):
-        fig.add_trace(go.Heatmap(
-            z=np.round(data[name].T, 3), x=np.arange(T), y=np.arange(trace.n_a), coloraxis=axis_of(name),
-            hovertemplate="t=%{x}<br>" + labels["unit"] + " %{y}<br>" + NOTATION[name] + " = %{z:.3f}<extra></extra>"),
-            i, 1)
-        fig.update_yaxes(title_text=labels["unit"], row=i, col=1, title_font=dict(size=12))
+        heatmaps.append(dict(
+            type="heatmap", z=np.round(data[name].T, 3), x=np.arange(T), y=np.arange(trace.n_a), coloraxis=axis_of(name),
+            hovertemplate="t=%{x}<br>" + labels["unit"] + " %{y}<br>" + NOTATION[name] + " = %{z:.3f}<extra></extra>",
+            **ref[i, 1][1]))
+        axes(layout, ref[i, 1], y=dict(title=dict(text=labels["unit"], font=dict(size=12))))
 
     def bar(axis: str, title: str) -> dict:
         """A colour bar beside the rows that use `axis`."""
-        doms = [fig.layout[f"yaxis{'' if i == 1 else i}"].domain for i, r in enumerate(rows, 1) if axis_of(r) == axis]
+        doms = [layout[ref[i, 1][0][1]]["domain"] for i, r in enumerate(rows, 1) if axis_of(r) == axis]
         lo, hi = min(d[0] for d in doms), max(d[1] for d in doms)
         return dict(title=dict(text=title), y=(lo + hi) / 2, len=hi - lo, thickness=14)
 
     used = {axis_of(r) for r in rows}
-    fig.update_layout(
-        height=230 + 180 * len(rows), margin=dict(l=60, r=30, t=50, b=170), font=dict(size=14),
-        shapes=_shade(start, T))
+    layout.update(height=230 + 180 * len(rows), margin=dict(l=60, r=30, t=50, b=170), font=dict(size=14),
+                  shapes=_shade(start, T))
     if "coloraxis" in used:
-        fig.update_layout(coloraxis=dict(colorscale=GATE_SCALE, cmin=0, cmax=1, colorbar=bar("coloraxis", "Γ")))
+        layout["coloraxis"] = dict(colorscale=scale(GATE_SCALE), cmin=0, cmax=1, colorbar=bar("coloraxis", "Γ"))
     if "coloraxis2" in used:
-        fig.update_layout(coloraxis2=dict(colorscale=DIVERGING, cmin=-1, cmax=1, cmid=0,
-                                          colorbar=bar("coloraxis2", NOTATION["c_tilde"] if trace.c_tilde is not None else NOTATION["a"])))
+        layout["coloraxis2"] = dict(colorscale=scale(DIVERGING), cmin=-1, cmax=1, cmid=0, colorbar=bar(
+            "coloraxis2", NOTATION["c_tilde"] if trace.c_tilde is not None else NOTATION["a"]))
     if "coloraxis3" in used:
-        fig.update_layout(coloraxis3=dict(colorscale=DIVERGING, cmin=-c_max, cmax=c_max, cmid=0,
-                                          colorbar=bar("coloraxis3", NOTATION["c"])))
-    fig.update_xaxes(_ticks(trace), range=[-0.5, T - 0.5], row=len(rows), col=1)
-    fig.update_xaxes(title_text=labels["time"], row=len(rows), col=1)
-    fig.frames = [go.Frame(name=str(t), layout=dict(shapes=_shade(t, T))) for t in range(T)]
+        layout["coloraxis3"] = dict(colorscale=scale(DIVERGING), cmin=-c_max, cmax=c_max, cmid=0,
+                                    colorbar=bar("coloraxis3", NOTATION["c"]))
+    axes(layout, ref[len(rows), 1], x=dict(_ticks(trace), range=[-0.5, T - 0.5], title=dict(text=labels["time"])))
+    fig = figure(heatmaps, layout, frames=[dict(name=str(t), layout=dict(shapes=_shade(t, T))) for t in range(T)])
     _player(fig, trace.tokens, labels, start)
     return fig
 
@@ -322,8 +398,9 @@ def sample_animation(s, labels: dict | None = None) -> go.Figure:
 
     def traces(t: int) -> list:
         colors = ["#d62728" if i == s.chosen[t] else "#4c78a8" for i in x]
-        return [go.Bar(x=x, y=np.round(s.raw[t], 4), name=labels["raw"], marker_color="rgba(150,150,150,0.45)"),
-                go.Bar(x=x, y=np.round(s.probs[t], 4), name=labels["adjusted"], marker_color=colors)]
+        return [dict(type="bar", x=x, y=np.round(s.raw[t], 4), name=labels["raw"],
+                     marker=dict(color="rgba(150,150,150,0.45)")),
+                dict(type="bar", x=x, y=np.round(s.probs[t], 4), name=labels["adjusted"], marker=dict(color=colors))]
 
     def text_so_far(t: int) -> dict:
         shown = "".join(s.vocab[i] for i in s.chosen[: t + 1]).replace("\n", " ⏎ ")[-60:]
@@ -332,7 +409,8 @@ def sample_animation(s, labels: dict | None = None) -> go.Figure:
 
     start = T - 1
     fig = go.Figure(data=traces(start))
-    fig.frames = [go.Frame(name=str(t), data=traces(t), layout=dict(annotations=[text_so_far(t)])) for t in range(T)]
+    unchecked(fig, frames=[dict(name=str(t), data=traces(t), layout=dict(annotations=[text_so_far(t)]))
+                           for t in range(T)])
     fig.update_layout(barmode="overlay", height=480, margin=dict(l=60, r=20, t=90, b=150), font=dict(size=14),
                       annotations=[text_so_far(start)], legend=dict(orientation="h", y=1.02, x=1, xanchor="right"),
                       yaxis=dict(range=[0, 1.02], title=labels["prob"]),
@@ -376,29 +454,29 @@ def sentiment_figure(r, labels: dict | None = None) -> go.Figure:
     T = len(words)
     x = list(range(T))
     ticks = dict(tickmode="array", tickvals=x, ticktext=[html.escape(w) for w in words], tickangle=-40 if T > 12 else 0)
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.2, row_heights=[0.55, 0.45],
-                        subplot_titles=(labels["contrib"], labels["running"]))
-    for name, contrib, color in (("average", r.avg_contrib, "#9e9e9e"), ("lstm", r.lstm_contrib, "#d62728")):
-        fig.add_trace(go.Bar(x=x, y=np.round(contrib, 3), name=labels[name], marker_color=color,
-                             hovertemplate="%{customdata}: %{y:+.2f}<extra>" + labels[name] + "</extra>",
-                             customdata=[html.escape(w) for w in words]), 1, 1)
+    layout, ref = subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.2, row_heights=[0.55, 0.45],
+                           subplot_titles=[labels["contrib"], labels["running"]])
+    data = [dict(type="bar", x=x, y=np.round(contrib, 3), name=labels[name], marker=dict(color=color),
+                 hovertemplate="%{customdata}: %{y:+.2f}<extra>" + labels[name] + "</extra>",
+                 customdata=[html.escape(w) for w in words], **ref[1, 1][1])
+            for name, contrib, color in (("average", r.avg_contrib, "#9e9e9e"), ("lstm", r.lstm_contrib, "#d62728"))]
 
-    def running(t: int) -> go.Scatter:
-        return go.Scatter(x=x[: t + 1], y=np.round(r.lstm_running[: t + 1], 3), mode="lines+markers+text",
-                          text=[f"{p:.2f}" for p in r.lstm_running[: t + 1]], textposition="top center",
-                          line=dict(color="#d62728", width=3), marker=dict(size=10), name=labels["running"],
-                          hovertemplate="%{y:.2f}<extra></extra>", showlegend=False, cliponaxis=False)
-    fig.add_trace(running(T - 1), 2, 1)
-    fig.add_hline(y=r.p_average, line=dict(color="#9e9e9e", dash="dash", width=2), row=2, col=1,
-                  annotation_text=f"{labels['p_avg']} = {r.p_average:.2f}", annotation_position="bottom right")
-    fig.add_hline(y=0.5, line=dict(color="#444", width=1, dash="dot"), row=2, col=1)
-    fig.frames = [go.Frame(name=str(t), data=[running(t)], traces=[2]) for t in range(T)]
-    fig.update_layout(height=620, margin=dict(l=70, r=30, t=60, b=170), font=dict(size=14), barmode="group",
-                      legend=dict(orientation="h", x=1, xanchor="right", y=1.08))
-    fig.update_xaxes(ticks, range=[-0.6, T - 0.4], row=2, col=1)
-    fig.update_xaxes(ticks, showticklabels=True, row=1, col=1)
-    fig.update_yaxes(zeroline=True, zerolinecolor="#444", row=1, col=1)
-    fig.update_yaxes(range=[-0.05, 1.12], title_text=labels["p"], row=2, col=1)
+    def running(t: int) -> dict:
+        return dict(type="scatter", x=x[: t + 1], y=np.round(r.lstm_running[: t + 1], 3), mode="lines+markers+text",
+                    text=[f"{p:.2f}" for p in r.lstm_running[: t + 1]], textposition="top center",
+                    line=dict(color="#d62728", width=3), marker=dict(size=10), name=labels["running"],
+                    hovertemplate="%{y:.2f}<extra></extra>", showlegend=False, cliponaxis=False)
+    data.append({**running(T - 1), **ref[2, 1][1]})
+    xref, yref = ref[2, 1][1]["xaxis"] + " domain", ref[2, 1][1]["yaxis"]
+    hline = lambda y, **line: dict(type="line", line=line, x0=0, x1=1, xref=xref, y0=y, y1=y, yref=yref)
+    layout.update(height=620, margin=dict(l=70, r=30, t=60, b=170), font=dict(size=14), barmode="group",
+                  legend=dict(orientation="h", x=1, xanchor="right", y=1.08),
+                  shapes=[hline(r.p_average, color="#9e9e9e", dash="dash", width=2), hline(0.5, color="#444", width=1, dash="dot")])
+    layout["annotations"].append(dict(text=f"{labels['p_avg']} = {r.p_average:.2f}", showarrow=False, x=1,
+                                      xanchor="right", xref=xref, y=r.p_average, yanchor="top", yref=yref))
+    axes(layout, ref[2, 1], x=dict(ticks, range=[-0.6, T - 0.4]), y=dict(range=[-0.05, 1.12], title=dict(text=labels["p"])))
+    axes(layout, ref[1, 1], x=dict(ticks, showticklabels=True), y=dict(zeroline=True, zerolinecolor="#444"))
+    fig = figure(data, layout, frames=[dict(name=str(t), data=[running(t)], traces=[2]) for t in range(T)])
     _player(fig, words, labels, T - 1)
     return fig
 
@@ -544,21 +622,21 @@ def pairs_animation(tokens: list[str], window: int, mode: str = "skip-gram", lab
         inside = [u for u in range(max(0, t - window), min(T, t + window + 1)) if u != t]
         colors = ["#d62728" if u == t else "#1f77b4" if u in inside else "#e0e0e0" for u in range(T)]
         fonts = ["white" if u == t or u in inside else "#444" for u in range(T)]
-        boxes = go.Scatter(x=list(range(T)), y=[1] * T, mode="markers+text", text=[html.escape(w) for w in tokens],
-                           textfont=dict(size=15, color=fonts), hoverinfo="skip", showlegend=False,
-                           marker=dict(symbol="square", size=[max(38, 11 * len(w)) for w in tokens], color=colors))
+        boxes = dict(type="scatter", x=list(range(T)), y=[1] * T, mode="markers+text", text=[html.escape(w) for w in tokens],
+                     textfont=dict(size=15, color=fonts), hoverinfo="skip", showlegend=False,
+                     marker=dict(symbol="square", size=[max(38, 11 * len(w)) for w in tokens], color=colors))
         c = html.escape(tokens[t])
         if mode == "cbow":
             lines = [", ".join(html.escape(tokens[u]) for u in inside) + f"  →  <b>{c}</b>"]
         else:
             lines = [f"<b>{c}</b>  →  {html.escape(tokens[u])}" for u in inside]
         lines = lines or ["—"]
-        pairs = go.Scatter(x=[0] * len(lines), y=[-0.3 - 0.32 * i for i in range(len(lines))], mode="text",
-                           text=lines, textposition="middle right", textfont=dict(size=15), hoverinfo="skip",
-                           showlegend=False)
+        pairs = dict(type="scatter", x=[0] * len(lines), y=[-0.3 - 0.32 * i for i in range(len(lines))], mode="text",
+                     text=lines, textposition="middle right", textfont=dict(size=15), hoverinfo="skip",
+                     showlegend=False)
         return [boxes, pairs]
     fig = go.Figure(data=frame_data(0))
-    fig.frames = [go.Frame(name=str(t), data=frame_data(t)) for t in range(T)]
+    unchecked(fig, frames=[dict(name=str(t), data=frame_data(t)) for t in range(T)])
     rows = 1 if mode == "cbow" else 2 * window
     fig.add_annotation(text=labels["pairs"], x=-0.5, y=0.45, xref="x", yref="y", showarrow=False, xanchor="left",
                        font=dict(size=13, color="#555"))

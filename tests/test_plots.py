@@ -22,7 +22,7 @@ def test_state_animation_has_a_frame_per_step_and_player(cell):
     np.testing.assert_allclose(np.array(fig.data[0].z), np.round(tr.a.T, 3))
     # frame t shows the top-5 of step t
     top = tr.top_k(2, 5)
-    np.testing.assert_allclose(fig.frames[2].data[0].x, [p for _, p in top])
+    np.testing.assert_allclose(fig.to_dict()["frames"][2]["data"][0]["x"], [p for _, p in top])
 
 
 def test_gates_figure_rows_follow_the_cell(cell):

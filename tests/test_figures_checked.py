@@ -1,0 +1,81 @@
+"""Figures built from plain dicts without plotly's checks (plots.figure) are valid plotly: rebuilt with every
+check on, each comes out the same. A misspelt property, a flat `marker_color` or a colour scale by name
+("RdBu_r", which plotly.js does not know) in a frame would fail here."""
+import json
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+import seqviz
+from conftest import tiny
+from seqviz import mt_plots, plots
+from seqviz.sentiment import read
+from test_nmt import tiny as tiny_translator
+
+HOSTILE = 'ab<b>c</b> 😀 & "d"'
+
+
+def _same(a, b, path=""):
+    """Equal JSON values, numbers to 1e-9 (plotly's checks turn float32 arrays into float64 lists)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        assert a.keys() == b.keys(), f"{path}: keys {sorted(a.keys() ^ b.keys())}"
+        for k in a:
+            _same(a[k], b[k], f"{path}.{k}")
+    elif isinstance(a, list) and isinstance(b, list):
+        assert len(a) == len(b), f"{path}: length {len(a)} != {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b)):
+            _same(x, y, f"{path}[{i}]")
+    elif isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        assert np.isclose(a, b, rtol=1e-9, atol=1e-12), f"{path}: {a} != {b}"
+    else:
+        assert a == b, f"{path}: {a!r} != {b!r}"
+
+
+def assert_valid(fig: go.Figure) -> dict:
+    """The figure's JSON, asserted equal to that of the same figure rebuilt with plotly's checks."""
+    raw = json.loads(pio.to_json(fig.to_dict(), validate=False))
+    checked = json.loads(pio.to_json(go.Figure(fig.to_dict()), validate=False))
+    _same(raw, checked)
+    return raw
+
+
+def test_char_model_figures(cell):
+    tr = tiny(cell).trace(HOSTILE)
+    for fig in (plots.state_animation(tr), plots.gates_figure(tr, start=2)):
+        d = assert_valid(fig)
+        assert len(d["frames"]) == tr.T == len(d["layout"]["sliders"][0]["steps"])
+    d = assert_valid(plots.state_animation(tr))
+    np.testing.assert_allclose(d["frames"][2]["data"][0]["x"], [p for _, p in tr.top_k(2, 5)], atol=1e-7)
+
+
+def test_sentiment_figure():
+    r = read(seqviz.load_pretrained("sentiment-en"), "i am not feeling happy today")
+    d = assert_valid(plots.sentiment_figure(r))
+    assert len(d["frames"]) == sum(r.known)
+    assert [s["y0"] for s in d["layout"]["shapes"]] == pytest.approx([r.p_average, 0.5])
+
+
+@pytest.mark.parametrize("attention", [True, False])
+def test_translation_figures(attention):
+    m = tiny_translator(attention)
+    vocab = list(m.tgt_vocab.chars)
+    tr = m.translate("13 june 1989", beam_width=3)
+    d = assert_valid(mt_plots.decoding_animation(tr, vocab))
+    assert len(d["frames"]) == len(tr.target)
+    d = assert_valid(mt_plots.beam_tree(tr.search, vocab, max_pruned=2))
+    assert len(d["frames"]) == len(tr.search.steps)
+
+
+@pytest.mark.parametrize("mode", ["skip-gram", "cbow"])
+def test_pairs_animation(mode):
+    d = assert_valid(plots.pairs_animation(HOSTILE.split(), 2, mode))
+    assert len(d["frames"]) == len(HOSTILE.split())
+
+
+def test_a_named_colour_scale_in_a_frame_is_caught():
+    bad = plots.figure([dict(type="heatmap", z=[[0, 1]])], {}, frames=[dict(name="0", data=[
+        dict(type="heatmap", z=[[1, 0]], colorscale="RdBu_r")])])
+    with pytest.raises(AssertionError):
+        assert_valid(bad)
