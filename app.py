@@ -4,6 +4,7 @@ import streamlit as st
 from seqviz.ui import device_caption, lang, language_switch, t, warmup
 from seqviz.ui.i18n import default_lang
 from seqviz.ui.nav import SECTIONS
+from seqviz.ui.train import collect_finished
 
 st.set_page_config(page_title="SeqViz", page_icon="🔁", layout="wide")
 if "lang" in st.session_state:               # the language radio's value, a click on it included
@@ -24,5 +25,6 @@ page = st.navigation(pages)            # before anything slow: from here on the 
 if not warmup.is_ready():              # a fresh server: one run imports the heavy modules, the others wait
     with st.spinner(t("app.warming")):
         warmup.ready()
+collect_finished()                     # a training run that ended while on another page joins the session now
 page.run()
 device_caption(device_slot)

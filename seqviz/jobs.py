@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seqviz.studio import LIMITS
+from seqviz.studio import LIMITS, safe_name
 
 ROOT = Path(__file__).resolve().parent.parent     # the folder that holds the seqviz package
 
@@ -164,9 +164,11 @@ class TrainingQueue:
                 job._text = None
 
     def command(self, job: Job, folder: Path) -> list[str]:
-        """The command line the worker runs for `job` (the CLI twin, with JSON-lines progress)."""
-        cmd = [sys.executable, "-m", "seqviz.studio", job.kind, "--name", "model", "--out", str(folder),
-               "--progress", "jsonl", "--stop-file", str(folder / "STOP"), "--device", job.device or self.device]
+        """The command line the worker runs for `job` (the CLI twin with the classroom's caps and JSON-lines
+        progress); the checkpoint keeps the student's name."""
+        cmd = [sys.executable, "-m", "seqviz.studio", job.kind, "--name", safe_name(job.name), "--out", str(folder),
+               "--progress", "jsonl", "--stop-file", str(folder / "STOP"), "--device", job.device or self.device,
+               "--classroom"]
         if self.max_seconds:
             cmd += ["--max-seconds", str(self.max_seconds)]
         if job.source == "upload":
@@ -212,7 +214,8 @@ class TrainingQueue:
             with self._lock:
                 self._stopfiles.pop(job.id, None)
             if saved is not None:
-                job.result = ((folder / "model.json").read_bytes(), (folder / "model.safetensors").read_bytes())
+                path = folder / f"{safe_name(job.name)}.json"          # what the worker wrote (see command)
+                job.result = (path.read_bytes(), path.with_suffix(".safetensors").read_bytes())
                 job.status = "done"
             elif job.error is None:
                 tail = (folder / "stderr.txt").read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]

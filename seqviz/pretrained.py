@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 
 FORMAT = "seqviz-checkpoint-1"
+MAX_DIM = 4096                 # largest n_a / n_s / n_e a config may ask for (the studio's own stop at 1000)
+MAX_STEPS = 1000               # largest max_src / max_tgt of a date translator
 PRETRAINED_DIR = Path(os.environ.get("SEQVIZ_PRETRAINED", Path(__file__).resolve().parent.parent / "pretrained"))
 
 
@@ -13,34 +16,51 @@ class CheckpointError(ValueError):
     """A checkpoint that is missing, malformed or does not fit its model."""
 
 
+def _size(cfg: dict, key: str, hi: int = MAX_DIM, lo: int = 1) -> int:
+    """A whole number from a config, checked to lie in lo..hi before anything is built with it."""
+    v = cfg[key]
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        f = float("nan")
+    if isinstance(v, bool) or not math.isfinite(f) or f != int(f) or not lo <= f <= hi:
+        raise ValueError(f"{key} = {str(v)[:20]!r} is not a whole number between {lo} and {hi}")
+    return int(f)
+
+
+def _reason(err: Exception) -> str:
+    """The first line of an error, short enough for a message on the page."""
+    return (str(err).splitlines() or [type(err).__name__])[0][:200]
+
+
 def _char_lm(cfg: dict):
     from seqviz.models import FUSED, CharLM, CharLMConfig
-    if cfg["cell"] not in FUSED or int(cfg["n_a"]) < 1 or not cfg["chars"]:
-        raise KeyError("cell/n_a/chars")
-    return CharLM(CharLMConfig(cfg["cell"], int(cfg["n_a"]), tuple(cfg["chars"])))
+    if cfg["cell"] not in FUSED or not cfg["chars"]:
+        raise KeyError("cell/chars")
+    return CharLM(CharLMConfig(cfg["cell"], _size(cfg, "n_a"), tuple(cfg["chars"])))
 
 
 def _sentiment(cfg: dict):
     from seqviz.sentiment import PAD, SentimentConfig, SentimentModels
     if cfg["lang"] not in ("en", "zh") or not cfg["words"] or cfg["words"][0] != PAD:
         raise KeyError("lang/words")
-    return SentimentModels(SentimentConfig(cfg["lang"], tuple(cfg["words"]), int(cfg["n_e"]), int(cfg["n_a"])))
+    return SentimentModels(SentimentConfig(cfg["lang"], tuple(cfg["words"]), _size(cfg, "n_e"), _size(cfg, "n_a")))
 
 
 def _nmt(cfg: dict):
     from seqviz.nmt import DateTranslator, NMTConfig
     if not cfg["src_chars"] or not cfg["tgt_chars"] or cfg["tgt_chars"][0] != "\n":
         raise KeyError("src_chars/tgt_chars")
-    return DateTranslator(NMTConfig(bool(cfg["attention"]), int(cfg["n_a"]), int(cfg["n_s"]), int(cfg["n_e"]),
-                                    tuple(cfg["src_chars"]), tuple(cfg["tgt_chars"]), int(cfg["max_src"]),
-                                    int(cfg["max_tgt"])))
+    return DateTranslator(NMTConfig(bool(cfg["attention"]), _size(cfg, "n_a"), _size(cfg, "n_s"), _size(cfg, "n_e"),
+                                    tuple(cfg["src_chars"]), tuple(cfg["tgt_chars"]), _size(cfg, "max_src", MAX_STEPS),
+                                    _size(cfg, "max_tgt", MAX_STEPS, 2)))
 
 
 def _embeddings(cfg: dict):
     from seqviz.embeddings import EmbeddingTable
-    if not cfg["words"] or int(cfg["n_e"]) < 1 or len(set(cfg["words"])) != len(cfg["words"]):
-        raise KeyError("words/n_e")
-    return EmbeddingTable(cfg["words"], int(cfg["n_e"]), str(cfg.get("method", "")), cfg.get("info") or {})
+    if not cfg["words"] or len(set(cfg["words"])) != len(cfg["words"]):
+        raise KeyError("words")
+    return EmbeddingTable(cfg["words"], _size(cfg, "n_e"), str(cfg.get("method", "")), cfg.get("info") or {})
 
 
 BUILDERS = {"char_lm": _char_lm, "sentiment": _sentiment, "nmt": _nmt, "embeddings": _embeddings}   # the "kind" in a checkpoint's JSON -> its model
@@ -88,9 +108,11 @@ def model_from_bytes(doc_bytes: bytes | dict, weights: bytes | None, label: str 
     """Build and load a model from a checkpoint's JSON and safetensors bytes (never unpickles).
 
     Raises:
-        CheckpointError: the JSON is not a SeqViz config, the weights are not safetensors, or they do
-            not fit the config (names, shapes, dtypes), or hold NaN / inf.
+        CheckpointError: the JSON is not a SeqViz config (or asks for sizes out of range), the weights are
+            not safetensors, or they do not fit the config (names, shapes, dtypes, checked before the model is
+            built), or hold NaN / inf.
     """
+    import torch
     from safetensors import SafetensorError
     from safetensors.torch import load
 
@@ -104,26 +126,36 @@ def model_from_bytes(doc_bytes: bytes | dict, weights: bytes | None, label: str 
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("kind") not in BUILDERS:
         raise CheckpointError(f"{label} is not a SeqViz checkpoint config (format {FORMAT!r}, kind one of "
                               f"{sorted(BUILDERS)})")
-    try:
-        model = BUILDERS[doc["kind"]](doc.get("config") or {})
-    except (KeyError, TypeError, ValueError, AttributeError) as err:
-        raise CheckpointError(f"{label}: bad config ({err})") from err
     if weights is None:
         raise CheckpointError(f"cannot read the weights of {label}: no .safetensors file")
     try:
         tensors = load(bytes(weights))
     except (SafetensorError, ValueError, OSError) as err:
         raise CheckpointError(f"cannot read the weights of {label}: not a safetensors file ({err})") from err
-    expected = model.state_dict()
+    build = BUILDERS[doc["kind"]]
+    cfg = doc.get("config") or {}
+    try:
+        with torch.device("meta"):               # shapes only, nothing allocated: a hostile config costs nothing
+            expected = build(cfg).state_dict()
+    except (KeyError, TypeError, ValueError, AttributeError, RuntimeError, OverflowError, MemoryError) as err:
+        raise CheckpointError(f"{label}: bad config ({_reason(err)})") from err
+    missing, extra = sorted(set(expected) - set(tensors)), sorted(set(tensors) - set(expected))
+    if missing or extra:
+        raise CheckpointError(f"the weights do not fit the config of {label} (missing {missing[:3]}, "
+                              f"unexpected {extra[:3]})")
     for k, v in tensors.items():
-        if k in expected and v.dtype != expected[k].dtype:
+        if v.dtype != expected[k].dtype:
             raise CheckpointError(f"{label}: weight {k} is {v.dtype}, expected {expected[k].dtype}")
+        if v.shape != expected[k].shape:
+            raise CheckpointError(f"the weights do not fit the config of {label} (weight {k} has shape "
+                                  f"{tuple(v.shape)}, the config needs {tuple(expected[k].shape)})")
         if v.is_floating_point() and not bool(v.isfinite().all()):
             raise CheckpointError(f"{label}: weight {k} holds NaN or inf")
-    try:
+    try:                                         # the real model is now exactly as large as its weights
+        model = build(cfg)
         model.load_state_dict(tensors, strict=True)
-    except RuntimeError as err:
-        raise CheckpointError(f"the weights do not fit the config of {label} ({str(err).splitlines()[0]})") from err
+    except (RuntimeError, MemoryError, ValueError, OverflowError) as err:
+        raise CheckpointError(f"the weights do not fit the config of {label} ({_reason(err)})") from err
     model.meta = doc
     return model.eval()
 

@@ -221,6 +221,11 @@ def sentiment_metrics(model, tests: dict, lang: str, test_words=frozenset()) -> 
         else:
             kept = [(t, y) for t, y in pairs if bool((model.ids(t) > 0).any())]
         data = encode_examples(model, kept)
+        if not data:                   # no held-out text has a known word: nothing to score (null, not NaN)
+            metrics[test_name] = {"n": 0, "n_dropped_unknown": len(pairs), "majority_baseline": None,
+                                  "n_with_negation": 0, **{f"{w}_accuracy{x}": None for w in ("average", "lstm")
+                                                           for x in ("", "_with_negation")}}
+            continue
         y = np.array([lab for _, lab in data])
         neg = np.array([any(is_negation(w, lang) for w in t) for t, _ in kept])
         row = {"n": len(data), "n_dropped_unknown": len(pairs) - len(kept),

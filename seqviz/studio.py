@@ -9,6 +9,8 @@ Command line (the twin of the Train page):
     python -m seqviz.studio char_lm --file class.txt --cell gru --epochs 5 --name our-class --out models/
     python -m seqviz.studio dates --start date-attention --epochs 2 --name dates-more
     python -m seqviz.studio --help
+The classroom's caps (LIMITS: file size, characters, words, examples) apply with --classroom, which the app's
+worker passes; a terminal run is bounded only by the settings' own ranges.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ import random
 import re
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,15 @@ BUNDLED = {   # kind -> the bundled data sets it can train on (the first is the 
 }
 
 
+def _env_seconds(default: float = 300.0) -> float:
+    """SEQVIZ_TRAIN_SECONDS as a positive number of seconds; `default` when it is unset or not such a number."""
+    try:
+        v = float(os.environ.get("SEQVIZ_TRAIN_SECONDS", default))
+    except ValueError:
+        return default
+    return v if math.isfinite(v) and v > 0 else default
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one training run may take; the Train page states each of them."""
@@ -46,12 +57,13 @@ class Limits:
     chars: int = 2_000_000             # characters a character model trains on (more are cut)
     tokens: int = 1_000_000            # words of a word-vector corpus (more are cut)
     examples: int = 100_000            # labelled examples or date pairs (more are cut)
-    seconds: float = float(os.environ.get("SEQVIZ_TRAIN_SECONDS", 300))   # wall time of one run on the server
+    seconds: float = field(default_factory=_env_seconds)   # wall time of one run on the server (SEQVIZ_TRAIN_SECONDS)
     min_lines: int = 20                # fewer lines / examples cannot be split into train and validation
     min_tokens: int = 200              # fewer words: nothing to learn vectors from
 
 
-LIMITS = Limits()
+LIMITS = Limits()                      # the classroom's caps: the Train page, and the CLI with --classroom
+NO_CAPS = replace(LIMITS, upload_bytes=2 ** 62, chars=2 ** 62, tokens=2 ** 62, examples=2 ** 62)   # the CLI by default
 
 
 @dataclass(frozen=True)
@@ -67,14 +79,18 @@ class Param:
 
     def check(self, value):
         """`value` converted to the default's type and checked; ValueError when it is out of range."""
-        if isinstance(self.default, bool):
-            value = value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
-        elif isinstance(self.default, int):
-            value = int(float(value))
-        elif isinstance(self.default, float):
-            value = float(value)
-        else:
-            value = str(value)
+        try:
+            if isinstance(self.default, bool):
+                value = value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+            elif isinstance(self.default, int):
+                value = int(float(value))
+            elif isinstance(self.default, float):
+                value = float(value)
+            else:
+                value = str(value)
+        except (OverflowError, ValueError, TypeError) as err:      # "inf" for an int, "abc" for a number
+            span = f" between {self.lo:g} and {self.hi:g}" if self.lo is not None else ""
+            raise ValueError(f"{self.name} must be a finite number{span}, not {value!r}") from err
         if self.choices and value not in self.choices:
             raise ValueError(f"{self.name} must be one of {list(self.choices)}, not {value!r}")
         if self.lo is not None and not (self.lo <= value <= self.hi):
@@ -204,8 +220,9 @@ def _split_pair(line: str) -> tuple[str, str] | None:
     return None
 
 
-def read_data(kind: str, source: str, text: str | None = None, params: dict | None = None) -> Data:
-    """The data of one run: a bundled set by name, or an uploaded text (source "upload").
+def read_data(kind: str, source: str, text: str | None = None, params: dict | None = None,
+              limits: Limits = LIMITS) -> Data:
+    """The data of one run: a bundled set by name, or an uploaded text (source "upload"), cut to `limits`.
 
     Raises:
         DataError: the text is empty or too small to split into train and validation, has no usable
@@ -217,10 +234,10 @@ def read_data(kind: str, source: str, text: str | None = None, params: dict | No
     if source == "upload" and not (text or "").strip():
         raise DataError("empty")
     return {"char_lm": _char_data, "word2vec": _word_data, "glove": _word_data, "dates": _date_data,
-            "sentiment": _sentiment_data}[kind](kind, source, text, params)
+            "sentiment": _sentiment_data}[kind](kind, source, text, params, limits)
 
 
-def _char_data(kind, source, text, params) -> Data:
+def _char_data(kind, source, text, params, limits) -> Data:
     from seqviz.data import full_names, wiki_sentences
     notes = {}
     if source == "names":
@@ -228,9 +245,9 @@ def _char_data(kind, source, text, params) -> Data:
     elif source == "wiki":
         lines, desc = wiki_sentences(), "Wikipedia sentences (gensim's bundled extract)"
     else:
-        if len(text) > LIMITS.chars:
-            notes["cut_chars"] = {"n": LIMITS.chars}
-            text = text[: LIMITS.chars]
+        if len(text) > limits.chars:
+            notes["cut_chars"] = {"n": limits.chars}
+            text = text[: limits.chars]
         lines = [p for ln in text.splitlines() for p in _pieces(" ".join(ln.split()))]
         desc = "your text"
         counts: dict[str, int] = {}
@@ -251,7 +268,7 @@ def _char_data(kind, source, text, params) -> Data:
     return Data(kind, source, lines, desc, notes)
 
 
-def _word_data(kind, source, text, params) -> Data:
+def _word_data(kind, source, text, params, limits) -> Data:
     from seqviz.data import lee_background
     from seqviz.embeddings import corpus_sentences, detect_lang, wiki_corpus
     notes, lang = {}, "en"
@@ -264,8 +281,8 @@ def _word_data(kind, source, text, params) -> Data:
         sentences, desc = corpus_sentences(text, lang), "your text"
     total, kept = 0, []
     for s in sentences:
-        if total >= LIMITS.tokens:
-            notes["cut_tokens"] = {"n": LIMITS.tokens}
+        if total >= limits.tokens:
+            notes["cut_tokens"] = {"n": limits.tokens}
             break
         kept.append(s)
         total += len(s)
@@ -274,7 +291,7 @@ def _word_data(kind, source, text, params) -> Data:
     return Data(kind, source, kept, desc, notes, lang=lang)
 
 
-def _date_data(kind, source, text, params) -> Data:
+def _date_data(kind, source, text, params, limits) -> Data:
     from seqviz.dates import DatePair, date_pairs, normalize
     if source == "dates":
         n = int(params["n_pairs"])
@@ -291,15 +308,15 @@ def _date_data(kind, source, text, params) -> Data:
             continue
         pairs.append(DatePair(normalize(pair[0]), pair[1], "", ""))
     notes = {"skipped": {"n": skipped}} if skipped else {}
-    if len(pairs) > LIMITS.examples:
-        notes["cut_examples"] = {"n": LIMITS.examples}
-        pairs = pairs[: LIMITS.examples]
+    if len(pairs) > limits.examples:
+        notes["cut_examples"] = {"n": limits.examples}
+        pairs = pairs[: limits.examples]
     if len(pairs) < LIMITS.min_lines:
         raise DataError("too_small", n=len(pairs), min=LIMITS.min_lines, unit="pairs", skipped=skipped)
     return Data(kind, source, pairs, "your date pairs", notes)
 
 
-def _sentiment_data(kind, source, text, params) -> Data:
+def _sentiment_data(kind, source, text, params, limits) -> Data:
     from seqviz.embeddings import detect_lang
     from seqviz.recipes import sentiment_splits
     if source in ("en", "zh"):
@@ -322,9 +339,9 @@ def _sentiment_data(kind, source, text, params) -> Data:
             continue
         examples.append((rest.strip(), y))
     notes = {"skipped": {"n": skipped}} if skipped else {}
-    if len(examples) > LIMITS.examples:
-        notes["cut_examples"] = {"n": LIMITS.examples}
-        examples = examples[: LIMITS.examples]
+    if len(examples) > limits.examples:
+        notes["cut_examples"] = {"n": limits.examples}
+        examples = examples[: limits.examples]
     if len(examples) < LIMITS.min_lines:
         raise DataError("too_small", n=len(examples), min=LIMITS.min_lines, unit="examples", skipped=skipped)
     if len({y for _, y in examples}) < 2:
@@ -398,7 +415,19 @@ def run(kind: str, data: Data, params: dict | None = None, callbacks=(), device:
         "created": time.strftime("%Y-%m-%d %H:%M:%S"),
     })
     res.meta["training"]["total_seconds"] = round(time.perf_counter() - t0, 1)
+    res.meta = _json_safe(res.meta)
     return res
+
+
+def _json_safe(x):
+    """`x` with every NaN or infinite float replaced by None (JSON null; e.g. an accuracy on no examples)."""
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: _json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_json_safe(v) for v in x]
+    return x
 
 
 def _fit(model, loss_fn, train, p: dict, device, max_seconds, val_fn, callbacks, collate_fn):
@@ -652,10 +681,15 @@ def _parser() -> argparse.ArgumentParser:
         f"{k}: {v}" for k, v in UPLOAD_FORMAT.items()) + ")")
     ap.add_argument("--name", default="my-model", help="file name of the checkpoint")
     ap.add_argument("--out", default=".", help="folder to write NAME.safetensors and NAME.json into")
-    ap.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    ap.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"),
+                    help="where torch trains (word2vec always trains on the CPU: gensim has no GPU code)")
     ap.add_argument("--max-seconds", type=float, default=None, help="stop after this long, keeping the best model")
     ap.add_argument("--progress", default="bar", choices=("bar", "jsonl", "none"))
     ap.add_argument("--stop-file", default=None, help="stop (keeping the best model) when this file appears")
+    ap.add_argument("--classroom", action="store_true", help=(
+        f"apply the Train page's caps: a file up to {LIMITS.upload_bytes // 1_000_000} MB, at most "
+        f"{LIMITS.chars:,} characters, {LIMITS.tokens:,} words or {LIMITS.examples:,} examples (the app's worker "
+        "passes it; without it only the settings' own ranges apply)"))
     seen = set()
     for kind, params in PARAMS.items():
         for prm in params:
@@ -697,26 +731,26 @@ def main(argv: list[str] | None = None) -> int:
         params = check_params(a.kind, params)
     except ValueError as err:
         return fail("bad_param", 2, message=str(err))
-    text = None
+    text, limits = None, LIMITS if a.classroom else NO_CAPS
     if a.file:
         try:
             raw = Path(a.file).read_bytes()
         except OSError as err:
             return fail("no_file", 2, message=str(err))
-        clean = decode_upload(raw, max_chars=LIMITS.upload_bytes, max_bytes=LIMITS.upload_bytes)
+        clean = decode_upload(raw, max_chars=limits.upload_bytes, max_bytes=limits.upload_bytes)
         if not clean.ok:
             return fail(clean.problems[0] if clean.problems else "empty", 2, **clean.info)
         text = clean.text
     source = "upload" if a.file else (a.data or BUNDLED[a.kind][0])
     callbacks = [progress] if progress else ([PrintProgress(every=5)] if a.progress == "bar" else [])
     try:
-        data = read_data(a.kind, source, text, params)
+        data = read_data(a.kind, source, text, params, limits)
         if progress and data.notes:
             progress.emit("notes", notes=data.notes)
         result = run(a.kind, data, params, callbacks, a.device, a.max_seconds, safe_name(a.name))
     except DataError as err:
         return fail(err.code, 2, **err.info)
-    except (RuntimeError, MemoryError) as err:              # e.g. out of memory for a huge n_a
+    except (RuntimeError, MemoryError, OverflowError) as err:   # e.g. out of memory for a huge n_a
         return fail("failed", 3, message=str(err)[:300])
     path = save_model(result.model, safe_name(a.name), result.meta, a.out)
     if progress:

@@ -107,27 +107,77 @@ def test_word2vec_stops_between_epochs_and_keeps_its_vectors():
     assert res.state.stop_reason == "stopped" and res.state.step == 1 and len(res.model.words) > 100
 
 
-def test_nan_loss_is_caught_and_the_last_good_model_kept(monkeypatch):
+def test_nan_weights_are_caught_and_the_best_model_kept(monkeypatch):
     from seqviz import recipes
     real, calls = recipes.lm_loss, {"n": 0}
 
     def nan_after(n):
         def loss(model, batch):
             calls["n"] += 1
-            out = real(model, batch)
-            return out * float("nan") if calls["n"] > n else out
+            if calls["n"] > n:                             # the weights themselves go NaN, as after a bad step
+                with torch.no_grad():
+                    next(model.parameters()).fill_(float("nan"))
+            return real(model, batch)
         return loss
     data = studio.read_data("char_lm", "upload", LINES * 20)
     monkeypatch.setattr(recipes, "lm_loss", nan_after(30))
     res = studio.run("char_lm", data, {**TINY, "epochs": 5})
-    assert res.state.stop_reason == "diverged" and res.meta["training"]["stop"] == "diverged"
-    assert all(torch.isfinite(p).all() for p in res.model.parameters())
+    assert calls["n"] == 31 and res.state.stop_reason == "diverged" and res.meta["training"]["stop"] == "diverged"
+    best = res.state.best_state                            # evaluated every 10 steps: there is one
+    assert best is not None and all(torch.isfinite(v).all() for v in best.values())
+    for k, v in res.model.state_dict().items():            # the model went back to it, NaN weights and all
+        assert torch.equal(v, best[k]), k
     assert math.isfinite(res.meta["metrics"]["val_perplexity"])
     calls["n"] = 0
     monkeypatch.setattr(recipes, "lm_loss", nan_after(0))             # NaN at the first step: nothing to keep
     with pytest.raises(studio.DataError) as err:
         studio.run("char_lm", data, TINY)
     assert err.value.code == "diverged_early"
+
+
+def test_bad_numbers_and_environment_give_clear_errors(monkeypatch):
+    for bad in ("inf", "-inf", "1e400", "abc", None):
+        with pytest.raises(ValueError, match="n_a must be a finite number"):
+            studio.check_params("char_lm", {"n_a": bad})
+    monkeypatch.setenv("SEQVIZ_TRAIN_SECONDS", "five minutes")
+    assert studio.Limits().seconds == 300                  # a bad value falls back to the default
+    monkeypatch.setenv("SEQVIZ_TRAIN_SECONDS", "-3")
+    assert studio.Limits().seconds == 300
+    monkeypatch.setenv("SEQVIZ_TRAIN_SECONDS", "90")
+    assert studio.Limits().seconds == 90
+    out = subprocess.run([sys.executable, "-c", "import seqviz.studio as s; print(s.LIMITS.seconds)"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60, env={**__import__("os").environ,
+                                                                          "SEQVIZ_TRAIN_SECONDS": "nope"})
+    assert out.returncode == 0 and out.stdout.strip() == "300.0", out.stderr
+
+
+def test_classroom_caps_apply_only_when_asked():
+    words = ". ".join(["the cat sat on the mat and the dog ran"] * 200)      # 2,000 words
+    small = studio.replace(studio.LIMITS, tokens=1_000)
+    assert studio.read_data("word2vec", "upload", words, limits=small).notes["cut_tokens"] == {"n": 1_000}
+    assert not studio.read_data("word2vec", "upload", words, limits=studio.NO_CAPS).notes
+    assert studio.read_data("word2vec", "upload", words).notes == {}      # under the classroom's 1 M words
+
+
+def test_sentiment_with_no_known_held_out_word_writes_null_not_nan(monkeypatch):
+    from seqviz import recipes
+    real = recipes._split
+    known = "\n".join(f"{'pos' if i % 2 else 'neg'}\t{'good great fine' if i % 2 else 'bad awful poor'} film"
+                      for i in range(40))
+    unknown = "\n".join(f"pos\tqzxv{i} wqpz{i}" for i in range(10))
+
+    def split(items, frac, seed):                          # the held-out part: only lines with no known word
+        if frac != 0.2:
+            return real(items, frac, seed)
+        odd = [x[0][0].startswith("qzxv") for x in items]
+        return [x for x, o in zip(items, odd) if not o], [x for x, o in zip(items, odd) if o]
+    monkeypatch.setattr(recipes, "_split", split)
+    data = studio.read_data("sentiment", "upload", known + "\n" + unknown)
+    res = studio.run("sentiment", data, {"epochs": 1, "n_a": 8})
+    row = res.meta["metrics"]["yours"]
+    assert row["n"] == 0 and row["lstm_accuracy"] is None and row["majority_baseline"] is None
+    js, _ = to_bytes(res.model, "s", res.meta)
+    assert b"NaN" not in js and json.loads(js)["metrics"]["yours"]["average_accuracy"] is None
 
 
 def test_command_line_writes_the_same_two_files(tmp_path):
@@ -141,6 +191,19 @@ def test_command_line_writes_the_same_two_files(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "seqviz.studio", "char_lm", "--lr", "-1", "--progress", "jsonl"],
                          cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and json.loads(bad.stdout.splitlines()[-1])["code"] == "bad_param"
+    inf = subprocess.run([sys.executable, "-m", "seqviz.studio", "char_lm", "--n-a", "inf"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert inf.returncode == 2 and "Traceback" not in inf.stderr and "n_a must be a finite number" in inf.stderr
+    big = tmp_path / "big.txt"                                          # over the classroom's 5 MB
+    big.write_text((LINES + "\n") * (studio.LIMITS.upload_bytes // len(LINES) + 1), encoding="utf-8")
+    capped = subprocess.run([sys.executable, "-m", "seqviz.studio", "char_lm", "--file", str(big), "--classroom",
+                             "--progress", "jsonl"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert capped.returncode == 2 and json.loads(capped.stdout.splitlines()[-1])["code"] == "too_big"
+    free = subprocess.run([sys.executable, "-m", "seqviz.studio", "char_lm", "--file", str(big), "--max-lines", "20",
+                           "--n-a", "8", "--epochs", "1", "--name", "big", "--out", str(tmp_path), "--progress", "none"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)   # the terminal: no classroom caps
+    assert free.returncode == 0, free.stderr
+    assert load_model(tmp_path / "big.json").meta["studio"]["notes"]["sampled"]["n"] == 20
     (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02" * 100)
     binary = subprocess.run([sys.executable, "-m", "seqviz.studio", "char_lm", "--file", str(tmp_path / "bin.txt"),
                              "--progress", "jsonl"], cwd=ROOT, capture_output=True, text=True, timeout=60)
@@ -177,6 +240,35 @@ def test_malformed_and_foreign_checkpoint_bytes_are_refused():
         model_from_bytes(js, save(t))
 
 
+@pytest.mark.parametrize("kind,name,over,match", [
+    ("char_lm", "names-gru", {"n_a": 10 ** 6}, "n_a"),                 # would allocate terabytes
+    ("char_lm", "names-gru", {"n_a": 10 ** 12}, "n_a"),                # a RuntimeError in torch
+    ("char_lm", "names-gru", {"n_a": 1e400}, "n_a"),                   # inf: an OverflowError
+    ("char_lm", "names-gru", {"n_a": "sixty"}, "n_a"),
+    ("char_lm", "names-gru", {"n_a": 300}, "do not fit"),              # in range, but not these weights
+    ("sentiment", "sentiment-en", {"n_e": -1}, "n_e"),                 # a negative dimension
+    ("embeddings", "wiki-glove", {"n_e": 5e8}, "n_e"),
+    ("nmt", "date-attention", {"max_tgt": 10 ** 9}, "max_tgt"),        # a decoding loop that never ends
+    ("nmt", "date-attention", {"n_s": 0}, "n_s"),
+])
+def test_hostile_configs_are_refused_before_anything_is_built(kind, name, over, match, monkeypatch):
+    from seqviz import pretrained
+    doc = json.loads((pretrained.PRETRAINED_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    w = (pretrained.PRETRAINED_DIR / f"{name}.safetensors").read_bytes()
+    doc["config"].update(over)
+    real = pretrained.BUILDERS[kind]
+    built = []
+
+    def spy(cfg):
+        import torch as th
+        built.append(th.empty(0).device.type)            # where the builder would put its tensors
+        return real(cfg)
+    monkeypatch.setitem(pretrained.BUILDERS, kind, spy)
+    with pytest.raises(CheckpointError, match=match):
+        model_from_bytes(json.dumps(doc).encode(), w, "evil")
+    assert "cpu" not in built                              # refused while only shapes (the meta device) were used
+
+
 def test_upload_files_zip_or_pair_and_pickles_refused():
     from seqviz.ui.mymodels import files_from_upload
     js, w = _tiny_lm_bytes()
@@ -192,6 +284,47 @@ def test_upload_files_zip_or_pair_and_pickles_refused():
         files_from_upload([("a.json", js)])
     with pytest.raises(CheckpointError, match="zip"):
         files_from_upload([("a.zip", b"PK not really")])
+
+
+def _zip(files: dict, method=zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method) as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_zips_inside_zips_and_zip_bombs_are_not_unpacked(monkeypatch):
+    from seqviz.ui import mymodels
+    from seqviz.ui.mymodels import files_from_upload
+    js, w = _tiny_lm_bytes()
+    inner = _zip({"mine.json": js, "mine.safetensors": w})
+    with pytest.raises(CheckpointError, match="missing"):             # a zip in a zip stays packed
+        files_from_upload([("outer.zip", _zip({"inner.zip": inner}))])
+    layer = _zip({"a.json": js, "a.safetensors": w})
+    for i in range(5):                                                 # zip of zip of zip ...
+        layer = _zip({f"l{i}.zip": layer, f"m{i}.zip": layer})
+    opened = []
+    real = zipfile.ZipFile
+
+    class Spy(real):
+        def __init__(self, *a, **k):
+            opened.append(1)
+            super().__init__(*a, **k)
+    monkeypatch.setattr(zipfile, "ZipFile", Spy)
+    with pytest.raises(CheckpointError):
+        files_from_upload([("bomb.zip", layer)])
+    assert len(opened) == 1                                            # only the zip that was uploaded
+    monkeypatch.setattr(zipfile, "ZipFile", real)
+    monkeypatch.setattr(mymodels, "MAX_UPLOAD_BYTES", 1_000_000)
+    zeros = _zip({"a.json": js, "a.safetensors": b"\0" * 3_000_000})  # 3 MB that pack into a few kB
+    assert len(zeros) < 100_000
+    with pytest.raises(CheckpointError, match="too large once unpacked"):
+        files_from_upload([("zeros.zip", zeros)])
+    two = _zip({"a.json": js, "a.safetensors": b"\0" * 600_000})     # each fits; together they do not
+    with pytest.raises(CheckpointError, match="too large once unpacked"):
+        files_from_upload([("one.zip", two), ("two.zip", two)])
+    assert files_from_upload([("one.zip", _zip({"a.json": js, "a.safetensors": w}))])[:2] == (js, w)
 
 
 def _wait(job, limit=120):
@@ -218,7 +351,16 @@ def test_queue_runs_jobs_in_a_worker_process_one_per_owner():
     _wait(a), _wait(b)
     assert a.status == b.status == "done" and a.train_curve and a.val_curve and a.stop_reason == "finished"
     m = model_from_bytes(*b.result)
-    assert m.config.cell == "rnn" and m.meta["name"] == "model"
+    assert m.config.cell == "rnn" and m.meta["name"] == "b"
+    from seqviz.ui.mymodels import files_from_upload                 # and it opens again under the student's name
+    assert files_from_upload([("download.json", b.result[0]), ("download.safetensors", b.result[1])])[2] == "b"
+    assert "--classroom" in q.command(b, Path("/tmp")) and "our-class" in q.command(
+        studio_job("our class"), Path("/tmp"))
+
+
+def studio_job(name):
+    from seqviz.jobs import Job
+    return Job("id", "owner", "char_lm", "names", {}, name)
 
 
 def test_queue_stop_keeps_the_best_model_and_errors_are_reported():
@@ -230,6 +372,17 @@ def test_queue_stop_keeps_the_best_model_and_errors_are_reported():
     q.stop(job)
     _wait(job)
     assert job.status == "done" and job.stop_reason == "stopped" and job.step < job.n_steps
-    assert model_from_bytes(*job.result).meta["training"]["stop"] == "stopped"
+    kept = model_from_bytes(*job.result)
+    assert kept.meta["training"]["stop"] == "stopped"
+    # the weights kept are the best held-out ones seen: recompute their loss on the run's own validation lines
+    from seqviz.data import LineDataset, split_lines
+    from seqviz.recipes import lm_eval
+    from seqviz.vocab import CharVocab
+    data = studio.read_data("char_lm", "upload", LINES * 30)
+    val = split_lines(data.items, 0.1, seed=0)[1][:2000]
+    loss = lm_eval(kept, LineDataset(val, CharVocab.from_text("\n".join(data.items))))["loss"]
+    seen = [v["loss"] for _, v in job.val_curve if v.get("loss") is not None]
+    assert len(seen) >= 2 and loss == pytest.approx(min(seen), abs=1e-4)
+    assert kept.meta["training"]["best_val_loss"] == pytest.approx(min(seen), abs=1e-4)
     bad = _wait(q.submit("y", "sentiment", "upload", {}, "s", text="pos\tgood\n" * 30))
     assert bad.status == "failed" and bad.error[0] == "one_class"

@@ -5,7 +5,7 @@ import re
 
 import streamlit as st
 
-from seqviz.text import CleanText, clean_text, decode_upload
+from seqviz.text import MAX_UPLOAD_BYTES, CleanText, clean_text, decode_upload
 from seqviz.ui.i18n import LANGS, default_lang, translate
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$&:])")
@@ -48,6 +48,13 @@ def device_caption(slot=None) -> None:
     (slot or st.sidebar).caption(t("app.device", device=label))
 
 
+def upload_mb(max_bytes: int) -> int:
+    """The cap (in MiB) to give st.file_uploader for an upload the app limits to `max_bytes` itself: a little
+    above it, so that a file just over the limit still reaches the app and gets the app's own message in the
+    session's language. `.streamlit/config.toml`'s server.maxUploadSize must be at least the largest of these."""
+    return max_bytes // 2 ** 20 + 2
+
+
 def show_problems(clean: CleanText) -> None:
     """One clear message per problem found in the user's text."""
     for code in clean.problems:
@@ -70,7 +77,8 @@ def text_source(key: str, default: str, height: int = 100) -> CleanText:
     col_text, col_up = st.columns([3, 2])
     typed = col_text.text_area(t("input.text"), key=key, height=height)
     st.session_state[keep] = typed
-    upload = col_up.file_uploader(t("input.upload"), type=["txt"], key=f"{key}_upload")
+    upload = col_up.file_uploader(t("input.upload"), type=["txt"], key=f"{key}_upload",
+                                  max_upload_size=upload_mb(MAX_UPLOAD_BYTES))
     if upload is not None:
         clean = decode_upload(upload.getvalue())
         if clean.ok:

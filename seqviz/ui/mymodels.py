@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,19 +109,30 @@ def files_from_upload(files: list[tuple[str, bytes]]) -> tuple[bytes, bytes, str
     if total > MAX_UPLOAD_BYTES:
         raise CheckpointError(f"the upload is {total / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 1_000_000} MB")
     named: dict[str, tuple[str, bytes]] = {}
-    for fname, data in files:
-        low = fname.lower()
-        if low.endswith(".zip"):
-            try:
-                with zipfile.ZipFile(io.BytesIO(data)) as z:
-                    infos = [i for i in z.infolist() if not i.is_dir()]
-                    if sum(i.file_size for i in infos) > MAX_UPLOAD_BYTES or len(infos) > 10:
+    budget = MAX_UPLOAD_BYTES                            # bytes all uploaded zips may unpack to, together
+    unpacked = []
+    for fname, data in files:                            # only the zips the student uploaded: never a zip in a zip
+        if not fname.lower().endswith(".zip"):
+            continue
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                infos = [i for i in z.infolist() if not i.is_dir()]
+                if len(infos) > 10 or sum(i.file_size for i in infos) > budget:
+                    raise CheckpointError("the zip is too large once unpacked")
+                for i in infos:
+                    with z.open(i) as f:
+                        content = f.read(budget + 1)     # the sizes in a zip's directory can lie: count the bytes
+                    if len(content) > budget:
                         raise CheckpointError("the zip is too large once unpacked")
-                    for i in infos:
-                        files.append((i.filename.rsplit("/", 1)[-1], z.read(i)))
-            except (zipfile.BadZipFile, OSError, ValueError) as err:
-                raise CheckpointError(f"{fname} is not a readable zip ({err})") from err
-        elif low.endswith(".json"):
+                    budget -= len(content)
+                    unpacked.append((i.filename.rsplit("/", 1)[-1], content))
+        except CheckpointError:
+            raise
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError) as err:
+            raise CheckpointError(f"{fname} is not a readable zip ({err})") from err
+    for fname, data in files + unpacked:
+        low = fname.lower()
+        if low.endswith(".json"):
             named["json"] = (fname, data)
         elif low.endswith(".safetensors"):
             named["weights"] = (fname, data)

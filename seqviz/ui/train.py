@@ -17,7 +17,8 @@ from seqviz.jobs import AlreadyRunning, QueueFull, TrainingQueue
 from seqviz.pretrained import CheckpointError
 from seqviz.text import decode_upload
 from seqviz.ui import mymodels
-from seqviz.ui.common import md_escape, show_problems, t
+from seqviz.ui.common import md_escape, show_problems, t, upload_mb
+from seqviz.ui.picker import number
 
 PAGES = {   # checkpoint kind -> the pages that list such a model
     "char_lm": ("pages/rnn_cell.py", "pages/language_model.py"),
@@ -72,7 +73,8 @@ def choose_data(kind: str, key: str):
         return source, None
     st.caption(t(f"train.format.{kind}"))
     up = st.file_uploader(t("train.upload"), type=["txt", "tsv", "csv"], key=f"{key}_upload_{kind}",
-                          help=t("train.upload.help", mb=studio.LIMITS.upload_bytes // 1_000_000))
+                          help=t("train.upload.help", mb=studio.LIMITS.upload_bytes // 1_000_000),
+                          max_upload_size=upload_mb(studio.LIMITS.upload_bytes))
     if up is None:
         st.info(t("train.need_upload"))
         return None
@@ -118,9 +120,13 @@ def choose_params(kind: str, key: str) -> dict:
     return out
 
 
-def choose_device(key: str) -> str:
+def choose_device(key: str, model_kind: str = "") -> str:
+    """CUDA or CPU when there is a GPU (word2vec always on the CPU: gensim has no GPU code)."""
     from seqviz.ui.cache import device_info
     kind, detail = device_info()
+    if model_kind == "word2vec":
+        st.caption(t("train.device.gensim"))
+        return "cpu"
     if kind == "cuda":
         return st.radio(t("train.device"), ("cuda", "cpu"), key=key, horizontal=True,
                         format_func=lambda d: f"CUDA ({detail})" if d == "cuda" else "CPU")
@@ -140,7 +146,7 @@ def launcher(kinds: tuple = studio.KINDS, key: str = "train") -> None:
     st.session_state.setdefault(f"{key}_name", "")
     name = c1.text_input(t("train.name"), key=f"{key}_name", max_chars=40, placeholder=t(f"train.kind.{kind}"))
     with c2:
-        device = choose_device(f"{key}_device")
+        device = choose_device(f"{key}_device", kind)
     job = current_job()
     busy = job is not None and job.active
     if busy:
@@ -241,6 +247,20 @@ def _keys() -> set:
     return set(TEXT)
 
 
+def collect_finished() -> None:
+    """Collect this session's run once it has ended, whatever page is open (app.py calls it on every run).
+
+    Costs one dictionary look-up when the session has no run: no file, no queue, nothing else."""
+    jid = st.session_state.get(JOB_KEY)
+    if not jid:
+        return
+    job = queue().get(jid)
+    if job is None:                               # forgotten by the queue (e.g. the server restarted)
+        st.session_state.pop(JOB_KEY, None)
+    elif not job.active:
+        _finish(job)                              # the Train page shows what it gave (flash) on the next visit
+
+
 def watch() -> None:
     """This session's run, live: waiting place or progress bar with ETA, loss curves, log, Stop."""
     job = current_job()
@@ -295,24 +315,33 @@ def flash() -> None:
 
 # ---------------------------------------------------------------- this session's models
 
+def _fmt(value, spec: str) -> str:
+    """A metric from a model's JSON, formatted ("%" spec: a fraction as a percentage); "—" when it is missing
+    or not a number (an uploaded JSON may hold anything there)."""
+    v = number(value)
+    return "—" if math.isnan(v) else format(v, spec)
+
+
 def summary(m: mymodels.MyModel) -> str:
     """One line on what a model is and how good it got."""
-    d, met = m.doc, m.doc.get("metrics", {}) or {}
-    cfg = d.get("config", {})
+    d = m.doc if isinstance(m.doc, dict) else {}
+    met = d.get("metrics") if isinstance(d.get("metrics"), dict) else {}
+    cfg = d.get("config") if isinstance(d.get("config"), dict) else {}
     if m.kind == "char_lm":
-        return t("train.sum.char_lm", cell=str(cfg.get("cell", "")).upper(), n_a=cfg.get("n_a"),
-                 ppl=met.get("val_perplexity", float("nan")))
+        return t("train.sum.char_lm", cell=md_escape(str(cfg.get("cell", "")).upper()), n_a=cfg.get("n_a"),
+                 ppl=_fmt(met.get("val_perplexity"), ".2f"))
     if m.kind == "embeddings":
-        sim = (met.get("wordsim353") or {}).get("spearman")
-        return t("train.sum.embeddings", method=cfg.get("method", ""), V=len(cfg.get("words", [])),
-                 n_e=cfg.get("n_e"), rho="—" if sim is None else f"{sim:.2f}")
+        sim = met.get("wordsim353") if isinstance(met.get("wordsim353"), dict) else {}
+        return t("train.sum.embeddings", method=md_escape(str(cfg.get("method", ""))), V=len(cfg.get("words", [])),
+                 n_e=cfg.get("n_e"), rho=_fmt(sim.get("spearman"), ".2f"))
     if m.kind == "nmt":
         return t("train.sum.nmt", att=t("train.att.yes" if cfg.get("attention") else "train.att.no"),
-                 acc=100 * met.get("exact_greedy", float("nan")), n=met.get("n_test", 0))
+                 acc=_fmt(met.get("exact_greedy"), ".1%"), n=int(number(met.get("n_test"), 0)))
     rows = [r for r in met.values() if isinstance(r, dict) and "lstm_accuracy" in r]
     acc = rows[0] if rows else {}
-    return t("train.sum.sentiment", lang=cfg.get("lang", ""), avg=100 * acc.get("average_accuracy", float("nan")),
-             lstm=100 * acc.get("lstm_accuracy", float("nan")), n=acc.get("n", 0))
+    return t("train.sum.sentiment", lang=md_escape(str(cfg.get("lang", ""))),
+             avg=_fmt(acc.get("average_accuracy"), ".1%"), lstm=_fmt(acc.get("lstm_accuracy"), ".1%"),
+             n=int(number(acc.get("n"), 0)))
 
 
 def my_models_panel() -> None:
@@ -337,7 +366,8 @@ def my_models_panel() -> None:
 def upload_panel() -> None:
     """Open a checkpoint trained earlier or on another machine (a zip, or its .json and .safetensors)."""
     ups = st.file_uploader(t("train.open"), type=["zip", "json", "safetensors"], accept_multiple_files=True,
-                           key="train_ckpt_upload", help=t("train.open.help", mb=mymodels.MAX_UPLOAD_BYTES // 1_000_000))
+                           key="train_ckpt_upload", help=t("train.open.help", mb=mymodels.MAX_UPLOAD_BYTES // 1_000_000),
+                           max_upload_size=upload_mb(mymodels.MAX_UPLOAD_BYTES))
     if not ups:
         return
     sig = tuple(u.file_id for u in ups)
