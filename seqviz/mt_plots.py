@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from seqviz.beam import CUT, FINISHED, FORCED, KEPT, PRUNED, BeamResult
-from seqviz.plots import LABELS, _player, axes, figure, scale, subplots, token_label
+from seqviz.plots import LABELS, axes, figure, player, scale, subplots, token_label
 from seqviz.vocab import display
 
 MT_LABELS = {   # English defaults; the UI passes translated ones
@@ -29,10 +29,10 @@ STATUS_STYLE = {   # status -> (colour, marker symbol)
 }
 
 
-def _player_right(fig: go.Figure, tokens: list[str], labels: dict, start: int) -> None:
+def _player_right(layout: dict, tokens: list[str], labels: dict, start: int) -> None:
     """The shared play / pause / resume buttons and step slider, with the slider moved right so it clears
     the buttons when the figure sits in a narrower column beside its explanation."""
-    _player(fig, tokens, labels, start, x=0.44)
+    layout.update(player(layout, tokens, labels, start, x=0.44))
 
 
 def _char_ticks(chars: list[str], unknown: list[bool] | None = None) -> dict:
@@ -121,10 +121,9 @@ def decoding_animation(tr, vocab: list[str], labels: dict | None = None) -> go.F
     axes(layout, ref[ctx_row, 1], x=dict(title=dict(text=labels["unit"])), y=dict(showticklabels=False))
     axes(layout, ref[1, 2], x=dict(range=[0, 1.35], title=dict(text=labels["prob"])),
          y=dict(autorange="reversed", showticklabels=False))
-    fig = figure(traces, layout, frames=[dict(name=str(t), data=data(t), traces=list(range(len(traces))),
-                                              layout=dict(annotations=titles + [so_far(t)])) for t in range(Ty)])
-    _player_right(fig, tr.target, labels, start)
-    return fig
+    _player_right(layout, tr.target, labels, start)
+    return figure(traces, layout, frames=[dict(name=str(t), data=data(t), traces=list(range(len(traces))),
+                                               layout=dict(annotations=titles + [so_far(t)])) for t in range(Ty)])
 
 
 def length_accuracy_figure(rows: dict, labels: dict | None = None) -> go.Figure:
@@ -244,7 +243,6 @@ def beam_tree(res: BeamResult, vocab: list[str], labels: dict | None = None, max
         yaxis=dict(title=dict(text=labels["beam_rank"]), autorange="reversed", tickmode="array",
                    tickvals=list(range(n_rows)), ticktext=[str(r + 1) for r in range(n_rows)], showgrid=False,
                    zeroline=False))
-    fig = figure(data, layout, frames=[dict(name=str(t), data=traces(t + 1), traces=list(range(n_traces)))
-                                       for t in range(T)])
-    _player_right(fig, [str(t + 1) for t in range(T)], {**labels, "step": labels["beam_t"] + " = "}, T - 1)
-    return fig
+    _player_right(layout, [str(t + 1) for t in range(T)], {**labels, "step": labels["beam_t"] + " = "}, T - 1)
+    return figure(data, layout, frames=[dict(name=str(t), data=traces(t + 1), traces=list(range(n_traces)))
+                                        for t in range(T)])

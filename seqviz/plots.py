@@ -8,6 +8,8 @@ import json
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
+from _plotly_utils.utils import convert_to_base64
 from plotly.colors import get_colorscale
 from plotly.subplots import make_subplots
 
@@ -57,13 +59,39 @@ def _shade(t: int, T: int, xref: str = "x", yref: str = "paper") -> list[dict]:
 def figure(data: list[dict], layout: dict, frames: list[dict] | None = None) -> go.Figure:
     """A Figure from plain dicts (traces with "type"), without plotly's per-property checks.
 
-    For the figures rebuilt on every new sentence: checked, plotly spends 50-300 ms on each; unchecked it
-    takes a few ms. Colour scales must be spelt out (`scale`), and properties written nested
-    (marker=dict(color=...), not marker_color). tests/test_figures_checked.py rebuilds each such figure
-    with full checks and asserts it comes out the same. Read its frames through fig.to_dict()["frames"]:
-    plotly cannot index the data of an unchecked frame (fig.frames[t].data raises).
+    For the figures rebuilt on every new sentence: plotly checks every property of every frame and
+    slider step, 50-300 ms for a sentence of 60 characters; unchecked it takes a few ms (issue 8).
+    Colour scales must be spelt out (`scale`), and properties written nested (marker=dict(color=...),
+    not marker_color). tests/test_figures_checked.py rebuilds each such figure with full checks and
+    asserts it comes out the same. Read its frames through fig.to_dict()["frames"]: plotly cannot
+    index the data of an unchecked frame (fig.frames[t].data raises).
+
+    The dicts are kept as `fig._plain` (data, layout, frames): a cache that never mutates the figure can
+    serve them instead of fig.to_dict(), which deep-copies everything (seqviz.ui.cache.frozen).
     """
-    return unchecked(go.Figure(data=data, layout=layout, _validate=False), frames=frames)
+    layout = {"template": _template(pio.templates.default), **layout}
+    fig = go.Figure(data=data, layout=layout, _validate=False)
+    fig._frame_objs = tuple(go.Frame(f, _validate=False) for f in frames or ())   # the frames setter would check
+    fig._plain = {"data": data, "layout": layout, **({"frames": frames} if frames else {})}
+    return fig
+
+
+def as_dict(fig: go.Figure) -> dict:
+    """fig.to_dict() without its deep copy: a figure made by `figure` hands over its own dicts (so it must
+    not change afterwards), with numpy arrays turned into plotly's typed arrays as to_dict does."""
+    plain = getattr(fig, "_plain", None)
+    if plain is None:
+        return fig.to_dict()
+    for part in (plain["data"], plain.get("frames", []),
+                 [v for k, v in plain["layout"].items() if k != "template"]):   # the template holds no arrays
+        convert_to_base64(part)
+    return plain
+
+
+@functools.lru_cache(maxsize=4)
+def _template(name) -> dict:
+    """The default template as a plain dict, made once (every new Figure would otherwise copy it in)."""
+    return pio.templates[name].to_plotly_json() if name else {}
 
 
 @functools.lru_cache(maxsize=32)
@@ -99,42 +127,19 @@ def axes(layout: dict, ref: tuple, x: dict | None = None, y: dict | None = None)
     layout.setdefault(yk, {}).update(y or {})
 
 
-def unchecked(fig: go.Figure, frames: list[dict] | None = None, **layout) -> go.Figure:
-    """Put the bulky parts of an animation into `fig` as plain dicts, without plotly's per-property checks.
-
-    The frames and the slider's steps are most of an animated figure, and plotly checks every property
-    of every one of them: 100-300 ms for a sentence of 60 characters, against a few ms unchecked. That
-    was most of a page's first run on a student's own sentence (issue 8). The dicts must be valid plotly:
-    tests/test_figures_checked.py rebuilds every such figure with full checks and compares.
-
-    Args:
-        frames: each a go.Frame's dict (name, data as trace dicts with "type", traces, layout); None leaves them.
-        layout: layout properties (plain dicts and lists) set as they are.
-    """
-    if layout:
-        fig.layout._validate = False
-        try:
-            fig.update_layout(**layout)
-        finally:
-            fig.layout._validate = fig._validate
-    if frames is not None:
-        fig._frame_objs = tuple(go.Frame(f, _validate=False) for f in frames)   # the frames setter would check
-    return fig
-
-
-def _player(fig: go.Figure, tokens: list[str], labels: dict, start: int, x: float = 0.36) -> None:
+def player(layout: dict, tokens: list[str], labels: dict, start: int, x: float = 0.36) -> dict:
     """Play (from t = 0), pause and resume buttons and a step slider, placed under the x-axis title.
 
+    Returns the layout's updatemenus and sliders, as plain dicts, for a layout with height and margin.
     `x` is where the slider starts (it runs to the right edge); more room for the buttons in a narrow column.
     """
     go_to = lambda ms, current=False: dict(
         mode="immediate", fromcurrent=current, frame=dict(duration=ms, redraw=True), transition=dict(duration=0))
-    m = fig.layout.margin
-    y = -70 / (fig.layout.height - m.t - m.b)      # 70 px below the plot area, whatever its height
+    m = layout["margin"]
+    y = -70 / (layout["height"] - m["t"] - m["b"])   # 70 px below the plot area, whatever its height
     steps = [dict(method="animate", label=token_label(tok), args=[[str(t)], go_to(0)])
              for t, tok in enumerate(tokens)]
-    unchecked(
-        fig,
+    return dict(
         updatemenus=[dict(type="buttons", direction="left", x=0, y=y, xanchor="left", yanchor="top",
                           pad=dict(r=8, t=8), showactive=False, font=dict(size=15), buttons=[
             dict(label=labels["play"], method="animate", args=[[str(t) for t in range(len(tokens))], go_to(FRAME_MS)]),
@@ -167,11 +172,10 @@ def state_animation(trace: Trace, labels: dict | None = None, start: int | None 
          y=dict(title=dict(text=labels["unit"])))
     axes(layout, ref[1, 2], x=dict(range=[0, 1.25], title=dict(text=labels["prob"])),
          y=dict(autorange="reversed", showticklabels=False))
-    fig = figure([heat, {**_top5_bar(trace, start), **ref[1, 2][1]}], layout,
-                 frames=[dict(name=str(t), data=[_top5_bar(trace, t)], traces=[1], layout=dict(shapes=_shade(t, T)))
-                         for t in range(T)])
-    _player(fig, trace.tokens, labels, start)
-    return fig
+    layout.update(player(layout, trace.tokens, labels, start))
+    return figure([heat, {**_top5_bar(trace, start), **ref[1, 2][1]}], layout,
+                  frames=[dict(name=str(t), data=[_top5_bar(trace, t)], traces=[1], layout=dict(shapes=_shade(t, T)))
+                          for t in range(T)])
 
 
 def _top5_bar(trace: Trace, t: int, k: int = 5) -> dict:
@@ -225,9 +229,8 @@ def gates_figure(trace: Trace, labels: dict | None = None, start: int | None = N
         layout["coloraxis3"] = dict(colorscale=scale(DIVERGING), cmin=-c_max, cmax=c_max, cmid=0,
                                     colorbar=bar("coloraxis3", NOTATION["c"]))
     axes(layout, ref[len(rows), 1], x=dict(_ticks(trace), range=[-0.5, T - 0.5], title=dict(text=labels["time"])))
-    fig = figure(heatmaps, layout, frames=[dict(name=str(t), layout=dict(shapes=_shade(t, T))) for t in range(T)])
-    _player(fig, trace.tokens, labels, start)
-    return fig
+    layout.update(player(layout, trace.tokens, labels, start))
+    return figure(heatmaps, layout, frames=[dict(name=str(t), layout=dict(shapes=_shade(t, T))) for t in range(T)])
 
 
 def unit_curve(trace: Trace, unit: int, labels: dict | None = None) -> go.Figure:
@@ -408,16 +411,14 @@ def sample_animation(s, labels: dict | None = None) -> go.Figure:
                     xanchor="left", showarrow=False, font=dict(size=22, family="monospace"))
 
     start = T - 1
-    fig = go.Figure(data=traces(start))
-    unchecked(fig, frames=[dict(name=str(t), data=traces(t), layout=dict(annotations=[text_so_far(t)]))
-                           for t in range(T)])
-    fig.update_layout(barmode="overlay", height=480, margin=dict(l=60, r=20, t=90, b=150), font=dict(size=14),
-                      annotations=[text_so_far(start)], legend=dict(orientation="h", y=1.02, x=1, xanchor="right"),
-                      yaxis=dict(range=[0, 1.02], title=labels["prob"]),
-                      xaxis=dict(tickmode="array", tickvals=x, ticktext=chars, title=labels["char"],
-                                 tickfont=dict(size=16)))
-    _player(fig, [s.vocab[i] for i in s.chosen], {**LABELS, **labels}, start)
-    return fig
+    layout = dict(barmode="overlay", height=480, margin=dict(l=60, r=20, t=90, b=150), font=dict(size=14),
+                  annotations=[text_so_far(start)], legend=dict(orientation="h", y=1.02, x=1, xanchor="right"),
+                  yaxis=dict(range=[0, 1.02], title=dict(text=labels["prob"])),
+                  xaxis=dict(tickmode="array", tickvals=x, ticktext=chars, title=dict(text=labels["char"]),
+                             tickfont=dict(size=16)))
+    layout.update(player(layout, [s.vocab[i] for i in s.chosen], {**LABELS, **labels}, start))
+    return figure(traces(start), layout,
+                  frames=[dict(name=str(t), data=traces(t), layout=dict(annotations=[text_so_far(t)])) for t in range(T)])
 
 
 def surprise_html(score) -> str:
@@ -476,9 +477,8 @@ def sentiment_figure(r, labels: dict | None = None) -> go.Figure:
                                       xanchor="right", xref=xref, y=r.p_average, yanchor="top", yref=yref))
     axes(layout, ref[2, 1], x=dict(ticks, range=[-0.6, T - 0.4]), y=dict(range=[-0.05, 1.12], title=dict(text=labels["p"])))
     axes(layout, ref[1, 1], x=dict(ticks, showticklabels=True), y=dict(zeroline=True, zerolinecolor="#444"))
-    fig = figure(data, layout, frames=[dict(name=str(t), data=[running(t)], traces=[2]) for t in range(T)])
-    _player(fig, words, labels, T - 1)
-    return fig
+    layout.update(player(layout, words, labels, T - 1))
+    return figure(data, layout, frames=[dict(name=str(t), data=[running(t)], traces=[2]) for t in range(T)])
 
 
 # ---------------------------------------------------------------- word embeddings
@@ -635,17 +635,14 @@ def pairs_animation(tokens: list[str], window: int, mode: str = "skip-gram", lab
                      text=lines, textposition="middle right", textfont=dict(size=15), hoverinfo="skip",
                      showlegend=False)
         return [boxes, pairs]
-    fig = go.Figure(data=frame_data(0))
-    unchecked(fig, frames=[dict(name=str(t), data=frame_data(t)) for t in range(T)])
     rows = 1 if mode == "cbow" else 2 * window
-    fig.add_annotation(text=labels["pairs"], x=-0.5, y=0.45, xref="x", yref="y", showarrow=False, xanchor="left",
-                       font=dict(size=13, color="#555"))
-    height = 260 + 30 * rows
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=20, b=120), plot_bgcolor="white",
-                      xaxis=dict(visible=False, range=[-0.6, max(T, 6) - 0.4]),
-                      yaxis=dict(visible=False, range=[-0.3 - 0.32 * rows, 1.4]))
-    _player(fig, tokens, labels, 0)
-    return fig
+    layout = dict(height=260 + 30 * rows, margin=dict(l=10, r=10, t=20, b=120), plot_bgcolor="white",
+                  xaxis=dict(visible=False, range=[-0.6, max(T, 6) - 0.4]),
+                  yaxis=dict(visible=False, range=[-0.3 - 0.32 * rows, 1.4]),
+                  annotations=[dict(text=labels["pairs"], x=-0.5, y=0.45, xref="x", yref="y", showarrow=False,
+                                    xanchor="left", font=dict(size=13, color="#555"))])
+    layout.update(player(layout, tokens, labels, 0))
+    return figure(frame_data(0), layout, frames=[dict(name=str(t), data=frame_data(t)) for t in range(T)])
 
 
 def sampling_figure(words: list[str], f: np.ndarray, f34: np.ndarray, labels: dict | None = None) -> go.Figure:

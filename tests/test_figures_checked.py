@@ -11,6 +11,7 @@ import pytest
 import seqviz
 from conftest import tiny
 from seqviz import mt_plots, plots
+from seqviz.lm import sample
 from seqviz.sentiment import read
 from test_nmt import tiny as tiny_translator
 
@@ -34,10 +35,12 @@ def _same(a, b, path=""):
 
 
 def assert_valid(fig: go.Figure) -> dict:
-    """The figure's JSON, asserted equal to that of the same figure rebuilt with plotly's checks."""
+    """The figure's JSON, asserted equal to that of the same figure rebuilt with plotly's checks, and to that of
+    the dicts the page's cache sends without copying them (plots.as_dict)."""
     raw = json.loads(pio.to_json(fig.to_dict(), validate=False))
     checked = json.loads(pio.to_json(go.Figure(fig.to_dict()), validate=False))
     _same(raw, checked)
+    _same(json.loads(pio.to_json(plots.as_dict(fig), validate=False)), raw)
     return raw
 
 
@@ -66,6 +69,12 @@ def test_translation_figures(attention):
     assert len(d["frames"]) == len(tr.target)
     d = assert_valid(mt_plots.beam_tree(tr.search, vocab, max_pruned=2))
     assert len(d["frames"]) == len(tr.search.steps)
+
+
+def test_sampling_animation():
+    s = sample(tiny("gru"), 12, temperature=1.0, top_k=0, seed=1)
+    d = assert_valid(plots.sample_animation(s))
+    assert len(d["frames"]) == len(s.chosen) == len(d["layout"]["sliders"][0]["steps"])
 
 
 @pytest.mark.parametrize("mode", ["skip-gram", "cbow"])

@@ -17,9 +17,10 @@ def frozen(fig):
 
     st.plotly_chart calls fig.to_dict() on every run, which deep-copies the figure
     (about 60 ms for an animated 200-step figure, 3 ms once it is a plain dict).
-    Cached figures are never mutated, so the dict is computed here and reused.
+    Cached figures are never mutated, so the dict is computed here and reused; a figure
+    built from plain dicts (plots.figure) hands them over without even one copy.
     """
-    d = fig.to_dict()
+    d = plots.as_dict(fig)
     fig.to_dict = lambda: d
     return fig
 
