@@ -2,7 +2,7 @@
 import streamlit as st
 
 import seqviz
-from seqviz.ui import t
+from seqviz.ui import t, table
 from seqviz.ui.nav import TITLES
 
 st.title(t("home.title"))
@@ -35,4 +35,4 @@ st.caption(t("home.models.caption"))
 rows = [{t("home.col.model"): d.get("name"), t("home.col.cell"): str(d.get("config", {}).get("cell", "")).upper(),
          t("home.col.units"): d.get("config", {}).get("n_a"),
          t("home.col.ppl"): d.get("metrics", {}).get("val_perplexity")} for d in seqviz.list_pretrained(kind="char_lm")]
-st.dataframe(rows, hide_index=True)
+table(rows, hide_index=True)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from seqviz import mt_plots
 from seqviz.ui import cache, mt, picker
-from seqviz.ui.common import md_escape, t
+from seqviz.ui.common import md_escape, t, table
 from seqviz.vocab import display
 
 MAX_B = 16
@@ -72,18 +72,18 @@ def search(c: dict, text: str):
     st_ = res.steps[step - 1]
     st.caption(t("beam.step.explain", t=step, n=st_.n_expansions, shown=len(st_.candidates),
                  kept=len([h for h in st_.candidates if h.status != "pruned"])))
-    st.dataframe([{t("beam.col.hyp"): _text(h.tokens, vocab), t("beam.col.token"): display(vocab[h.tokens[-1]]),
-                   t("beam.col.token_lp"): round(h.token_log_prob, 6), t("beam.col.logp"): round(h.log_prob, 6),
-                   t("beam.col.score"): round(h.score, 6), t("beam.col.status"): t(f"beam.status.{h.status}")}
-                  for h in st_.candidates], hide_index=True)
+    table([{t("beam.col.hyp"): _text(h.tokens, vocab), t("beam.col.token"): display(vocab[h.tokens[-1]]),
+            t("beam.col.token_lp"): round(h.token_log_prob, 6), t("beam.col.logp"): round(h.log_prob, 6),
+            t("beam.col.score"): round(h.score, 6), t("beam.col.status"): t(f"beam.status.{h.status}")}
+           for h in st_.candidates], hide_index=True)
     st.subheader(t("beam.final.head"))
     st.caption(t("beam.final.explain", alpha=c["alpha"]))
     by_lp = sorted(res.finished, key=lambda h: -h.log_prob)
-    st.dataframe([{t("beam.col.rank"): i + 1, t("beam.col.hyp"): _text(h.tokens, vocab),
-                   t("beam.col.Ty"): h.length, t("beam.col.logp"): round(h.log_prob, 6),
-                   t("beam.col.score"): round(h.score, 6), t("beam.col.rank_lp"): by_lp.index(h) + 1,
-                   t("beam.col.status"): t(f"beam.status.{h.status}")} for i, h in enumerate(res.finished[:20])],
-                 hide_index=True)
+    table([{t("beam.col.rank"): i + 1, t("beam.col.hyp"): _text(h.tokens, vocab),
+            t("beam.col.Ty"): h.length, t("beam.col.logp"): round(h.log_prob, 6),
+            t("beam.col.score"): round(h.score, 6), t("beam.col.rank_lp"): by_lp.index(h) + 1,
+            t("beam.col.status"): t(f"beam.status.{h.status}")} for i, h in enumerate(res.finished[:20])],
+          hide_index=True)
     return tr
 
 
@@ -127,12 +127,12 @@ def error_analysis(c: dict, text: str, own) -> None:
         if ea is None:
             st.warning(t("beam.ref.bad", ref=md_escape(ref)))
         else:
-            st.dataframe([{t("beam.col.which"): "ŷ", t("beam.col.hyp"): ea.details["output"],
-                           t("beam.col.logp"): round(ea.log_p_hat, 4), "P": f"{math.exp(ea.log_p_hat):.3g}",
-                           t("beam.col.score"): round(ea.score_hat, 4)},
-                          {t("beam.col.which"): "y*", t("beam.col.hyp"): ea.details["reference"],
-                           t("beam.col.logp"): round(ea.log_p_star, 4), "P": f"{math.exp(ea.log_p_star):.3g}",
-                           t("beam.col.score"): round(ea.score_star, 4)}], hide_index=True)
+            table([{t("beam.col.which"): "ŷ", t("beam.col.hyp"): ea.details["output"],
+                    t("beam.col.logp"): round(ea.log_p_hat, 4), "P": f"{math.exp(ea.log_p_hat):.3g}",
+                    t("beam.col.score"): round(ea.score_hat, 4)},
+                   {t("beam.col.which"): "y*", t("beam.col.hyp"): ea.details["reference"],
+                    t("beam.col.logp"): round(ea.log_p_star, 4), "P": f"{math.exp(ea.log_p_star):.3g}",
+                    t("beam.col.score"): round(ea.score_star, 4)}], hide_index=True)
             show = {"correct": st.success, "search": st.warning, "model": st.error}[ea.verdict]
             show(t(f"beam.verdict.{ea.verdict}", B=c["B"]))
     st.subheader(t("beam.dev.head"))
@@ -149,10 +149,10 @@ def error_analysis(c: dict, text: str, own) -> None:
         st.info(t("beam.dev.hint", model=t(f"mt.which.{other}"), s=other_scan["search"]))
     examples = scan.get("examples", [])
     if examples:
-        st.dataframe([{t("mt.col.input"): e["human"], "y*": e["reference"], t("beam.col.greedy"): e["greedy"],
-                       t("beam.col.verdict_g"): t(f"beam.v.{e['verdict_greedy']}"),
-                       t("beam.col.beam", B=scan["beam_width"]): e["beam"],
-                       t("beam.col.verdict_b"): t(f"beam.v.{e['verdict_beam']}")} for e in examples], hide_index=True)
+        table([{t("mt.col.input"): e["human"], "y*": e["reference"], t("beam.col.greedy"): e["greedy"],
+                t("beam.col.verdict_g"): t(f"beam.v.{e['verdict_greedy']}"),
+                t("beam.col.beam", B=scan["beam_width"]): e["beam"],
+                t("beam.col.verdict_b"): t(f"beam.v.{e['verdict_beam']}")} for e in examples], hide_index=True)
         cols = st.columns(min(4, len(examples)))
         for i, (col, e) in enumerate(zip(cols, examples)):
             col.button(t("beam.try", text=e["human"][:24]), key=f"beam_try_{i}", on_click=_use_example,
@@ -196,9 +196,9 @@ def bleu_panel() -> None:
     m2.metric(t("bleu.bp"), f"{b.bp:.3f}")
     m3.metric(t("bleu.c"), b.sys_len)
     m4.metric(t("bleu.r"), b.ref_len)
-    st.dataframe([{"n": n, t("bleu.col.clipped"): b.counts[n - 1], t("bleu.col.total"): b.totals[n - 1],
-                   t("bleu.col.raw"): "—" if b.raw_precisions[n - 1] is None else f"{b.raw_precisions[n - 1]:.4f}",
-                   t("bleu.col.p"): f"{b.precisions[n - 1] / 100:.4f}"} for n in range(1, 5)], hide_index=True)
+    table([{"n": n, t("bleu.col.clipped"): b.counts[n - 1], t("bleu.col.total"): b.totals[n - 1],
+            t("bleu.col.raw"): "—" if b.raw_precisions[n - 1] is None else f"{b.raw_precisions[n - 1]:.4f}",
+            t("bleu.col.p"): f"{b.precisions[n - 1] / 100:.4f}"} for n in range(1, 5)], hide_index=True)
     logs = [math.log(p / 100) if p > 0 else None for p in b.precisions]
     if all(v is not None for v in logs):
         terms = " + ".join(f"\\log {p / 100:.3f}" for p in b.precisions)
@@ -209,7 +209,7 @@ def bleu_panel() -> None:
                  r"\quad (\text{some } p_n = 0)")
     st.caption(t("bleu.parts", c=b.sys_len, r=b.ref_len, bp=b.bp, sig=b.signature))
     with st.expander(t("bleu.ngrams", n=len(b.rows))):
-        st.dataframe([{"n": r.n, t("bleu.col.ngram"): " ".join(r.ngram), t("bleu.col.count"): r.count,
-                       t("bleu.col.max_ref"): r.max_ref, t("bleu.col.clip"): r.clipped} for r in b.rows],
-                     hide_index=True)
+        table([{"n": r.n, t("bleu.col.ngram"): " ".join(r.ngram), t("bleu.col.count"): r.count,
+                t("bleu.col.max_ref"): r.max_ref, t("bleu.col.clip"): r.clipped} for r in b.rows],
+              hide_index=True)
         st.caption(t("bleu.tokens", cand=md_escape(" · ".join(b.candidate_tokens[:60])) or "∅"))

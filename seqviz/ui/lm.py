@@ -6,7 +6,7 @@ import streamlit as st
 from seqviz import ngram, plots
 from seqviz.lm import sample, score
 from seqviz.ui import cache, picker
-from seqviz.ui.common import fig_labels, md_escape, t
+from seqviz.ui.common import fig_labels, md_escape, t, table
 
 
 CORPORA = {"names": cache.MODELS, "wiki": {"lstm": "wiki-lstm"}}   # training text -> {cell: checkpoint}
@@ -111,7 +111,7 @@ def scoring(text: str, c: dict) -> None:
     unknown = sorted({ch for ch, k in zip(sc.chars, sc.known) if not k})
     if unknown:
         st.warning(t("problem.unknown", chars=", ".join(md_escape(repr(c)) for c in unknown[:30])))
-    st.dataframe(rows, hide_index=True)
+    table(rows, hide_index=True)
     st.caption(t("lm.strip", cell=title(c["corpus"], c["cell"], c["name"])))
     st.markdown(plots.surprise_html(sc), unsafe_allow_html=True)
 
@@ -121,14 +121,14 @@ def baseline(c: dict) -> None:
     if c["corpus"] == YOURS:
         st.info(t("lm.ngram.yours"))                     # counted only for the shipped training texts
         return
-    table = ngram.load_baseline()
-    if not table or c["corpus"] not in table.get("corpora", {}):
+    saved = ngram.load_baseline()
+    if not saved or c["corpus"] not in saved.get("corpora", {}):
         st.info(t("lm.ngram.missing"))
         return
-    part = table["corpora"][c["corpus"]]
-    st.dataframe([{t("lm.col.model"): r["model"], t("lm.ngram.col.ppl"): r["perplexity"],
-                   t("lm.ngram.col.kind"): t("lm.ngram.kind.ngram") if r.get("n") else t("lm.ngram.kind.neural")}
-                  for r in sorted(part["rows"], key=lambda r: -r["perplexity"])], hide_index=True)
+    part = saved["corpora"][c["corpus"]]
+    table([{t("lm.col.model"): r["model"], t("lm.ngram.col.ppl"): r["perplexity"],
+            t("lm.ngram.col.kind"): t("lm.ngram.kind.ngram") if r.get("n") else t("lm.ngram.kind.neural")}
+           for r in sorted(part["rows"], key=lambda r: -r["perplexity"])], hide_index=True)
     best = lambda rows: min(rows, key=lambda r: r["perplexity"]) if rows else None
     ng, nn = best([r for r in part["rows"] if r.get("n")]), best([r for r in part["rows"] if not r.get("n")])
     if ng and nn:
@@ -138,4 +138,4 @@ def baseline(c: dict) -> None:
         st.markdown(t(key, ngram=ng["model"], p_ngram=ng["perplexity"], neural=nn["model"], p_neural=nn["perplexity"],
                       n_lines=part["n_eval_lines"]))
     st.caption(t("lm.ngram.caption", n_lines=part["n_eval_lines"], n_chars=part["n_eval_chars"],
-                 n_train=part["n_train_lines"], lib=table["library"]))
+                 n_train=part["n_train_lines"], lib=saved["library"]))

@@ -7,7 +7,7 @@ import streamlit as st
 
 from seqviz import mt_plots
 from seqviz.ui import cache, mymodels, picker
-from seqviz.ui.common import fig_labels, md_escape, t
+from seqviz.ui.common import fig_labels, md_escape, t, table
 
 CHECKPOINTS = {"attention": "date-attention", "plain": "date-no-attention"}   # which -> checkpoint
 MAX_LINES = 100                                    # lines translated from one text box or upload
@@ -133,7 +133,7 @@ def translate_all(lines: list[str], loaded: dict) -> list[tuple]:
             row[t("mt.col.p_plain")] = round(r["plain"].p, 3)
         row[t("mt.col.check")] = _check(att) if att.formats else (_check(r["plain"]) if "plain" in r else _check(att))
         rows.append(row)
-    st.dataframe(rows, hide_index=True)
+    table(rows, hide_index=True)
     st.caption(t("mt.table.explain"))
     return results
 
@@ -227,7 +227,7 @@ def compare(loaded: dict, results: list[tuple]) -> None:
                      t("mt.col.params"): f"{int(picker.number(meta.get('n_parameters'), 0)):,}",
                      t("mt.col.train"): t("mt.train_time", s=picker.number(tr.get("seconds"), 0),
                                           epochs=tr.get("epochs", "?"), device=tr.get("device", "?"))})
-    st.dataframe(rows, hide_index=True)
+    table(rows, hide_index=True)
     if any(mymodels.is_mine(name) for _, name in pairs):
         st.caption(t("mt.compare.mine_note"))      # trained on other data with other settings: not like for like
     yours(results, names)
@@ -243,10 +243,10 @@ def compare(loaded: dict, results: list[tuple]) -> None:
     if scan and scan.get("examples"):
         st.markdown(t("mt.compare.errors", wrong=scan.get("greedy_wrong", "?"), n=scan.get("n", 0),
                       wrong_att=scan_att.get("greedy_wrong", "?")))
-        st.dataframe([{t("mt.col.input"): e["human"], t("mt.col.reference"): e["reference"],
-                       t("mt.col.plain"): e["greedy"],
-                       t("mt.col.att"): translation(loaded["attention"], e["human"]).output}
-                      for e in scan["examples"]], hide_index=True)
+        table([{t("mt.col.input"): e["human"], t("mt.col.reference"): e["reference"],
+                t("mt.col.plain"): e["greedy"],
+                t("mt.col.att"): translation(loaded["attention"], e["human"]).output}
+               for e in scan["examples"]], hide_index=True)
     elif mymodels.is_mine(loaded["plain"]):
         st.caption(t("mt.compare.no_scan"))
     if any(_curve(name) for _, name in pairs):

@@ -7,7 +7,7 @@ import streamlit as st
 from seqviz import plots
 from seqviz.equations import step_equations
 from seqviz.ui import cache, mymodels, picker
-from seqviz.ui.common import md_escape, t
+from seqviz.ui.common import md_escape, t, table
 from seqviz.vocab import display
 
 ARCHITECTURES = ("one_to_one", "one_to_many", "many_to_one", "many_to_many_same",
@@ -83,8 +83,8 @@ def step_panel(trace, unit: int) -> None:
     with right:
         st.markdown(f"**{t('cell.step.top5', ch=md_escape(ch))}**")
         rows = [{t("cell.step.char"): display(c), t("cell.step.prob"): p} for c, p in trace.top_k(step, 5)]
-        st.dataframe(rows, hide_index=True, width="stretch", column_config={
-            t("cell.step.prob"): st.column_config.ProgressColumn(format="%.3f", min_value=0, max_value=1)})
+        table(rows, hide_index=True, width="stretch", column_config={
+     t("cell.step.prob"): st.column_config.ProgressColumn(format="%.3f", min_value=0, max_value=1)})
     h1, h2 = st.columns(2)
     h1.markdown(f"**{t('cell.step.general')}**")
     h2.markdown(f"**{t('cell.step.numbers', unit=unit)}**")

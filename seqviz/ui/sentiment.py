@@ -10,7 +10,7 @@ import streamlit as st
 from seqviz import plots
 from seqviz.sentiment import CONTRAST, MAX_TOKENS, read
 from seqviz.ui import cache, mymodels, picker
-from seqviz.ui.common import fig_labels, md_escape, t
+from seqviz.ui.common import fig_labels, md_escape, t, table
 from seqviz.ui.i18n import TEXT
 
 CHECKPOINTS = {"en": "sentiment-en", "zh": "sentiment-zh"}
@@ -69,7 +69,7 @@ def contrast(name: str) -> None:
         r = cached_read(name, text)
         rows.append({t("sent.col.text"): text, t("sent.col.truth"): t("sent.pos") if truth else t("sent.neg"),
                      t("sent.col.avg"): _mark(r.p_average, truth), t("sent.col.lstm"): _mark(r.p_lstm, truth)})
-    st.dataframe(rows, hide_index=True)
+    table(rows, hide_index=True)
     if lang == "zh" and not mymodels.is_mine(name):      # the note describes what the shipped models learnt
         st.info(t("sent.zh_note"))
 
@@ -105,10 +105,10 @@ def yours(text: str, name: str) -> None:
                        + (" " + t("sent.other_lang") if _looks_other(ln, lang) else ""))
     if not scored:
         return
-    st.dataframe([{t("sent.col.text"): ln, t("sent.col.avg"): f"{_verdict(r.p_average)} ({r.p_average:.2f})",
-                   t("sent.col.lstm"): f"{_verdict(r.p_lstm)} ({r.p_lstm:.2f})",
-                   t("sent.col.unknown"): ", ".join(w for w, k in zip(r.tokens, r.known) if not k)}
-                  for ln, r in scored], hide_index=True)
+    table([{t("sent.col.text"): ln, t("sent.col.avg"): f"{_verdict(r.p_average)} ({r.p_average:.2f})",
+            t("sent.col.lstm"): f"{_verdict(r.p_lstm)} ({r.p_lstm:.2f})",
+            t("sent.col.unknown"): ", ".join(w for w, k in zip(r.tokens, r.known) if not k)}
+           for ln, r in scored], hide_index=True)
     pick = st.selectbox(t("sent.pick"), range(len(scored)), format_func=lambda i: scored[i][0][:100],
                         key=f"sent_pick_{lang}") if len(scored) > 1 else 0
     line, r = scored[min(pick or 0, len(scored) - 1)]
@@ -181,7 +181,7 @@ def heldout(name: str) -> None:
                      t("sent.col.avg_neg"): pct(m.get("average_accuracy_with_negation")),
                      t("sent.col.lstm_neg"): pct(m.get("lstm_accuracy_with_negation"))})
     if rows:
-        st.dataframe(rows, hide_index=True)
+        table(rows, hide_index=True)
     else:
         st.info(t("sent.heldout.none"))
     data = meta.get("data") if isinstance(meta.get("data"), dict) else {}
@@ -194,6 +194,6 @@ def heldout(name: str) -> None:
     examples = [e for e in meta.get("examples_lstm_right_average_wrong") or [] if isinstance(e, dict) and "text" in e]
     if examples:
         st.markdown(t("sent.examples"))
-        st.dataframe([{t("sent.col.text"): e["text"], t("sent.col.truth"): t("sent.pos" if e.get("label") == "positive"
-                                                                              else "sent.neg")}
-                       for e in examples], hide_index=True)
+        table([{t("sent.col.text"): e["text"], t("sent.col.truth"): t("sent.pos" if e.get("label") == "positive"
+                                                                       else "sent.neg")}
+                for e in examples], hide_index=True)
