@@ -238,6 +238,19 @@ def test_attention_page_plays_and_handles_odd_lines_in_a_real_browser(server, br
     page.close()
 
 
+@pytest.mark.parametrize("path,shown", [("rnn-cell", "Hidden state a<t>"), ("beam-search", "The search, step by step")])
+def test_animations_built_unchecked_play_in_a_real_browser(server, browser, path, shown):
+    """The a<t> animation and the beam tree (frames of plain dicts, plots.figure): Play changes what is drawn."""
+    page = open_via_nav(browser, server, path, "en", shown)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
+    fig = page.query_selector_all(".js-plotly-plot")[0]
+    before = fig.inner_text()
+    fig.query_selector_all(".updatemenu-button")[0].click()            # ▶ Play from t = 0
+    page.wait_for_function("([el, b]) => el.innerText !== b", arg=[fig, before], timeout=15000)
+    assert problems(page) == []
+    page.close()
+
+
 def test_beam_page_in_chinese_in_a_real_browser(server, browser):
     page = open_via_nav(browser, server, "beam-search", "zh", "集束搜索与 BLEU 得分")
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
