@@ -93,7 +93,7 @@ _NOT_TYPED = {"geojson", "layer", "layers", "range"}    # keys plotly never writ
 
 def _typed_arrays(obj) -> None:
     """Each numpy array inside `obj` replaced by plotly's typed-array spec, in place (what to_dict's
-    convert_to_base64 does, without its per-value module look-ups: a third of a cache miss's time)."""
+    convert_to_base64 does, without its per-value module look-ups: about a quarter of a cache miss under load)."""
     if isinstance(obj, dict):
         for key, value in obj.items():
             if isinstance(value, np.ndarray):          # as in plotly: arrays that are values of a dict, not list items
