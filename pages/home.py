@@ -35,4 +35,4 @@ st.caption(t("home.models.caption"))
 rows = [{t("home.col.model"): d.get("name"), t("home.col.cell"): str(d.get("config", {}).get("cell", "")).upper(),
          t("home.col.units"): d.get("config", {}).get("n_a"),
          t("home.col.ppl"): d.get("metrics", {}).get("val_perplexity")} for d in seqviz.list_pretrained(kind="char_lm")]
-table(rows, hide_index=True)
+table(rows)

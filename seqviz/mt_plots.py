@@ -85,8 +85,8 @@ def decoding_animation(tr, vocab: list[str], labels: dict | None = None) -> go.F
                     customdata=[html.escape(display(c)) for c in tr.source], showlegend=False)
 
     def context_strip(t):
-        return dict(type="heatmap", z=[np.round(tr.context[t].astype(float), 3)], x=list(range(n_c)), y=[0], colorscale=context_scale,
-                    zmin=-c_max, zmax=c_max, showscale=False,
+        return dict(type="heatmap", z=[np.round(tr.context[t].astype(float), 3)], x=list(range(n_c)), y=[0],
+                    colorscale=context_scale, zmin=-c_max, zmax=c_max, showscale=False,
                     hovertemplate=labels["unit"] + " %{x}: %{z:.3f}<extra></extra>")
 
     def top5(t):

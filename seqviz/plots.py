@@ -491,7 +491,8 @@ def sentiment_figure(r, labels: dict | None = None) -> go.Figure:
     hline = lambda y, **line: dict(type="line", line=line, x0=0, x1=1, xref=xref, y0=y, y1=y, yref=yref)
     layout.update(height=620, margin=dict(l=70, r=30, t=60, b=170), font=dict(size=14), barmode="group",
                   legend=dict(orientation="h", x=1, xanchor="right", y=1.08),
-                  shapes=[hline(r.p_average, color="#9e9e9e", dash="dash", width=2), hline(0.5, color="#444", width=1, dash="dot")])
+                  shapes=[hline(r.p_average, color="#9e9e9e", dash="dash", width=2),
+                          hline(0.5, color="#444", width=1, dash="dot")])
     layout["annotations"].append(dict(text=f"{labels['p_avg']} = {r.p_average:.2f}", showarrow=False, x=1,
                                       xanchor="right", xref=xref, y=r.p_average, yanchor="top", yref=yref))
     axes(layout, ref[2, 1], x=dict(ticks, range=[-0.6, T - 0.4]), y=dict(range=[-0.05, 1.12], title=dict(text=labels["p"])))

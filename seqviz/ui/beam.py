@@ -75,15 +75,14 @@ def search(c: dict, text: str):
     table([{t("beam.col.hyp"): _text(h.tokens, vocab), t("beam.col.token"): display(vocab[h.tokens[-1]]),
             t("beam.col.token_lp"): round(h.token_log_prob, 6), t("beam.col.logp"): round(h.log_prob, 6),
             t("beam.col.score"): round(h.score, 6), t("beam.col.status"): t(f"beam.status.{h.status}")}
-           for h in st_.candidates], hide_index=True)
+           for h in st_.candidates])
     st.subheader(t("beam.final.head"))
     st.caption(t("beam.final.explain", alpha=c["alpha"]))
     by_lp = sorted(res.finished, key=lambda h: -h.log_prob)
     table([{t("beam.col.rank"): i + 1, t("beam.col.hyp"): _text(h.tokens, vocab),
             t("beam.col.Ty"): h.length, t("beam.col.logp"): round(h.log_prob, 6),
             t("beam.col.score"): round(h.score, 6), t("beam.col.rank_lp"): by_lp.index(h) + 1,
-            t("beam.col.status"): t(f"beam.status.{h.status}")} for i, h in enumerate(res.finished[:20])],
-          hide_index=True)
+            t("beam.col.status"): t(f"beam.status.{h.status}")} for i, h in enumerate(res.finished[:20])])
     return tr
 
 
@@ -132,7 +131,7 @@ def error_analysis(c: dict, text: str, own) -> None:
                     t("beam.col.score"): round(ea.score_hat, 4)},
                    {t("beam.col.which"): "y*", t("beam.col.hyp"): ea.details["reference"],
                     t("beam.col.logp"): round(ea.log_p_star, 4), "P": f"{math.exp(ea.log_p_star):.3g}",
-                    t("beam.col.score"): round(ea.score_star, 4)}], hide_index=True)
+                    t("beam.col.score"): round(ea.score_star, 4)}])
             show = {"correct": st.success, "search": st.warning, "model": st.error}[ea.verdict]
             show(t(f"beam.verdict.{ea.verdict}", B=c["B"]))
     st.subheader(t("beam.dev.head"))
@@ -152,7 +151,7 @@ def error_analysis(c: dict, text: str, own) -> None:
         table([{t("mt.col.input"): e["human"], "y*": e["reference"], t("beam.col.greedy"): e["greedy"],
                 t("beam.col.verdict_g"): t(f"beam.v.{e['verdict_greedy']}"),
                 t("beam.col.beam", B=scan["beam_width"]): e["beam"],
-                t("beam.col.verdict_b"): t(f"beam.v.{e['verdict_beam']}")} for e in examples], hide_index=True)
+                t("beam.col.verdict_b"): t(f"beam.v.{e['verdict_beam']}")} for e in examples])
         cols = st.columns(min(4, len(examples)))
         for i, (col, e) in enumerate(zip(cols, examples)):
             col.button(t("beam.try", text=e["human"][:24]), key=f"beam_try_{i}", on_click=_use_example,
@@ -198,7 +197,7 @@ def bleu_panel() -> None:
     m4.metric(t("bleu.r"), b.ref_len)
     table([{"n": n, t("bleu.col.clipped"): b.counts[n - 1], t("bleu.col.total"): b.totals[n - 1],
             t("bleu.col.raw"): "—" if b.raw_precisions[n - 1] is None else f"{b.raw_precisions[n - 1]:.4f}",
-            t("bleu.col.p"): f"{b.precisions[n - 1] / 100:.4f}"} for n in range(1, 5)], hide_index=True)
+            t("bleu.col.p"): f"{b.precisions[n - 1] / 100:.4f}"} for n in range(1, 5)])
     logs = [math.log(p / 100) if p > 0 else None for p in b.precisions]
     if all(v is not None for v in logs):
         terms = " + ".join(f"\\log {p / 100:.3f}" for p in b.precisions)
@@ -210,6 +209,5 @@ def bleu_panel() -> None:
     st.caption(t("bleu.parts", c=b.sys_len, r=b.ref_len, bp=b.bp, sig=b.signature))
     with st.expander(t("bleu.ngrams", n=len(b.rows))):
         table([{"n": r.n, t("bleu.col.ngram"): " ".join(r.ngram), t("bleu.col.count"): r.count,
-                t("bleu.col.max_ref"): r.max_ref, t("bleu.col.clip"): r.clipped} for r in b.rows],
-              hide_index=True)
+                t("bleu.col.max_ref"): r.max_ref, t("bleu.col.clip"): r.clipped} for r in b.rows])
         st.caption(t("bleu.tokens", cand=md_escape(" · ".join(b.candidate_tokens[:60])) or "∅"))

@@ -313,7 +313,7 @@ def _figure(key: tuple, build, v: em.WordVectors | None = None):
 def neighbours_table(v: em.WordVectors, found: list[tuple[str, float]]) -> list[str]:
     rows = [{t("emb.col.word"): w, t("emb.col.cos"): round(c, 3), t("emb.col.count"): int(v.counts[v.index[w]])}
             for w, c in found]
-    table(rows, hide_index=True, column_config={
+    table(rows, column_config={
  t("emb.col.cos"): st.column_config.ProgressColumn(t("emb.col.cos"), min_value=-1, max_value=1, format="%.3f")})
     return [r[t("emb.col.word")] for r in rows]
 
@@ -336,7 +336,7 @@ def analogy_result(v: em.WordVectors, a: str, b: str, c: str, found: list[tuple[
     st.markdown(t("emb.an.answer", a=md_escape(a), b=md_escape(b), c=md_escape(c), d=md_escape(d), cos=found[0][1]))
     col_t, col_f = st.columns([2, 3])
     with col_t:
-        table([{t("emb.col.word"): w, t("emb.col.cos"): round(s, 3)} for w, s in found], hide_index=True)
+        table([{t("emb.col.word"): w, t("emb.col.cos"): round(s, 3)} for w, s in found])
     from sklearn.decomposition import PCA
     words = [a, b, c, d] + [w for w, _ in found[1:]]
     roles = ["a", "b", "c", "d"] + ["candidate"] * (len(words) - 4)
@@ -387,8 +387,7 @@ def training_pairs(v: em.WordVectors, sentence: str) -> None:
     rows = em.negative_samples(v, context, target, k, seed=seed)
     col_t, col_f = st.columns([2, 3])
     with col_t:
-        table([{t("emb.col.context"): c, t("emb.col.word"): w, t("emb.col.label"): y} for c, w, y in rows],
-              hide_index=True)
+        table([{t("emb.col.context"): c, t("emb.col.word"): w, t("emb.col.label"): y} for c, w, y in rows])
         if st.button(t("emb.neg.again"), key="emb_neg_again"):
             st.session_state["emb_neg_seed"] = seed + 1
             st.rerun()
@@ -422,7 +421,7 @@ def benchmarks(current: str) -> None:
         rows.append({t("emb.col.vectors"): t("emb.bench.random"), t("emb.col.tokens"): "—", t("emb.col.V"): "—",
                      t("emb.col.analogy"): f"{chance['analogy']:.1%}", t("emb.col.ws"): f"{chance['wordsim353']:.2f}",
                      t("emb.col.sl"): f"{chance['simlex999']:.2f}"})
-    table(rows, hide_index=True)
+    table(rows)
     st.caption(t("emb.bench.explain"))
 
 
@@ -461,7 +460,7 @@ def debiasing(v: em.WordVectors) -> None:
         rows = [{t("emb.col.word"): d["word"], t("emb.col.pair"): f"{d['pair'][0]} / {d['pair'][1]}",
                  t("emb.col.before"): f"{d['before'][0]:+.3f} / {d['before'][1]:+.3f}",
                  t("emb.col.after"): f"{d['after'][0]:+.3f} / {d['after'][1]:+.3f}"} for d in report.distances]
-        table(rows, hide_index=True)
+        table(rows)
         st.caption(t("emb.bias.eq_explain"))
 
 

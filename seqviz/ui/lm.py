@@ -111,7 +111,7 @@ def scoring(text: str, c: dict) -> None:
     unknown = sorted({ch for ch, k in zip(sc.chars, sc.known) if not k})
     if unknown:
         st.warning(t("problem.unknown", chars=", ".join(md_escape(repr(c)) for c in unknown[:30])))
-    table(rows, hide_index=True)
+    table(rows)
     st.caption(t("lm.strip", cell=title(c["corpus"], c["cell"], c["name"])))
     st.markdown(plots.surprise_html(sc), unsafe_allow_html=True)
 
@@ -128,7 +128,7 @@ def baseline(c: dict) -> None:
     part = saved["corpora"][c["corpus"]]
     table([{t("lm.col.model"): r["model"], t("lm.ngram.col.ppl"): r["perplexity"],
             t("lm.ngram.col.kind"): t("lm.ngram.kind.ngram") if r.get("n") else t("lm.ngram.kind.neural")}
-           for r in sorted(part["rows"], key=lambda r: -r["perplexity"])], hide_index=True)
+           for r in sorted(part["rows"], key=lambda r: -r["perplexity"])])
     best = lambda rows: min(rows, key=lambda r: r["perplexity"]) if rows else None
     ng, nn = best([r for r in part["rows"] if r.get("n")]), best([r for r in part["rows"] if not r.get("n")])
     if ng and nn:

@@ -133,7 +133,7 @@ def translate_all(lines: list[str], loaded: dict) -> list[tuple]:
             row[t("mt.col.p_plain")] = round(r["plain"].p, 3)
         row[t("mt.col.check")] = _check(att) if att.formats else (_check(r["plain"]) if "plain" in r else _check(att))
         rows.append(row)
-    table(rows, hide_index=True)
+    table(rows)
     st.caption(t("mt.table.explain"))
     return results
 
@@ -227,7 +227,7 @@ def compare(loaded: dict, results: list[tuple]) -> None:
                      t("mt.col.params"): f"{int(picker.number(meta.get('n_parameters'), 0)):,}",
                      t("mt.col.train"): t("mt.train_time", s=picker.number(tr.get("seconds"), 0),
                                           epochs=tr.get("epochs", "?"), device=tr.get("device", "?"))})
-    table(rows, hide_index=True)
+    table(rows)
     if any(mymodels.is_mine(name) for _, name in pairs):
         st.caption(t("mt.compare.mine_note"))      # trained on other data with other settings: not like for like
     yours(results, names)
@@ -246,7 +246,7 @@ def compare(loaded: dict, results: list[tuple]) -> None:
         table([{t("mt.col.input"): e["human"], t("mt.col.reference"): e["reference"],
                 t("mt.col.plain"): e["greedy"],
                 t("mt.col.att"): translation(loaded["attention"], e["human"]).output}
-               for e in scan["examples"]], hide_index=True)
+               for e in scan["examples"]])
     elif mymodels.is_mine(loaded["plain"]):
         st.caption(t("mt.compare.no_scan"))
     if any(_curve(name) for _, name in pairs):

@@ -83,7 +83,7 @@ def step_panel(trace, unit: int) -> None:
     with right:
         st.markdown(f"**{t('cell.step.top5', ch=md_escape(ch))}**")
         rows = [{t("cell.step.char"): display(c), t("cell.step.prob"): p} for c, p in trace.top_k(step, 5)]
-        table(rows, hide_index=True, width="stretch", column_config={
+        table(rows, width="stretch", column_config={
      t("cell.step.prob"): st.column_config.ProgressColumn(format="%.3f", min_value=0, max_value=1)})
     h1, h2 = st.columns(2)
     h1.markdown(f"**{t('cell.step.general')}**")

@@ -69,7 +69,7 @@ def contrast(name: str) -> None:
         r = cached_read(name, text)
         rows.append({t("sent.col.text"): text, t("sent.col.truth"): t("sent.pos") if truth else t("sent.neg"),
                      t("sent.col.avg"): _mark(r.p_average, truth), t("sent.col.lstm"): _mark(r.p_lstm, truth)})
-    table(rows, hide_index=True)
+    table(rows)
     if lang == "zh" and not mymodels.is_mine(name):      # the note describes what the shipped models learnt
         st.info(t("sent.zh_note"))
 
@@ -108,7 +108,7 @@ def yours(text: str, name: str) -> None:
     table([{t("sent.col.text"): ln, t("sent.col.avg"): f"{_verdict(r.p_average)} ({r.p_average:.2f})",
             t("sent.col.lstm"): f"{_verdict(r.p_lstm)} ({r.p_lstm:.2f})",
             t("sent.col.unknown"): ", ".join(w for w, k in zip(r.tokens, r.known) if not k)}
-           for ln, r in scored], hide_index=True)
+           for ln, r in scored])
     pick = st.selectbox(t("sent.pick"), range(len(scored)), format_func=lambda i: scored[i][0][:100],
                         key=f"sent_pick_{lang}") if len(scored) > 1 else 0
     line, r = scored[min(pick or 0, len(scored) - 1)]
@@ -181,7 +181,7 @@ def heldout(name: str) -> None:
                      t("sent.col.avg_neg"): pct(m.get("average_accuracy_with_negation")),
                      t("sent.col.lstm_neg"): pct(m.get("lstm_accuracy_with_negation"))})
     if rows:
-        table(rows, hide_index=True)
+        table(rows)
     else:
         st.info(t("sent.heldout.none"))
     data = meta.get("data") if isinstance(meta.get("data"), dict) else {}
@@ -196,4 +196,4 @@ def heldout(name: str) -> None:
         st.markdown(t("sent.examples"))
         table([{t("sent.col.text"): e["text"], t("sent.col.truth"): t("sent.pos" if e.get("label") == "positive"
                                                                        else "sent.neg")}
-                for e in examples], hide_index=True)
+                for e in examples])
