@@ -170,10 +170,12 @@ def test_gradients_presets_in_the_browser(server, browser):
 
 def test_sentiment_page_scores_chinese_and_english_in_a_real_browser(server, browser):
     page = open_via_nav(browser, server, "sentiment", "zh", "我一点也不开心", timeout=60000)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)     # plotly draws after the page's text
     assert problems(page) == []
     assert page.query_selector_all(".js-plotly-plot") and page.query_selector_all("span[title]")   # figure and word chips
     page.locator('[data-testid="stSidebar"] label', has_text="英文").first.click()
-    page.wait_for_selector("text=i am not feeling happy", timeout=60000)
+    # the first match can be a cell of the table's hidden accessibility grid: wait for a visible one
+    page.wait_for_selector("text=i am not feeling happy >> visible=true", timeout=60000)
     settle(page)
     assert problems(page) == [] and page.query_selector_all("span[title]")
     page.close()
