@@ -24,19 +24,19 @@ import json, sys, time
 t0 = time.perf_counter()
 sys.path.insert(0, {root!r})
 import numpy as np
-from seqviz.pretrained import load_pretrained
+from seqviz.core.checkpoint import load_pretrained
 X = load_pretrained("wiki-skipgram").vectors().E[:{n}]
 t1 = time.perf_counter()
 method = {method!r}
 if method == "sklearn-tsne":
-    from seqviz.projection import sklearn_tsne
+    from seqviz.embeddings.projection import sklearn_tsne
     Y = sklearn_tsne(X)
 else:
-    from seqviz.projection import ProjectionConfig, project
+    from seqviz.embeddings.projection import ProjectionConfig, project
     Y = project(X, ProjectionConfig(method, 2))
 t2 = time.perf_counter()
 from sklearn.manifold import trustworthiness
-from seqviz.projection import unit_rows
+from seqviz.embeddings.projection import unit_rows
 tw = trustworthiness(unit_rows(X), Y, n_neighbors=10, metric="cosine")
 print(json.dumps({{"load": t1 - t0, "project": t2 - t1, "trust": float(tw)}}))
 """
@@ -55,9 +55,9 @@ def page_figures(n: int) -> None:
     """The work left on a rerun once a projection is cached: the figure and its JSON (what the page sends)."""
     import numpy as np
 
-    from seqviz import plots
-    from seqviz.pretrained import PRETRAINED_DIR, load_pretrained
-    from seqviz.projection import ProjectionConfig, clusters, load_views, view_key
+    from seqviz import viz
+    from seqviz.core.checkpoint import PRETRAINED_DIR, load_pretrained
+    from seqviz.embeddings.projection import ProjectionConfig, clusters, load_views, view_key
     v = load_pretrained("wiki-skipgram").vectors()
     t0 = time.perf_counter()
     views = load_views(PRETRAINED_DIR / "wiki-skipgram.views.safetensors")
@@ -66,7 +66,7 @@ def page_figures(n: int) -> None:
     groups = clusters(v.E[:2000], 10)
     marks = {w: "neighbour" for w, _ in v.neighbours("king", 10)} | {"king": "query"}
     t0 = time.perf_counter()
-    fig = plots.embedding_map(v.words[:2000], Y, groups, [f"cluster {i}" for i in range(10)], marks)
+    fig = viz.embeddings.embedding_map(v.words[:2000], Y, groups, [f"cluster {i}" for i in range(10)], marks)
     fig.to_json()
     t_fig = time.perf_counter() - t0
     print(f"default view (shipped UMAP of 2,000 words): load {1000 * t_view:.1f} ms, figure + JSON {1000 * t_fig:.0f} ms")
@@ -76,7 +76,7 @@ def page_figures(n: int) -> None:
     times = []
     for _ in range(5):
         t0 = time.perf_counter()
-        fig = plots.embedding_map(v.words[:n], Y5, groups5, [f"cluster {i}" for i in range(10)], marks)
+        fig = viz.embeddings.embedding_map(v.words[:n], Y5, groups5, [f"cluster {i}" for i in range(10)], marks)
         fig.to_json()
         times.append(time.perf_counter() - t0)
     print(f"cached re-display at {n:,} words (figure + JSON, projection cached): {1000 * min(times):.0f} ms "
@@ -100,8 +100,12 @@ def page_rerun() -> None:
 def training() -> None:
     import torch
 
-    from seqviz.embeddings import train_glove, train_word2vec, wiki_corpus
-    from seqviz.recipes import EMBEDDING_RECIPES
+    from seqviz.embeddings.glove import train_glove
+
+    from seqviz.embeddings.word2vec import train_word2vec
+
+    from seqviz.embeddings.corpus import wiki_corpus
+    from seqviz.embeddings.kind import EMBEDDING_RECIPES
     t0 = time.perf_counter()
     sentences = wiki_corpus()
     print(f"default corpus: {sum(map(len, sentences)):,} words in {len(sentences):,} sentences, read in "

@@ -3,7 +3,7 @@
 Run: python benchmarks/bench_figures.py
 
 For every figure the pages rebuild on new input it prints the median of 7 builds, in ms:
-- "build + dict": the builder (plots.figure, unchecked) plus plots.as_dict, which is what a page pays;
+- "build + dict": the builder (viz.base.figure, unchecked) plus viz.base.as_dict, which is what a page pays;
 - "plotly checks": go.Figure(fig.to_dict()), the same figure passed through plotly's per-property checks,
   which is what building it from go.Bar / go.Frame objects cost before (issue 8);
 for a 60-character and a 200-character input (B = 10 beams for the tree). Shipped checkpoints, one thread.
@@ -21,9 +21,9 @@ import plotly.graph_objects as go  # noqa: E402
 import torch  # noqa: E402
 
 import seqviz  # noqa: E402
-from seqviz import mt_plots, plots  # noqa: E402
-from seqviz.lm import sample  # noqa: E402
-from seqviz.sentiment import read  # noqa: E402
+from seqviz import viz  # noqa: E402
+from seqviz.rnn.lm import sample  # noqa: E402
+from seqviz.sentiment.models import read  # noqa: E402
 
 REPEAT = 7
 
@@ -53,20 +53,20 @@ def main() -> None:
         text = text[:n]
         trace, reading, sampled, words = lstm.trace(text), read(sent, text), sample(lstm, n, seed=0), text.split()
         cases = {       # the model's work is done once, above: only the figure is timed
-            "state_animation (a<t>, top-5)": lambda: plots.state_animation(trace),
-            "gates_figure (LSTM)": lambda: plots.gates_figure(trace),
-            "sentiment_figure": lambda: plots.sentiment_figure(reading),
-            "pairs_animation (window 2)": lambda: plots.pairs_animation(words, 2),
-            "sample_animation": lambda: plots.sample_animation(sampled),
+            "state_animation (a<t>, top-5)": lambda: viz.rnn.state_animation(trace),
+            "gates_figure (LSTM)": lambda: viz.rnn.gates_figure(trace),
+            "sentiment_figure": lambda: viz.sentiment.sentiment_figure(reading),
+            "pairs_animation (window 2)": lambda: viz.embeddings.pairs_animation(words, 2),
+            "sample_animation": lambda: viz.rnn.sample_animation(sampled),
         }
         if n == 60:     # dates are at most 40 characters
             tr, tr0 = nmt.translate("Tuesday 13 June 1989", beam_width=10), plain.translate("13.06.89")
-            cases["decoding_animation (attention)"] = lambda: mt_plots.decoding_animation(tr, vocab)
-            cases["decoding_animation (none)"] = lambda: mt_plots.decoding_animation(tr0, vocab)
-            cases["beam_tree (B = 10)"] = lambda: mt_plots.beam_tree(tr.search, vocab)
+            cases["decoding_animation (attention)"] = lambda: viz.translation.decoding_animation(tr, vocab)
+            cases["decoding_animation (none)"] = lambda: viz.translation.decoding_animation(tr0, vocab)
+            cases["beam_tree (B = 10)"] = lambda: viz.translation.beam_tree(tr.search, vocab)
         for name, build in cases.items():
             fig = build()
-            fast = ms(lambda: plots.as_dict(build()))
+            fast = ms(lambda: viz.base.as_dict(build()))
             checked = ms(lambda: go.Figure(fig.to_dict()))
             print(f"{name:34s} {n:6d} {fast:10.1f} ms {checked:11.1f} ms")
 

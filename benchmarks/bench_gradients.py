@@ -21,12 +21,12 @@ def main() -> None:
     import torch
 
     import seqviz
-    from seqviz import plots
-    from seqviz.cells import open_memory_
-    from seqviz.diagrams import bptt_figure
-    from seqviz.gradients import grad_norms, jacobian_spectra
-    from seqviz.longrange import LongRangeConfig, run
-    from seqviz.models import CharLM, CharLMConfig
+    from seqviz import viz
+    from seqviz.rnn.cells import open_memory_
+    from seqviz.viz.diagrams import bptt_figure
+    from seqviz.rnn.gradients import grad_norms, jacobian_spectra
+    from seqviz.rnn.longrange import LongRangeConfig, run
+    from seqviz.rnn.models import CharLM, CharLMConfig
     from seqviz.ui.gradients import STREAM
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
@@ -43,7 +43,7 @@ def main() -> None:
             norms[cell] = grad_norms(m, ids, "last", 1.0)
             spectra[cell] = jacobian_spectra(m, ids, 1.0)
         t1 = time.perf_counter()
-        plots.grad_norms_figure(norms), plots.jacobian_figure(spectra), bptt_figure(norms["rnn"].norms[-5:])
+        viz.rnn.grad_norms_figure(norms), viz.rnn.jacobian_figure(spectra), bptt_figure(norms["rnn"].norms[-5:])
         t2 = time.perf_counter()
         tag = "  <- the page's default" if T == 100 else ""
         print(f"default view, T = {T:3d}: gradients + Jacobians for 3 cells {t1 - t0:5.2f} s, "

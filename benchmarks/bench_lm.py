@@ -18,7 +18,7 @@ def main() -> None:
     import torch
 
     import seqviz
-    from seqviz.lm import sample, score
+    from seqviz.rnn.lm import sample, score
 
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     names = ("andrew ng\nmary johnson\nada lovelace\ngrace hopper\n" * 40)[:1000]
@@ -43,7 +43,7 @@ def main() -> None:
 
 def sentiment() -> None:
     import seqviz
-    from seqviz.sentiment import read
+    from seqviz.sentiment.models import read
 
     for name, text in (("sentiment-en", "i am not feeling happy about this movie"), ("sentiment-zh", "我一点也不开心")):
         t0 = time.perf_counter()

@@ -28,8 +28,8 @@ def main() -> None:
     import torch
 
     import seqviz
-    from seqviz.dates import date_pairs
-    from seqviz.nmt import greedy_batch
+    from seqviz.translation.dates import date_pairs
+    from seqviz.translation.models import greedy_batch
 
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device for inference: cpu")
     for name in ("date-attention", "date-no-attention"):

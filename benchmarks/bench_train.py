@@ -1,4 +1,4 @@
-"""Training throughput of SeqViz's one training loop (`seqviz.train.fit`) against a bare PyTorch loop.
+"""Training throughput of SeqViz's one training loop (`seqviz.core.loop.fit`) against a bare PyTorch loop.
 
 Same model, same data, same batches (a seeded DataLoader), Adam and gradient clipping in both; `fit`
 adds its NaN checks, history, periodic snapshots and (in the app) the JSON-lines progress callback.
@@ -23,12 +23,12 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 from torch.utils.data import DataLoader  # noqa: E402
 
-from seqviz.data import LineDataset, full_names, pad_collate  # noqa: E402
-from seqviz.models import CharLM, CharLMConfig  # noqa: E402
-from seqviz.recipes import lm_loss  # noqa: E402
-from seqviz.studio import JsonlProgress  # noqa: E402
-from seqviz.train import TrainConfig, fit  # noqa: E402
-from seqviz.vocab import CharVocab  # noqa: E402
+from seqviz.core.data import LineDataset, full_names, pad_collate  # noqa: E402
+from seqviz.rnn.models import CharLM, CharLMConfig  # noqa: E402
+from seqviz.rnn.kind import lm_loss  # noqa: E402
+from seqviz.training.studio import JsonlProgress  # noqa: E402
+from seqviz.core.loop import TrainConfig, fit  # noqa: E402
+from seqviz.core.vocab import CharVocab  # noqa: E402
 
 
 def setup(n_a: int, n_lines: int, cell: str = "lstm"):
@@ -124,7 +124,7 @@ def throughput(device: str, steps: int, repeats: int) -> None:
 
 def studio_runs() -> None:
     """One small studio run per kind, in this process (what the worker process does, minus its start)."""
-    from seqviz import studio
+    from seqviz.training import studio
     print("\n== studio runs at small settings (in process; the app adds about 3 s to start its worker)")
     runs = [("char_lm", "names", {"max_lines": 2000, "epochs": 1}),
             ("word2vec", "lee", {"epochs": 5}), ("glove", "lee", {"epochs": 15}),

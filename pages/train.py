@@ -19,6 +19,6 @@ train.my_models_panel()
 train.upload_error()
 train.upload_panel()
 st.caption(t("train.cli"))
-st.code("python -m seqviz.studio char_lm --file class.txt --cell gru --epochs 10 --name our-class --out models/\n"
-        "python -m seqviz.studio dates --start date-attention --epochs 3 --name dates-more\n"
-        "python -m seqviz.studio --help", language="bash")
+st.code("python -m seqviz.training.studio char_lm --file class.txt --cell gru --epochs 10 --name our-class --out models/\n"
+        "python -m seqviz.training.studio dates --start date-attention --epochs 3 --name dates-more\n"
+        "python -m seqviz.training.studio --help", language="bash")

@@ -1,14 +1,14 @@
 """Vanishing and exploding gradients: ‖∂L/∂a<t>‖ across time for RNN, GRU and LSTM, clipping, BPTT, and a live experiment."""
 import streamlit as st
 
-from seqviz import plots
+from seqviz import viz
 from seqviz.ui import gradients as ui
 from seqviz.ui import t
 
 st.title(t("grad.title"))
 st.markdown(t("grad.intro"))
 settings = ui.controls()
-labels = {k: t(f"grad.fig.{k}") for k in plots.GRAD_LABELS}
+labels = {k: t(f"grad.fig.{k}") for k in viz.rnn.GRAD_LABELS}
 ui.presets()
 
 view = ui.compute(**settings)

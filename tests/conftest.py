@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from seqviz.models import CharLM, CharLMConfig
+from seqviz.rnn.models import CharLM, CharLMConfig
 
 CHARS = tuple("\n abcdefghijklmnopqrstuvwxyz")
 
@@ -26,7 +26,7 @@ def my_model(model, name: str = "mine", meta: dict | None = None, origin: str = 
     """A session model as the Train page stores it: (its id, MyModel) for at.session_state["my_models"]."""
     import hashlib
 
-    from seqviz.pretrained import model_from_bytes, to_bytes
+    from seqviz.core.checkpoint import model_from_bytes, to_bytes
     from seqviz.ui.mymodels import PREFIX, MyModel
     js, w = to_bytes(model, name, {"metrics": {}, **(meta or {})})
     m = model_from_bytes(js, w, name)

@@ -271,17 +271,17 @@ def test_missing_checkpoint_gets_a_message(tmp_path, monkeypatch, page, state):
 
     import streamlit as st
 
-    from seqviz import pretrained
-    for f in pretrained.PRETRAINED_DIR.iterdir():          # every checkpoint but the one the page needs
+    from seqviz.core import checkpoint
+    for f in checkpoint.PRETRAINED_DIR.iterdir():          # every checkpoint but the one the page needs
         if not f.stem.startswith(("wiki", "sentiment-zh")):
             shutil.copy(f, tmp_path / f.name)
-    monkeypatch.setattr(pretrained, "PRETRAINED_DIR", tmp_path)
+    monkeypatch.setattr(checkpoint, "PRETRAINED_DIR", tmp_path)
     st.cache_resource.clear()
     st.cache_data.clear()
     try:
         at = run_page(page, **state)
         assert not at.exception
-        assert any("Could not load the model" in e.value and "seqviz.train" in e.value for e in at.error)
+        assert any("Could not load the model" in e.value and "seqviz.training.build" in e.value for e in at.error)
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()

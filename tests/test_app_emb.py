@@ -105,7 +105,7 @@ def test_training_through_the_queue_adds_session_vectors():
 def test_small_own_vocabularies_work_everywhere(V):
     import numpy as np
 
-    from seqviz.embeddings import EmbeddingTable, WordVectors
+    from seqviz.embeddings.vectors import EmbeddingTable, WordVectors
     rng = np.random.default_rng(0)
     words = ["man", "woman", "king", "queen", "france", "french", "spain", "spanish", "orange"] + [f"w{i}" for i in range(V - 9)]
     v = WordVectors(words, rng.normal(size=(V, 16)), np.arange(V, 0, -1), "cbow", {"tokens": 5000})

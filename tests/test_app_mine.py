@@ -8,7 +8,7 @@ import torch
 from conftest import my_model, tiny
 from test_app import run_page
 
-from seqviz import pretrained
+from seqviz.core import checkpoint
 from seqviz.ui import mymodels
 
 CELL, LM, SENT, ATT, BEAM = ("rnn_cell.py", "language_model.py", "sentiment_classifier.py", "attention_model.py",
@@ -31,13 +31,13 @@ def char_model(cell: str = "gru") -> mymodels.MyModel:
     meta = {"title": "GRU character model of class.txt", "data": {"source": "class.txt", "n_train_lines": 90},
             "metrics": {"val_loss_nats_per_char": 2.29, "val_perplexity": 9.87, "final_train_loss": 2.3},
             "training": {"curve": [{"step": 1, "loss": 3.3}, {"step": 2, "val_loss": 3.1}], "seconds": 2.0},
-            "command": "python -m seqviz.studio char_lm --cell gru --name class-gru", "n_parameters": 500}
+            "command": "python -m seqviz.training.studio char_lm --cell gru --name class-gru", "n_parameters": 500}
     return own(tiny(cell), "class-gru", meta)
 
 
 def nmt_model(attention: bool, bare: bool = False) -> mymodels.MyModel:
-    from seqviz.nmt import DateTranslator, NMTConfig
-    shipped = json.loads((pretrained.PRETRAINED_DIR / "date-attention.json").read_text(encoding="utf-8"))["config"]
+    from seqviz.translation.models import DateTranslator, NMTConfig
+    shipped = json.loads((checkpoint.PRETRAINED_DIR / "date-attention.json").read_text(encoding="utf-8"))["config"]
     torch.manual_seed(1)
     model = DateTranslator(NMTConfig(attention, 8, 16, 4, tuple(shipped["src_chars"]), tuple(shipped["tgt_chars"]),
                                      shipped["max_src"], shipped["max_tgt"])).eval()
@@ -49,12 +49,13 @@ def nmt_model(attention: bool, bare: bool = False) -> mymodels.MyModel:
         "training": {"curve": [{"step": 5, "loss": 2.1}, {"step": 10, "epoch": 1.0, "val_loss": 1.5, "val_exact": 0.1},
                                {"step": 15, "loss": 1.2}, {"step": 20, "epoch": 2.0, "val_loss": 1.1, "val_exact": 0.25}],
                      "seconds": 12.3, "epochs": 2, "device": "cpu"},
-        "command": "python -m seqviz.studio dates --name my-dates", "n_parameters": 4000}
+        "command": "python -m seqviz.training.studio dates --name my-dates", "n_parameters": 4000}
     return own(model, "my-dates-" + ("att" if attention else "plain") + ("-bare" if bare else ""), meta)
 
 
 def sentiment_model(lang: str = "en", metrics: dict | None = None) -> mymodels.MyModel:
-    from seqviz.sentiment import CONTRAST, PAD, SentimentConfig, SentimentModels, tokenize
+    from seqviz.sentiment.models import CONTRAST, PAD, SentimentConfig, SentimentModels
+    from seqviz.core.text import tokenize
     texts = [x for x, _ in CONTRAST[lang]] + ["the movie was not bad at all", "东西不错，物流也快"]
     words = (PAD,) + tuple(sorted({w for x in texts for w in tokenize(x, lang)}))
     torch.manual_seed(2)
@@ -66,7 +67,7 @@ def sentiment_model(lang: str = "en", metrics: dict | None = None) -> mymodels.M
             "metrics": {"yours": row} if metrics is None else metrics,
             "examples_lstm_right_average_wrong": [{"text": texts[1], "label": "negative", "negation": True,
                                                    "test": "yours"}],
-            "command": "python -m seqviz.studio sentiment --name my-reviews"}
+            "command": "python -m seqviz.training.studio sentiment --name my-reviews"}
     return own(model, f"my-reviews-{lang}", meta)
 
 
@@ -97,7 +98,7 @@ def test_cell_page_shows_your_model(lang):
     assert len(at.latex) == 12                                           # the GRU's equations: from model.config.cell
     assert at.sidebar.slider(key="cell_unit").max == 6                   # n_a = 7
     text = captions(at)
-    assert "class" in text and "9.87" in text and "seqviz.studio char_lm" in text and "⭐" in text
+    assert "class" in text and "9.87" in text and "seqviz.training.studio char_lm" in text and "⭐" in text
     assert ("Training studio" if lang == "en" else "训练工作室") in text     # the hint
 
 

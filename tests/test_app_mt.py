@@ -181,17 +181,17 @@ def test_missing_checkpoint_gets_a_message(tmp_path, monkeypatch, page, missing,
 
     import streamlit as st
 
-    from seqviz import pretrained
-    for f in pretrained.PRETRAINED_DIR.iterdir():
+    from seqviz.core import checkpoint
+    for f in checkpoint.PRETRAINED_DIR.iterdir():
         if f.name.split(".")[0] != missing:
             shutil.copy(f, tmp_path / f.name)
-    monkeypatch.setattr(pretrained, "PRETRAINED_DIR", tmp_path)
+    monkeypatch.setattr(checkpoint, "PRETRAINED_DIR", tmp_path)
     st.cache_resource.clear()
     st.cache_data.clear()
     try:
         at = run_page(page)
         assert not at.exception
-        assert any(needle in m.value and "seqviz.train" in m.value for m in getattr(at, kind))
+        assert any(needle in m.value and "seqviz.training.build" in m.value for m in getattr(at, kind))
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()

@@ -79,8 +79,8 @@ def test_stated_upload_limits_are_the_real_ones():
     the app's own message."""
     import tomllib
 
-    from seqviz import studio
-    from seqviz.text import MAX_UPLOAD_BYTES
+    from seqviz.training import studio
+    from seqviz.core.text import MAX_UPLOAD_BYTES
     from seqviz.ui import mymodels
     server_mib = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
     stated = {"train_upload_char_lm": studio.LIMITS.upload_bytes, "train_ckpt_upload": mymodels.MAX_UPLOAD_BYTES,
@@ -124,8 +124,8 @@ def test_model_files_with_odd_metrics_are_listed_without_a_crash(metrics):
 
 
 def test_a_run_that_ends_on_another_page_joins_the_session():
-    from seqviz.jobs import Job
-    from seqviz.pretrained import to_bytes
+    from seqviz.training.jobs import Job
+    from seqviz.core.checkpoint import to_bytes
     from seqviz.ui import train
     job = Job("finished-elsewhere", "someone", "char_lm", "names", {}, "far away", status="done",
               stop_reason="finished", result=to_bytes(tiny("gru"), "far-away", {"metrics": {"val_perplexity": 7.5}}))

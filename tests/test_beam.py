@@ -5,9 +5,8 @@ import math
 import pytest
 import torch
 
-from seqviz.beam import (CUT, FINISHED, FORCED, KEPT, PRUNED, beam_search, error_verdict, exhaustive_search, greedy,
-                         normalized, sequence_log_probs)
-from seqviz.nmt import DateTranslator, NMTConfig
+from seqviz.translation.beam import CUT, FINISHED, FORCED, KEPT, PRUNED, beam_search, error_verdict, exhaustive_search, greedy, normalized, sequence_log_probs
+from seqviz.translation.models import DateTranslator, NMTConfig
 
 SRC = tuple(" 0123456789abcdefghijklmnopqrstuvwxyz")
 
@@ -65,7 +64,7 @@ def test_beam_width_one_is_greedy(seed, attention):
     tokens, lp = greedy(step, s0, start=0, eos=0, max_len=12)
     assert res.best.tokens == tokens and res.best.log_prob == pytest.approx(lp, abs=1e-5)
     assert all(len(s.beam) <= 1 for s in res.steps) and len(res.finished) == 1
-    from seqviz.nmt import greedy_batch
+    from seqviz.translation.models import greedy_batch
     outs, lps = greedy_batch(m, ["13 june 1989"])
     assert outs[0] == "".join(m.tgt_vocab.chars[i] for i in tokens).split("\n")[0]
     assert lps[0] == pytest.approx(lp, abs=1e-4)

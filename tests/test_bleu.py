@@ -5,7 +5,7 @@ import pytest
 import sacrebleu
 from sacrebleu.metrics import BLEU
 
-from seqviz.bleu import SMOOTHING, TOKENIZERS, bleu
+from seqviz.translation.bleu import SMOOTHING, TOKENIZERS, bleu
 
 REFS = ["the cat is on the mat", "there is a cat on the mat"]
 CASES = [

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from seqviz.diagrams import KINDS, architecture_figure
+from seqviz.viz.diagrams import KINDS, architecture_figure
 
 
 def labels(fig, prefix):

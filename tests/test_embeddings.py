@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from seqviz.embeddings import bias_direction, cosine, equalize, neutralize, project
+from seqviz.embeddings.vectors import bias_direction, cosine, equalize, neutralize, project
 
 
 def test_cosine_on_hand_checked_vectors():
@@ -196,7 +196,7 @@ def test_debias_report():
 
 
 def test_embedding_table_round_trip(tmp_path):
-    from seqviz.pretrained import load_model, save_model
+    from seqviz.core.checkpoint import load_model, save_model
     v = _toy()
     path = save_model(em.EmbeddingTable.from_vectors(v), "toy", {"metrics": {}}, tmp_path)
     back = load_model(path).vectors()
@@ -209,7 +209,7 @@ def test_embedding_table_round_trip(tmp_path):
 
 @pytest.mark.parametrize("name", ["wiki-skipgram", "wiki-glove"])
 def test_shipped_vectors_beat_chance_and_match_their_json(name):
-    from seqviz.pretrained import load_pretrained
+    from seqviz.core.checkpoint import load_pretrained
     table = load_pretrained(name)
     v = table.vectors()
     m = em.evaluate(v)

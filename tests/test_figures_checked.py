@@ -1,4 +1,4 @@
-"""Figures built from plain dicts without plotly's checks (plots.figure) are valid plotly: rebuilt with every
+"""Figures built from plain dicts without plotly's checks (viz.base.figure) are valid plotly: rebuilt with every
 check on, each comes out the same. A misspelt property, a flat `marker_color` or a colour scale by name
 ("RdBu_r", which plotly.js does not know) in a frame would fail here."""
 import json
@@ -10,9 +10,9 @@ import pytest
 
 import seqviz
 from conftest import tiny
-from seqviz import mt_plots, plots
-from seqviz.lm import sample
-from seqviz.sentiment import read
+from seqviz import viz
+from seqviz.rnn.lm import sample
+from seqviz.sentiment.models import read
 from test_nmt import tiny as tiny_translator
 
 HOSTILE = 'ab<b>c</b> 😀 & "d"'
@@ -36,26 +36,26 @@ def _same(a, b, path=""):
 
 def assert_valid(fig: go.Figure) -> dict:
     """The figure's JSON, asserted equal to that of the same figure rebuilt with plotly's checks, and to that of
-    the dicts the page's cache sends without copying them (plots.as_dict)."""
+    the dicts the page's cache sends without copying them (viz.base.as_dict)."""
     raw = json.loads(pio.to_json(fig.to_dict(), validate=False))
     checked = json.loads(pio.to_json(go.Figure(fig.to_dict()), validate=False))
     _same(raw, checked)
-    _same(json.loads(pio.to_json(plots.as_dict(fig), validate=False)), raw)
+    _same(json.loads(pio.to_json(viz.base.as_dict(fig), validate=False)), raw)
     return raw
 
 
 def test_char_model_figures(cell):
     tr = tiny(cell).trace(HOSTILE)
-    for fig in (plots.state_animation(tr), plots.gates_figure(tr, start=2)):
+    for fig in (viz.rnn.state_animation(tr), viz.rnn.gates_figure(tr, start=2)):
         d = assert_valid(fig)
         assert len(d["frames"]) == tr.T == len(d["layout"]["sliders"][0]["steps"])
-    d = assert_valid(plots.state_animation(tr))
+    d = assert_valid(viz.rnn.state_animation(tr))
     np.testing.assert_allclose(d["frames"][2]["data"][0]["x"], [p for _, p in tr.top_k(2, 5)], atol=1e-7)
 
 
 def test_sentiment_figure():
     r = read(seqviz.load_pretrained("sentiment-en"), "i am not feeling happy today")
-    d = assert_valid(plots.sentiment_figure(r))
+    d = assert_valid(viz.sentiment.sentiment_figure(r))
     assert len(d["frames"]) == sum(r.known)
     assert [s["y0"] for s in d["layout"]["shapes"]] == pytest.approx([r.p_average, 0.5])
 
@@ -65,26 +65,26 @@ def test_translation_figures(attention):
     m = tiny_translator(attention)
     vocab = list(m.tgt_vocab.chars)
     tr = m.translate("13 june 1989", beam_width=3)
-    d = assert_valid(mt_plots.decoding_animation(tr, vocab))
+    d = assert_valid(viz.translation.decoding_animation(tr, vocab))
     assert len(d["frames"]) == len(tr.target)
-    d = assert_valid(mt_plots.beam_tree(tr.search, vocab, max_pruned=2))
+    d = assert_valid(viz.translation.beam_tree(tr.search, vocab, max_pruned=2))
     assert len(d["frames"]) == len(tr.search.steps)
 
 
 def test_sampling_animation():
     s = sample(tiny("gru"), 12, temperature=1.0, top_k=0, seed=1)
-    d = assert_valid(plots.sample_animation(s))
+    d = assert_valid(viz.rnn.sample_animation(s))
     assert len(d["frames"]) == len(s.chosen) == len(d["layout"]["sliders"][0]["steps"])
 
 
 @pytest.mark.parametrize("mode", ["skip-gram", "cbow"])
 def test_pairs_animation(mode):
-    d = assert_valid(plots.pairs_animation(HOSTILE.split(), 2, mode))
+    d = assert_valid(viz.embeddings.pairs_animation(HOSTILE.split(), 2, mode))
     assert len(d["frames"]) == len(HOSTILE.split())
 
 
 def test_a_named_colour_scale_in_a_frame_is_caught():
-    bad = plots.figure([dict(type="heatmap", z=[[0, 1]])], {}, frames=[dict(name="0", data=[
+    bad = viz.base.figure([dict(type="heatmap", z=[[0, 1]])], {}, frames=[dict(name="0", data=[
         dict(type="heatmap", z=[[1, 0]], colorscale="RdBu_r")])])
     with pytest.raises(AssertionError):
         assert_valid(bad)

@@ -6,8 +6,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from conftest import tiny
-from seqviz.gradients import grad_norms, jacobian_spectra, spectral_norm, weights_of
-from seqviz.longrange import LongRangeConfig, make_task, run
+from seqviz.rnn.gradients import grad_norms, jacobian_spectra, spectral_norm, weights_of
+from seqviz.rnn.longrange import LongRangeConfig, make_task, run
 
 TEXT = "mary johnson andrew ng"
 

@@ -37,13 +37,13 @@ def test_every_key_used_in_code_exists():
 
 
 def test_keys_built_from_names_exist():
-    from seqviz.cells import GATES
+    from seqviz.rnn.cells import GATES
     from seqviz.ui.panels import ARCHITECTURES
     for kind in ARCHITECTURES:
         assert f"arch.{kind}" in TEXT and f"arch.{kind}.use" in TEXT
     for field in {"a", "c"} | {g for gs in GATES.values() for g in gs}:
         assert f"field.{field}" in TEXT
-    from seqviz.projection import METHODS
+    from seqviz.embeddings.projection import METHODS
     from seqviz.ui.emb import CHECKPOINTS
     for name in CHECKPOINTS:
         assert f"emb.ckpt.{name}" in TEXT

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from conftest import tiny
-from seqviz.lm import adjust, sample, score
+from seqviz.rnn.lm import adjust, sample, score
 
 
 def test_temperature_zero_is_argmax_and_the_limit_of_small_temperatures():

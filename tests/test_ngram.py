@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from seqviz import ngram
+from seqviz.rnn import ngram
 
 
 def test_bigram_mle_perplexity_matches_hand_counts():
@@ -25,7 +25,7 @@ def test_kneser_ney_gives_unseen_sequences_a_chance_and_beats_uniform():
 
 def test_shipped_table_compares_ngrams_with_the_neural_models():
     table = ngram.load_baseline()
-    assert table is not None and table["command"] == "python -m seqviz.ngram"
+    assert table is not None and table["command"] == "python -m seqviz.rnn.ngram"
     names = {r["model"]: r["perplexity"] for r in table["corpora"]["names"]["rows"]}
     assert {"2-gram Kneser-Ney", "5-gram Kneser-Ney", "names-lstm", "names-rnn"} <= set(names)
     assert names["5-gram Kneser-Ney"] < names["2-gram Kneser-Ney"]        # more context helps

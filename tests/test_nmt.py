@@ -6,9 +6,10 @@ import pytest
 import torch
 
 import seqviz
-from seqviz.dates import date_pairs
-from seqviz.nmt import (N_TEST, DateTranslator, NMTConfig, collate, encode_batch, greedy_batch, PairData)
-from seqviz.pretrained import load_model, save_model
+from seqviz.translation.dates import date_pairs
+from seqviz.translation.kind import N_TEST
+from seqviz.translation.models import DateTranslator, NMTConfig, collate, encode_batch, greedy_batch, PairData
+from seqviz.core.checkpoint import load_model, save_model
 
 SRC = tuple(" ,-./0123456789abcdefghijklmnopqrstuvwxyz年月日星期一二三四五六")
 
@@ -157,7 +158,7 @@ def test_shipped_checkpoints_are_listed_small_and_load_as_their_kind(shipped):
     docs = seqviz.list_pretrained(kind="nmt")
     assert [d["name"] for d in docs] == ["date-attention", "date-no-attention"]
     assert [d["config"]["attention"] for d in docs] == [True, False]
-    from seqviz.pretrained import PRETRAINED_DIR
+    from seqviz.core.checkpoint import PRETRAINED_DIR
     assert sum(f.stat().st_size for f in PRETRAINED_DIR.glob("date-*")) < 2e6
     assert all(not m.training and type(m).__name__ == "DateTranslator" for m in shipped.values())
 
@@ -165,7 +166,7 @@ def test_shipped_checkpoints_are_listed_small_and_load_as_their_kind(shipped):
 def test_shipped_models_json_records_the_comparison(shipped):
     att, plain = (shipped[n].meta for n in ("date-attention", "date-no-attention"))
     for meta in (att, plain):
-        assert meta["command"].startswith("python -m seqviz.train date-")
+        assert meta["command"].startswith("python -m seqviz.training.build date-")
         assert set(meta["metrics"]["by_length"]) == {"1-10", "11-15", "16-20", "21-25", "26-30", "31-40"}
         assert sum(v["n"] for v in meta["metrics"]["by_length"].values()) == N_TEST
         assert meta["training"]["curve"] and meta["training"]["epochs"] == att["training"]["epochs"]

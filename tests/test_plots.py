@@ -7,15 +7,15 @@ import numpy as np
 import pytest
 
 from conftest import tiny
-from seqviz import plots
-from seqviz.equations import step_equations
+from seqviz import viz
+from seqviz.rnn.equations import step_equations
 
 HOSTILE = 'ab<script>alert("x")</script> & <b>bold</b>'
 
 
 def test_state_animation_has_a_frame_per_step_and_player(cell):
     tr = tiny(cell).trace("anna")
-    fig = plots.state_animation(tr)
+    fig = viz.rnn.state_animation(tr)
     assert len(fig.frames) == tr.T == 5
     assert fig.layout.updatemenus[0].buttons[0].method == "animate"
     assert len(fig.layout.sliders[0].steps) == tr.T
@@ -27,7 +27,7 @@ def test_state_animation_has_a_frame_per_step_and_player(cell):
 
 def test_gates_figure_rows_follow_the_cell(cell):
     tr = tiny(cell).trace("anna")
-    fig = plots.gates_figure(tr)
+    fig = viz.rnn.gates_figure(tr)
     titles = [a.text for a in fig.layout.annotations]
     expected = {"rnn": ["a<sup>&lt;t&gt;</sup>"],
                 "gru": ["Γ<sub>u</sub>", "Γ<sub>r</sub>", "c̃<sup>&lt;t&gt;</sup>"],
@@ -39,11 +39,11 @@ def test_gates_figure_rows_follow_the_cell(cell):
 
 def test_user_text_is_escaped_everywhere():
     tr = tiny("lstm").trace(HOSTILE)
-    html = plots.unit_text_html(tr, 0)
+    html = viz.rnn.unit_text_html(tr, 0)
     assert "<script" not in html and "<b>" not in html
     visible = htmllib.unescape(re.sub(r"<[^>]+>", "", html)).replace("\xa0", " ")
     assert visible == HOSTILE                          # what the student sees is exactly what they typed
-    fig = plots.state_animation(tr)
+    fig = viz.rnn.state_animation(tr)
     ticks = fig.layout.xaxis.ticktext
     assert ticks[3] == '<span style="color:#d62728">&lt;</span>'        # '<' is unknown to this vocab: red, escaped
     assert all("<" not in tick.replace("<span", "").replace("</span>", "") for tick in ticks)
@@ -54,7 +54,7 @@ def test_user_text_is_escaped_everywhere():
 
 def test_unit_text_html_colours_follow_the_unit():
     tr = tiny("gru").trace("ab")
-    html = plots.unit_text_html(tr, 1)
+    html = viz.rnn.unit_text_html(tr, 1)
     assert html.count("<span") == 2
     v = tr.a[1, 1]
     assert f"a={v:.3f}" in html
@@ -86,7 +86,7 @@ def test_step_equations_clamp_t_and_use_zero_initial_state():
 
 def test_figures_serialise(cell):
     tr = tiny(cell).trace("x")
-    for fig in (plots.state_animation(tr), plots.gates_figure(tr), plots.unit_curve(tr, 0)):
+    for fig in (viz.rnn.state_animation(tr), viz.rnn.gates_figure(tr), viz.rnn.unit_curve(tr, 0)):
         assert json.loads(fig.to_json())["data"]
 
 

@@ -7,7 +7,7 @@ import pytest
 
 import seqviz
 from conftest import tiny
-from seqviz.pretrained import PRETRAINED_DIR, CheckpointError, load_model, save_model
+from seqviz.core.checkpoint import PRETRAINED_DIR, CheckpointError, load_model, save_model
 
 NAMES = ["names-gru", "names-lstm", "names-rnn"]
 
@@ -16,7 +16,7 @@ def test_list_pretrained_has_every_model_with_metrics():
     docs = seqviz.list_pretrained(kind="char_lm")
     assert [d["name"] for d in docs] == NAMES + ["wiki-lstm"]
     for d in docs:
-        assert d["command"] == f"python -m seqviz.train {d['name']}"
+        assert d["command"] == f"python -m seqviz.training.build {d['name']}"
         assert 1.0 < d["metrics"]["val_perplexity"] < 10      # far better than a uniform guess (28 or 80 characters)
         assert d["metrics"]["val_perplexity"] == pytest.approx(np.exp(d["metrics"]["val_loss_nats_per_char"]), rel=1e-3)
         assert ("names" if d["name"].startswith("names") else "Wikipedia") in d["data"]["source"]
@@ -25,7 +25,7 @@ def test_list_pretrained_has_every_model_with_metrics():
     assert {d["name"] for d in seqviz.list_pretrained()} == set(NAMES) | {
         "wiki-lstm", "sentiment-en", "sentiment-zh", "date-attention", "date-no-attention", "wiki-skipgram", "wiki-glove"}
     for d in sentiment:
-        assert d["command"] == f"python -m seqviz.train {d['name']}"
+        assert d["command"] == f"python -m seqviz.training.build {d['name']}"
         assert all(0.5 <= m["majority_baseline"] < 1 and m["n"] > 50 for m in d["metrics"].values())
 
 
@@ -37,7 +37,7 @@ def test_wiki_model_writes_english_prose():
 
 
 def test_sentiment_checkpoint_roundtrip(tmp_path):
-    from seqviz.sentiment import read
+    from seqviz.sentiment.models import read
     m = seqviz.load_pretrained("sentiment-en")
     save_model(m, "copy", {}, tmp_path)
     back = load_model(tmp_path / "copy.json")

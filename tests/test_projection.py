@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from seqviz.projection import ProjectionConfig, clusters, knn_cosine, project, unit_rows
+from seqviz.embeddings.projection import ProjectionConfig, clusters, knn_cosine, project, unit_rows
 
 
 def _blobs(n=300, seed=0):
@@ -56,9 +56,9 @@ def test_clusters_find_the_blobs():
 
 
 def test_shipped_views_match_a_fresh_computation():
-    from seqviz.pretrained import PRETRAINED_DIR, load_pretrained
-    from seqviz.projection import load_views, view_key
-    from seqviz.recipes import EMBEDDING_VIEW_WORDS
+    from seqviz.core.checkpoint import PRETRAINED_DIR, load_pretrained
+    from seqviz.embeddings.projection import load_views, view_key
+    from seqviz.embeddings.kind import EMBEDDING_VIEW_WORDS
     views = load_views(PRETRAINED_DIR / "wiki-skipgram.views.safetensors")
     cfg = ProjectionConfig("pca", 2)
     key = view_key(cfg, EMBEDDING_VIEW_WORDS)
@@ -68,9 +68,9 @@ def test_shipped_views_match_a_fresh_computation():
 
 
 def test_shipped_umap_view_is_what_project_gives():
-    from seqviz.pretrained import PRETRAINED_DIR, load_pretrained
-    from seqviz.projection import load_views, view_key
-    from seqviz.recipes import EMBEDDING_VIEW_WORDS
+    from seqviz.core.checkpoint import PRETRAINED_DIR, load_pretrained
+    from seqviz.embeddings.projection import load_views, view_key
+    from seqviz.embeddings.kind import EMBEDDING_VIEW_WORDS
     cfg = ProjectionConfig("umap", 2)
     view = load_views(PRETRAINED_DIR / "wiki-glove.views.safetensors")[view_key(cfg, EMBEDDING_VIEW_WORDS)]
     E = load_pretrained("wiki-glove").vectors().E[:EMBEDDING_VIEW_WORDS]

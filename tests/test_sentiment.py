@@ -7,10 +7,10 @@ import pytest
 import torch
 
 import seqviz
-from seqviz import recipes
-from seqviz.train import TrainConfig, fit
-from seqviz.sentiment import (CONTRAST, MAX_TOKENS, PAD, SentimentConfig, SentimentModels, collate, encode_examples, evaluate,
-                              is_negation, joint_loss, predict, read, tokenize)
+from seqviz.sentiment.data import lexicon_phrases, sentiment_splits
+from seqviz.core.loop import TrainConfig, fit
+from seqviz.sentiment.models import CONTRAST, MAX_TOKENS, PAD, SentimentConfig, SentimentModels, collate, encode_examples, evaluate, is_negation, joint_loss, predict, read
+from seqviz.core.text import tokenize
 
 WORDS = (PAD, "i", "am", "not", "feeling", "happy", "sad", "good", "bad", "movie")
 
@@ -101,7 +101,7 @@ def test_english_tokens_follow_the_corpus_and_chinese_is_segmented():
 
 
 def test_lexicon_phrases_flip_the_label_of_negated_copies():
-    out = recipes.lexicon_phrases({"good": 3, "awful": -3}, seed=0)
+    out = lexicon_phrases({"good": 3, "awful": -3}, seed=0)
     assert ("good", 1) in out and ("awful", 0) in out
     for text, y in out:
         word = "good" if "good" in text else "awful"
@@ -110,7 +110,7 @@ def test_lexicon_phrases_flip_the_label_of_negated_copies():
 
 
 def test_chinese_split_has_no_review_on_both_sides_and_no_contradictions():
-    sp = recipes.sentiment_splits("zh")
+    sp = sentiment_splits("zh")
     train = {x for x, _ in sp["train"]}
     test = [x for x, _ in sp["tests"]["reviews"]]
     assert len(test) > 1500 and not train & set(test) and len(set(test)) == len(test)
@@ -118,7 +118,7 @@ def test_chinese_split_has_no_review_on_both_sides_and_no_contradictions():
 
 
 def test_splits_do_not_overlap():
-    sp = recipes.sentiment_splits("en")
+    sp = sentiment_splits("en")
     train = {x for x, _ in sp["train"]}
     assert not train & {x for x, _ in sp["tests"]["reviews"]}
     words = lambda pairs: {w for x, _ in pairs for w in x.split()} - {"not", "i", "am", "feeling", "it", "was",
@@ -136,7 +136,7 @@ def test_splits_do_not_overlap():
 def test_shipped_classifiers_beat_the_majority_class_on_held_out_data(name, test, beat):
     """Recomputed here from the data and the weights; the stored metrics must be these numbers."""
     m = seqviz.load_pretrained(name)
-    sp = recipes.sentiment_splits(m.config.lang)
+    sp = sentiment_splits(m.config.lang)
     pairs = [(tokenize(x, m.config.lang)[:MAX_TOKENS], y) for x, y in sp["tests"][test]]
     if test == "phrases":                                  # only phrases whose rated word E knows
         pairs = [(tok, y) for tok, y in pairs if any(w in sp["test_words"] and w in m.index for w in tok)]

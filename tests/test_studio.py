@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 import torch
 
-from seqviz import studio
-from seqviz.jobs import AlreadyRunning, QueueFull, TrainingQueue
-from seqviz.pretrained import CheckpointError, load_model, model_from_bytes, save_model, to_bytes
+from seqviz.training import studio
+from seqviz.training.jobs import AlreadyRunning, QueueFull, TrainingQueue
+from seqviz.core.checkpoint import CheckpointError, load_model, model_from_bytes, save_model, to_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 LINES = "\n".join(f"anna {w} smith" for w in ("bell", "cole", "dale", "eve", "fox", "gray", "hill", "ivy", "jay",
@@ -64,7 +64,7 @@ def test_char_lm_run_save_load_gives_identical_outputs(tmp_path):
     data = studio.read_data("char_lm", "upload", LINES)
     res = studio.run("char_lm", data, {**TINY, "cell": "gru"}, name="class")
     assert res.model.config.cell == "gru" and res.meta["metrics"]["val_perplexity"] > 1
-    assert res.meta["training"]["curve"] and res.meta["command"].startswith("python -m seqviz.studio char_lm --file")
+    assert res.meta["training"]["curve"] and res.meta["command"].startswith("python -m seqviz.training.studio char_lm --file")
     path = save_model(res.model, "class", res.meta, tmp_path)
     back = load_model(path)
     a, b = res.model.trace("anna fox"), back.trace("anna fox")
@@ -108,8 +108,9 @@ def test_word2vec_stops_between_epochs_and_keeps_its_vectors():
 
 
 def test_nan_weights_are_caught_and_the_best_model_kept(monkeypatch):
-    from seqviz import recipes
-    real, calls = recipes.lm_loss, {"n": 0}
+    from seqviz.rnn import kind as recipes
+    from seqviz.rnn.kind import lm_loss
+    real, calls = lm_loss, {"n": 0}
 
     def nan_after(n):
         def loss(model, batch):
@@ -145,7 +146,7 @@ def test_bad_numbers_and_environment_give_clear_errors(monkeypatch):
     assert studio.Limits().seconds == 300
     monkeypatch.setenv("SEQVIZ_TRAIN_SECONDS", "90")
     assert studio.Limits().seconds == 90
-    out = subprocess.run([sys.executable, "-c", "import seqviz.studio as s; print(s.LIMITS.seconds)"], cwd=ROOT,
+    out = subprocess.run([sys.executable, "-c", "import seqviz.training.studio as s; print(s.LIMITS.seconds)"], cwd=ROOT,
                          capture_output=True, text=True, timeout=60, env={**__import__("os").environ,
                                                                           "SEQVIZ_TRAIN_SECONDS": "nope"})
     assert out.returncode == 0 and out.stdout.strip() == "300.0", out.stderr
@@ -160,8 +161,9 @@ def test_classroom_caps_apply_only_when_asked():
 
 
 def test_sentiment_with_no_known_held_out_word_writes_null_not_nan(monkeypatch):
-    from seqviz import recipes
-    real = recipes._split
+    from seqviz.sentiment import data as recipes
+    from seqviz.sentiment.data import _split
+    real = _split
     known = "\n".join(f"{'pos' if i % 2 else 'neg'}\t{'good great fine' if i % 2 else 'bad awful poor'} film"
                       for i in range(40))
     unknown = "\n".join(f"pos\tqzxv{i} wqpz{i}" for i in range(10))
@@ -182,30 +184,30 @@ def test_sentiment_with_no_known_held_out_word_writes_null_not_nan(monkeypatch):
 
 def test_command_line_writes_the_same_two_files(tmp_path):
     (tmp_path / "class.txt").write_text(LINES, encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "seqviz.studio", "char_lm", "--file", str(tmp_path / "class.txt"),
+    out = subprocess.run([sys.executable, "-m", "seqviz.training.studio", "char_lm", "--file", str(tmp_path / "class.txt"),
                           "--n-a", "8", "--epochs", "1", "--name", "our class", "--out", str(tmp_path),
                           "--progress", "none"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     m = load_model(tmp_path / "our-class.json")
     assert m.config.n_a == 8 and m.meta["studio"]["source"] == "upload"
-    bad = subprocess.run([sys.executable, "-m", "seqviz.studio", "char_lm", "--lr", "-1", "--progress", "jsonl"],
+    bad = subprocess.run([sys.executable, "-m", "seqviz.training.studio", "char_lm", "--lr", "-1", "--progress", "jsonl"],
                          cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and json.loads(bad.stdout.splitlines()[-1])["code"] == "bad_param"
-    inf = subprocess.run([sys.executable, "-m", "seqviz.studio", "char_lm", "--n-a", "inf"], cwd=ROOT,
+    inf = subprocess.run([sys.executable, "-m", "seqviz.training.studio", "char_lm", "--n-a", "inf"], cwd=ROOT,
                          capture_output=True, text=True, timeout=60)
     assert inf.returncode == 2 and "Traceback" not in inf.stderr and "n_a must be a finite number" in inf.stderr
     big = tmp_path / "big.txt"                                          # over the classroom's 5 MB
     big.write_text((LINES + "\n") * (studio.LIMITS.upload_bytes // len(LINES) + 1), encoding="utf-8")
-    capped = subprocess.run([sys.executable, "-m", "seqviz.studio", "char_lm", "--file", str(big), "--classroom",
+    capped = subprocess.run([sys.executable, "-m", "seqviz.training.studio", "char_lm", "--file", str(big), "--classroom",
                              "--progress", "jsonl"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert capped.returncode == 2 and json.loads(capped.stdout.splitlines()[-1])["code"] == "too_big"
-    free = subprocess.run([sys.executable, "-m", "seqviz.studio", "char_lm", "--file", str(big), "--max-lines", "20",
+    free = subprocess.run([sys.executable, "-m", "seqviz.training.studio", "char_lm", "--file", str(big), "--max-lines", "20",
                            "--n-a", "8", "--epochs", "1", "--name", "big", "--out", str(tmp_path), "--progress", "none"],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)   # the terminal: no classroom caps
     assert free.returncode == 0, free.stderr
     assert load_model(tmp_path / "big.json").meta["studio"]["notes"]["sampled"]["n"] == 20
     (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02" * 100)
-    binary = subprocess.run([sys.executable, "-m", "seqviz.studio", "char_lm", "--file", str(tmp_path / "bin.txt"),
+    binary = subprocess.run([sys.executable, "-m", "seqviz.training.studio", "char_lm", "--file", str(tmp_path / "bin.txt"),
                              "--progress", "jsonl"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert binary.returncode == 2 and json.loads(binary.stdout.splitlines()[-1])["code"] == "binary"
 
@@ -252,18 +254,18 @@ def test_malformed_and_foreign_checkpoint_bytes_are_refused():
     ("nmt", "date-attention", {"n_s": 0}, "n_s"),
 ])
 def test_hostile_configs_are_refused_before_anything_is_built(kind, name, over, match, monkeypatch):
-    from seqviz import pretrained
-    doc = json.loads((pretrained.PRETRAINED_DIR / f"{name}.json").read_text(encoding="utf-8"))
-    w = (pretrained.PRETRAINED_DIR / f"{name}.safetensors").read_bytes()
+    from seqviz.core import checkpoint
+    doc = json.loads((checkpoint.PRETRAINED_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    w = (checkpoint.PRETRAINED_DIR / f"{name}.safetensors").read_bytes()
     doc["config"].update(over)
-    real = pretrained.BUILDERS[kind]
+    real = checkpoint.BUILDERS[kind]
     built = []
 
     def spy(cfg):
         import torch as th
         built.append(th.empty(0).device.type)            # where the builder would put its tensors
         return real(cfg)
-    monkeypatch.setitem(pretrained.BUILDERS, kind, spy)
+    monkeypatch.setitem(checkpoint.BUILDERS, kind, spy)
     with pytest.raises(CheckpointError, match=match):
         model_from_bytes(json.dumps(doc).encode(), w, "evil")
     assert "cpu" not in built                              # refused while only shapes (the meta device) were used
@@ -359,7 +361,7 @@ def test_queue_runs_jobs_in_a_worker_process_one_per_owner():
 
 
 def studio_job(name):
-    from seqviz.jobs import Job
+    from seqviz.training.jobs import Job
     return Job("id", "owner", "char_lm", "names", {}, name)
 
 
@@ -375,9 +377,9 @@ def test_queue_stop_keeps_the_best_model_and_errors_are_reported():
     kept = model_from_bytes(*job.result)
     assert kept.meta["training"]["stop"] == "stopped"
     # the weights kept are the best held-out ones seen: recompute their loss on the run's own validation lines
-    from seqviz.data import LineDataset, split_lines
-    from seqviz.recipes import lm_eval
-    from seqviz.vocab import CharVocab
+    from seqviz.core.data import LineDataset, split_lines
+    from seqviz.rnn.kind import lm_eval
+    from seqviz.core.vocab import CharVocab
     data = studio.read_data("char_lm", "upload", LINES * 30)
     val = split_lines(data.items, 0.1, seed=0)[1][:2000]
     loss = lm_eval(kept, LineDataset(val, CharVocab.from_text("\n".join(data.items))))["loss"]

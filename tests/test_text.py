@@ -1,5 +1,5 @@
 """Bad input never raises: empty, huge, binary, non-UTF-8, Chinese, emoji, HTML."""
-from seqviz.text import MAX_CHARS, clean_text, decode_upload
+from seqviz.core.text import MAX_CHARS, clean_text, decode_upload
 
 
 def test_empty_and_whitespace_are_refused():

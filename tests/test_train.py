@@ -6,11 +6,11 @@ import torch
 from torch import nn
 from torch.utils.data import TensorDataset
 
-from seqviz.data import LineDataset, pad_collate
-from seqviz.models import CharLM, CharLMConfig
-from seqviz.recipes import lm_eval, lm_loss
-from seqviz.train import Callback, TrainConfig, fit
-from seqviz.vocab import CharVocab
+from seqviz.core.data import LineDataset, pad_collate
+from seqviz.rnn.models import CharLM, CharLMConfig
+from seqviz.rnn.kind import lm_eval, lm_loss
+from seqviz.core.loop import Callback, TrainConfig, fit
+from seqviz.core.vocab import CharVocab
 
 LINES = ["anna", "hannah", "ann", "nan", "anan", "hanna"] * 20
 

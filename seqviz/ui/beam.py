@@ -5,10 +5,10 @@ import math
 
 import streamlit as st
 
-from seqviz import mt_plots
+from seqviz import viz
 from seqviz.ui import cache, mt, picker
 from seqviz.ui.common import md_escape, t, table
-from seqviz.vocab import display
+from seqviz.core.vocab import display
 
 MAX_B = 16
 DEFAULT_TEXT = "Tuesday 13 June 1989"
@@ -54,7 +54,7 @@ def date_input() -> str:
 @st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
 def tree_figure(name: str, text: str, B: int, alpha: float, prefix: str, labels: tuple):
     tr = mt.translation(name, text, B, alpha, prefix)
-    return cache.frozen(mt_plots.beam_tree(tr.search, list(cache.model(name).tgt_vocab.chars), dict(labels)))
+    return cache.frozen(viz.translation.beam_tree(tr.search, list(cache.model(name).tgt_vocab.chars), dict(labels)))
 
 
 def search(c: dict, text: str):
@@ -172,7 +172,7 @@ def _bleu_example() -> None:
 
 def bleu_panel() -> None:
     """BLEU of a candidate against references, by sacrebleu, with every part shown."""
-    from seqviz.bleu import SMOOTHING, TOKENIZERS, bleu
+    from seqviz.translation.bleu import SMOOTHING, TOKENIZERS, bleu
     cand0, refs0, tok0 = BLEU_EXAMPLES["course"]
     for k, v in dict(bleu_example="course", bleu_cand=cand0, bleu_refs=refs0, bleu_tok=tok0, bleu_smooth="exp").items():
         st.session_state.setdefault(k, v)

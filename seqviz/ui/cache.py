@@ -4,8 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 import seqviz
-from seqviz import plots
-from seqviz.pretrained import CheckpointError
+from seqviz import viz
+from seqviz.core.checkpoint import CheckpointError
+from seqviz.core.device import device_info as device_info_
 from seqviz.ui import mymodels
 from seqviz.ui.common import md_escape, t
 
@@ -18,9 +19,9 @@ def frozen(fig):
     st.plotly_chart calls fig.to_dict() on every run, which deep-copies the figure
     (about 60 ms for an animated 200-step figure, 3 ms once it is a plain dict).
     Cached figures are never mutated, so the dict is computed here and reused; a figure
-    built from plain dicts (plots.figure) hands them over without even one copy.
+    built from plain dicts (viz.base.figure) hands them over without even one copy.
     """
-    d = plots.as_dict(fig)
+    d = viz.base.as_dict(fig)
     fig.to_dict = lambda: d
     return fig
 
@@ -28,7 +29,7 @@ def frozen(fig):
 @st.cache_resource
 def device_info() -> tuple[str, str]:
     """The device training uses: ("cuda", GPU name) when there is one, else ("cpu", thread count)."""
-    return seqviz.device.device_info()
+    return device_info_()
 
 
 @st.cache_resource
@@ -80,19 +81,19 @@ def trace(name: str, text: str):
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
 def state_figure(name: str, text: str, labels: tuple):
     """Animated a<t> + top-5 figure (shared, never mutated)."""
-    return frozen(plots.state_animation(trace(name, text), dict(labels)))
+    return frozen(viz.rnn.state_animation(trace(name, text), dict(labels)))
 
 
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
 def gates_figure(name: str, text: str, labels: tuple):
     """Animated gates / memory cell figure (shared, never mutated)."""
-    return frozen(plots.gates_figure(trace(name, text), dict(labels)))
+    return frozen(viz.rnn.gates_figure(trace(name, text), dict(labels)))
 
 
 @st.cache_resource(show_spinner=False)
 def architecture_figure(kind: str, words: tuple = ()):
     """A small RNN-architecture diagram; `words` translates its plain-word labels (("encoder", "编码器"), ...)."""
-    from seqviz.diagrams import architecture_figure as draw
+    from seqviz.viz.diagrams import architecture_figure as draw
     fig, names = draw(kind), dict(words)
     for ann in fig.layout.annotations:
         ann.text = names.get(ann.text, ann.text)
@@ -102,4 +103,4 @@ def architecture_figure(kind: str, words: tuple = ()):
 @st.cache_resource(max_entries=128, ttl=3600, show_spinner=False)
 def unit_figure(name: str, text: str, unit: int, time_label: str):
     """One unit's a<t>, gates and c<t> over time."""
-    return frozen(plots.unit_curve(trace(name, text), unit, {"time": time_label}))
+    return frozen(viz.rnn.unit_curve(trace(name, text), unit, {"time": time_label}))

@@ -5,7 +5,7 @@ import re
 
 import streamlit as st
 
-from seqviz.text import MAX_UPLOAD_BYTES, CleanText, clean_text, decode_upload
+from seqviz.core.text import MAX_UPLOAD_BYTES, CleanText, clean_text, decode_upload
 from seqviz.ui.i18n import LANGS, default_lang, translate
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$&:])")
@@ -22,7 +22,7 @@ def t(key: str, **fmt) -> str:
 
 
 def fig_labels() -> dict:
-    """Translated labels for seqviz.plots figures."""
+    """Translated labels for seqviz.viz figures."""
     return {k: t(f"fig.{k}") for k in ("play", "pause", "resume", "step", "unit", "time", "top5", "prob", "state")}
 
 

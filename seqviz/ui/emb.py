@@ -8,9 +8,9 @@ import numpy as np
 import streamlit as st
 
 from seqviz import embeddings as em
-from seqviz import plots
-from seqviz import pretrained
-from seqviz.projection import METHODS, ProjectionConfig, clusters, load_views, project, view_key
+from seqviz import viz
+from seqviz.core import checkpoint
+from seqviz.embeddings.projection import METHODS, ProjectionConfig, clusters, load_views, project, view_key
 from seqviz.ui import cache, mymodels, train
 from seqviz.ui.common import fig_labels, md_escape, t, table
 
@@ -37,7 +37,7 @@ def shipped(name: str) -> em.WordVectors:
 
 @st.cache_resource(show_spinner=False)
 def shipped_views(name: str) -> dict:
-    return load_views(pretrained.PRETRAINED_DIR / f"{name}.views.safetensors")   # read now: tests may move it
+    return load_views(checkpoint.PRETRAINED_DIR / f"{name}.views.safetensors")   # read now: tests may move it
 
 
 def _user() -> dict:
@@ -151,7 +151,7 @@ def warm_up_projections() -> threading.Thread:
     projection does not wait."""
     import sklearn.cluster  # noqa: F401  imported here, in the page's thread, so the warm-up thread (which
     import sklearn.decomposition  # noqa: F401  imports umap, and umap sklearn) never races a half-imported module
-    from seqviz.projection import warm_up
+    from seqviz.embeddings.projection import warm_up
 
     def run():
         with _UMAP_LOCK:
@@ -283,7 +283,7 @@ def _map_fig(key: tuple, _v: em.WordVectors, _Y, _groups, group_names: tuple, ma
     words = _v.words[:n]
     projected = set(words)
     extra = {w: place_near(_v, n, _Y, w) for w, _ in marks if w not in projected}
-    return cache.frozen(plots.embedding_map(words, _Y, _groups, list(group_names), dict(marks), list(arrows), extra,
+    return cache.frozen(viz.embeddings.embedding_map(words, _Y, _groups, list(group_names), dict(marks), list(arrows), extra,
                                             dict(labels)))
 
 
@@ -343,7 +343,7 @@ def analogy_result(v: em.WordVectors, a: str, b: str, c: str, found: list[tuple[
     U = np.stack([v.unit[v.index[w]] for w in words] + [v.unit[v.index[b]] - v.unit[v.index[a]] + v.unit[v.index[c]]])
     P = PCA(n_components=2, random_state=0).fit_transform(U)
     with col_f:
-        st.plotly_chart(_figure(("analogy", a, b, c, tuple(words)), lambda: plots.analogy_figure(
+        st.plotly_chart(_figure(("analogy", a, b, c, tuple(words)), lambda: viz.embeddings.analogy_figure(
             P, words + [""], roles + ["target"], _labels()), v), key="emb_analogy")
     st.caption(t("emb.an.explain"))
     return d
@@ -353,7 +353,7 @@ def analogy_result(v: em.WordVectors, a: str, b: str, c: str, found: list[tuple[
 
 def onehot(v: em.WordVectors, word: str) -> None:
     k, o, e = em.onehot(v, word)
-    st.plotly_chart(_figure(("onehot", k), lambda: plots.onehot_figure(v.words, k, v.E, labels=_labels()), v),
+    st.plotly_chart(_figure(("onehot", k), lambda: viz.embeddings.onehot_figure(v.words, k, v.E, labels=_labels()), v),
                     key="emb_onehot")
     st.caption(t("emb.onehot.explain", word=md_escape(word), k=k, V=len(v), n_e=v.n_e, ones=int(o.sum()),
                  e=", ".join(f"{x:.2f}" for x in e[:4])))
@@ -372,7 +372,7 @@ def training_pairs(v: em.WordVectors, sentence: str) -> None:
                     horizontal=True, key="emb_pairs_mode")
     window = c2.slider(t("emb.pairs.window"), 1, 5, 2, key="emb_pairs_window", help=t("emb.pairs.window.help"))
     st.plotly_chart(_figure(("pairs", tuple(tokens), window, mode),
-                            lambda: plots.pairs_animation(tokens, window, mode, _labels())), key="emb_pairs")
+                            lambda: viz.embeddings.pairs_animation(tokens, window, mode, _labels())), key="emb_pairs")
     n_pairs = len(em.skipgram_pairs(tokens, window))
     st.caption(t(f"emb.pairs.explain.{mode}", n=n_pairs, T=len(tokens), window=window))
 
@@ -392,7 +392,7 @@ def training_pairs(v: em.WordVectors, sentence: str) -> None:
             st.session_state["emb_neg_seed"] = seed + 1
             st.rerun()
     with col_f:
-        st.plotly_chart(_figure(("sampling",), lambda: plots.sampling_figure(*em.sampling_distribution(v, 12),
+        st.plotly_chart(_figure(("sampling",), lambda: viz.embeddings.sampling_figure(*em.sampling_distribution(v, 12),
                                                                              _labels()), v), key="emb_sampling")
     st.caption(t("emb.neg.explain", k=k))
 
@@ -454,7 +454,7 @@ def debiasing(v: em.WordVectors) -> None:
         st.warning(t("emb.bias.degenerate"))
         return
     st.plotly_chart(_figure(("debias", tuple(axis), tuple(neutral), tuple(pairs[:8])),
-                            lambda: plots.debias_figure(report, _labels()), v), key="emb_debias")
+                            lambda: viz.embeddings.debias_figure(report, _labels()), v), key="emb_debias")
     st.caption(t("emb.bias.explain"))
     if report.distances:
         rows = [{t("emb.col.word"): d["word"], t("emb.col.pair"): f"{d['pair'][0]} / {d['pair'][1]}",

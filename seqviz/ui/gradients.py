@@ -7,12 +7,12 @@ import numpy as np
 import streamlit as st
 import torch
 
-from seqviz import plots
-from seqviz.cells import open_memory_
-from seqviz.diagrams import bptt_figure
-from seqviz.gradients import grad_norms, jacobian_spectra, spectral_norm
-from seqviz.longrange import LongRangeConfig, run
-from seqviz.models import CharLM, CharLMConfig
+from seqviz import viz
+from seqviz.rnn.cells import open_memory_
+from seqviz.viz.diagrams import bptt_figure
+from seqviz.rnn.gradients import grad_norms, jacobian_spectra, spectral_norm
+from seqviz.rnn.longrange import LongRangeConfig, run
+from seqviz.rnn.models import CharLM, CharLMConfig
 from seqviz.ui import cache
 from seqviz.ui.common import t
 
@@ -74,8 +74,8 @@ def figures(settings: tuple, labels: tuple) -> dict:
     """The page's three figures for one setting (built once, dicts frozen, shared)."""
     settings, labels = dict(settings), dict(labels)
     view = compute(**settings)
-    return {"norms": cache.frozen(plots.grad_norms_figure(view["norms"], labels)),
-            "jac": cache.frozen(plots.jacobian_figure(view["spectra"], bound(view, settings), labels)),
+    return {"norms": cache.frozen(viz.rnn.grad_norms_figure(view["norms"], labels)),
+            "jac": cache.frozen(viz.rnn.jacobian_figure(view["spectra"], bound(view, settings), labels)),
             "bptt": cache.frozen(bptt_figure(view["norms"]["rnn"].norms[-5:], loss=settings["loss"]))}
 
 
@@ -199,7 +199,7 @@ def experiment(labels: dict) -> None:
     if res is None:
         st.caption(t("grad.exp.not_run", device=cache.device_info()[0].upper()))
         return
-    st.plotly_chart(plots.longrange_figure(res, labels), key="exp_fig")
+    st.plotly_chart(viz.rnn.longrange_figure(res, labels), key="exp_fig")
     st.caption(t("grad.exp.done", seconds=res.seconds, device=res.device.upper()))
     for cell, acc in res.accuracy.items():
         learned = [k for k, a in zip(res.ks, acc) if a >= 0.9]

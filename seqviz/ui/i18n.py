@@ -399,11 +399,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "lm.ngram.caption": (
         "Every model scored on the same {n_lines} held-out lines ({n_chars:,} predictions, each line's ⏎ "
         "included); the n-grams were fitted on the {n_train:,} training lines with {lib}. Precomputed by "
-        "`python -m seqviz.ngram`, because nltk needs minutes for it.",
+        "`python -m seqviz.rnn.ngram`, because nltk needs minutes for it.",
         "所有模型都在同样的 {n_lines} 行留出数据上评分（{n_chars:,} 次预测，含每行的 ⏎）；n 元语法模型用 {lib} 在 "
-        "{n_train:,} 行训练数据上拟合。结果由 `python -m seqviz.ngram` 预先算好，因为 nltk 需要几分钟。"),
-    "lm.ngram.missing": ("The n-gram table has not been built: run `python -m seqviz.ngram`.",
-                         "n 元语法表尚未生成：请运行 `python -m seqviz.ngram`。"),
+        "{n_train:,} 行训练数据上拟合。结果由 `python -m seqviz.rnn.ngram` 预先算好，因为 nltk 需要几分钟。"),
+    "lm.ngram.missing": ("The n-gram table has not been built: run `python -m seqviz.rnn.ngram`.",
+                         "n 元语法表尚未生成：请运行 `python -m seqviz.rnn.ngram`。"),
     "lm.fig.raw": ("model ŷ<sup>&lt;t&gt;</sup>", "模型的 ŷ<sup>&lt;t&gt;</sup>"),
     "lm.fig.adjusted": ("after temperature / top-k", "温度 / top-k 调整后"),
     "lm.fig.chosen": ("sampled", "采到的字符"),
@@ -860,8 +860,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "得到和为 1 的注意力权重 α<t,t'>。注意力之后的 LSTM（n_s = 64 个单元）读入 context<t>，并且与课程作业不同，"
         "还读入上一个输出字符 y<t−1>：否则第 t 步的输出与之前的选择无关，集束搜索也就无从搜索。"),
     "mt.plain_missing": ("The model without attention ({name}) is not available, so the comparison is left out. "
-                         "Rebuild it with `python -m seqviz.train {name}`.",
-                         "没有注意力的模型（{name}）无法加载，因此略去对比部分。可用 `python -m seqviz.train {name}` 重新训练。"),
+                         "Rebuild it with `python -m seqviz.training.build {name}`.",
+                         "没有注意力的模型（{name}）无法加载，因此略去对比部分。可用 `python -m seqviz.training.build {name}` 重新训练。"),
     "mt.model.attention": ("**With attention**: {acc:.2f}% of {n:,} held-out dates exactly right (greedy) · "
                            "{params:,} parameters · `{command}`",
                            "**带注意力**：{n:,} 个留出日期中 {acc:.2f}% 完全正确（贪心解码）· {params:,} 个参数 · `{command}`"),
@@ -1196,8 +1196,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "bleu.col.max_ref": ("Most in one reference", "在单个参考中最多出现次数"),
     "bleu.col.clip": ("Count_clip", "Count_clip"),
     "bleu.tokens": ("The candidate as tokenized: {cand}", "分词后的候选译文：{cand}"),
-    "error.model": ("Could not load the model {name}: {err}. Rebuild it with `python -m seqviz.train {name}`.",
-                    "无法加载模型 {name}：{err}。请用 `python -m seqviz.train {name}` 重新训练。"),
+    "error.model": ("Could not load the model {name}: {err}. Rebuild it with `python -m seqviz.training.build {name}`.",
+                    "无法加载模型 {name}：{err}。请用 `python -m seqviz.training.build {name}` 重新训练。"),
 }
 
 from seqviz.ui.i18n_train import TRAIN_TEXT  # noqa: E402  (the training studio's text lives in its own file)

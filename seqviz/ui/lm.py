@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seqviz import ngram, plots
-from seqviz.lm import sample, score
+from seqviz.rnn import ngram
+
+from seqviz import viz
+from seqviz.rnn.lm import sample, score
 from seqviz.ui import cache, picker
 from seqviz.ui.common import fig_labels, md_escape, t, table
 
@@ -66,7 +68,7 @@ def cached_sample(name: str, n: int, temperature: float, top_k: int | None, seed
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def sample_figure(name: str, n: int, temperature: float, top_k: int | None, seed: int, labels: tuple):
-    return cache.frozen(plots.sample_animation(cached_sample(name, n, temperature, top_k, seed), dict(labels)))
+    return cache.frozen(viz.rnn.sample_animation(cached_sample(name, n, temperature, top_k, seed), dict(labels)))
 
 
 @st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
@@ -82,7 +84,7 @@ def sampling(c: dict) -> None:
         st.info(t("lm.temp0"))
     if c["top_k"] and c["top_k"] >= V:
         st.info(t("lm.topk_big", k=c["top_k"], V=V))
-    labels = {**fig_labels(), **{k: t(f"lm.fig.{k}") for k in plots.LM_LABELS}}
+    labels = {**fig_labels(), **{k: t(f"lm.fig.{k}") for k in viz.rnn.LM_LABELS}}
     s = cached_sample(name, c["n"], c["temperature"], c["top_k"], c["seed"])
     fig = sample_figure(name, c["n"], c["temperature"], c["top_k"], c["seed"], tuple(sorted(labels.items())))
     st.plotly_chart(fig, key="sample_fig")
@@ -113,7 +115,7 @@ def scoring(text: str, c: dict) -> None:
         st.warning(t("problem.unknown", chars=", ".join(md_escape(repr(c)) for c in unknown[:30])))
     table(rows)
     st.caption(t("lm.strip", cell=title(c["corpus"], c["cell"], c["name"])))
-    st.markdown(plots.surprise_html(sc), unsafe_allow_html=True)
+    st.markdown(viz.rnn.surprise_html(sc), unsafe_allow_html=True)
 
 
 def baseline(c: dict) -> None:

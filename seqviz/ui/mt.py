@@ -5,7 +5,7 @@ import math
 
 import streamlit as st
 
-from seqviz import mt_plots
+from seqviz import viz
 from seqviz.ui import cache, mymodels, picker
 from seqviz.ui.common import fig_labels, md_escape, t, table
 
@@ -15,7 +15,7 @@ MAX_LINES = 100                                    # lines translated from one t
 
 def figure_labels() -> tuple:
     """Translated labels of the translation figures, hashable for the figure caches."""
-    labels = {**fig_labels(), **{k: t(f"mt.fig.{k}") for k in mt_plots.MT_LABELS}}
+    labels = {**fig_labels(), **{k: t(f"mt.fig.{k}") for k in viz.translation.MT_LABELS}}
     return tuple(sorted(labels.items()))
 
 
@@ -149,13 +149,13 @@ def pick(results: list[tuple]) -> str:
 
 @st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
 def heatmap_figure(name: str, text: str, labels: tuple):
-    return cache.frozen(mt_plots.attention_heatmap(translation(name, text), dict(labels)))
+    return cache.frozen(viz.translation.attention_heatmap(translation(name, text), dict(labels)))
 
 
 @st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
 def decoding_figure(name: str, text: str, labels: tuple):
     m = cache.model(name)
-    return cache.frozen(mt_plots.decoding_animation(translation(name, text), list(m.tgt_vocab.chars), dict(labels)))
+    return cache.frozen(viz.translation.decoding_animation(translation(name, text), list(m.tgt_vocab.chars), dict(labels)))
 
 
 def beside(explain_key: str, **fmt):
@@ -186,7 +186,7 @@ def length_figure(pairs: tuple, labels: tuple):
     """Accuracy by input length of each (which, checkpoint) in `pairs` whose JSON records it."""
     lab = dict(labels)
     rows = {lab[f"which.{w}"]: _by_length(name) for w, name in pairs if _by_length(name)}
-    return cache.frozen(mt_plots.length_accuracy_figure(rows, lab))
+    return cache.frozen(viz.translation.length_accuracy_figure(rows, lab))
 
 
 def _by_length(name: str) -> dict:
@@ -206,7 +206,7 @@ def curve_figure(pairs: tuple, labels: tuple):
     """Validation accuracy while training of each (which, checkpoint) in `pairs` whose JSON records it."""
     lab = dict(labels)
     curves = {lab[f"which.{w}"]: _curve(name) for w, name in pairs if _curve(name)}
-    return cache.frozen(mt_plots.learning_curve_figure(curves, lab))
+    return cache.frozen(viz.translation.learning_curve_figure(curves, lab))
 
 
 def compare(loaded: dict, results: list[tuple]) -> None:

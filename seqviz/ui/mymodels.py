@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from seqviz.pretrained import CheckpointError, model_from_bytes
+from seqviz.core.checkpoint import CheckpointError, model_from_bytes
 
 KEY = "my_models"                 # session_state: id -> MyModel, oldest first
 MAX_MODELS = 5                    # a session keeps its last five models (the oldest is dropped, with a note)

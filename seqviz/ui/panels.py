@@ -4,11 +4,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from seqviz import plots
-from seqviz.equations import step_equations
+from seqviz import viz
+from seqviz.rnn.equations import step_equations
 from seqviz.ui import cache, mymodels, picker
 from seqviz.ui.common import md_escape, t, table
-from seqviz.vocab import display
+from seqviz.core.vocab import display
 
 ARCHITECTURES = ("one_to_one", "one_to_many", "many_to_one", "many_to_many_same",
                  "many_to_many_diff", "brnn", "deep_rnn")
@@ -101,7 +101,7 @@ def hunt_panel(trace, name: str, text: str, unit: int) -> None:
     fields = ["a"] + (["c"] if trace.cell == "lstm" else []) + list(trace.gates)
     field = st.radio(t("cell.hunt.field"), fields, format_func=lambda f: t(f"field.{f}"),
                      key="cell_field", horizontal=True)
-    st.markdown(plots.unit_text_html(trace, unit, field), unsafe_allow_html=True)
+    st.markdown(viz.rnn.unit_text_html(trace, unit, field), unsafe_allow_html=True)
     st.plotly_chart(cache.unit_figure(name, text, unit, t("fig.time")), key="unit_curve")
 
 

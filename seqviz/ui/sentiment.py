@@ -7,8 +7,8 @@ import math
 
 import streamlit as st
 
-from seqviz import plots
-from seqviz.sentiment import CONTRAST, MAX_TOKENS, read
+from seqviz import viz
+from seqviz.sentiment.models import CONTRAST, MAX_TOKENS, read
 from seqviz.ui import cache, mymodels, picker
 from seqviz.ui.common import fig_labels, md_escape, t, table
 from seqviz.ui.i18n import TEXT
@@ -41,7 +41,7 @@ def _option_label(k: str) -> str:
 @st.cache_resource(show_spinner=False)
 def tokenizer_ready(lang: str) -> bool:
     """Load jieba's dictionary once per server (about a second), not on the first user's click."""
-    from seqviz.sentiment import tokenize
+    from seqviz.core.text import tokenize
     tokenize("预热", lang)
     return True
 
@@ -117,7 +117,7 @@ def yours(text: str, name: str) -> None:
         st.info(t("sent.some_unknown", words=_suggest(unknown, name)))
     st.markdown(t("sent.verdicts", avg=_verdict(r.p_average), pa=r.p_average,
                   lstm=_verdict(r.p_lstm), pl=r.p_lstm))
-    labels = {**fig_labels(), **{k: t(f"sent.fig.{k}") for k in plots.SENT_LABELS}}
+    labels = {**fig_labels(), **{k: t(f"sent.fig.{k}") for k in viz.sentiment.SENT_LABELS}}
     st.plotly_chart(figure(name, line, tuple(sorted(labels.items()))), key="sent_fig")
     left, right = st.columns(2)
     left.markdown(f"**{t('sent.col.avg')}**  \n" + chips(r.tokens, r.known, r.avg_contrib, r.avg_bias),
@@ -129,7 +129,7 @@ def yours(text: str, name: str) -> None:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def figure(name: str, text: str, labels: tuple):
-    return cache.frozen(plots.sentiment_figure(cached_read(name, text), dict(labels)))
+    return cache.frozen(viz.sentiment.sentiment_figure(cached_read(name, text), dict(labels)))
 
 
 CHIP = "display:inline-block;white-space:nowrap;padding:2px 6px;margin:2px;border-radius:4px;line-height:2.2;"

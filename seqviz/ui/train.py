@@ -1,6 +1,6 @@
 """Widgets of the training studio: choose a model, data and settings, watch the run live, keep the model.
 
-The run itself goes to the server's TrainingQueue (seqviz.jobs): one worker process at a time, at a
+The run itself goes to the server's TrainingQueue (seqviz.training.jobs): one worker process at a time, at a
 low priority, so the pages of everyone else stay quick. The same launcher is embedded in the word
 embeddings page (kinds word2vec and GloVe).
 """
@@ -12,10 +12,10 @@ import uuid
 
 import streamlit as st
 
-from seqviz import studio
-from seqviz.jobs import AlreadyRunning, QueueFull, TrainingQueue
-from seqviz.pretrained import CheckpointError
-from seqviz.text import decode_upload
+from seqviz.training import studio
+from seqviz.training.jobs import AlreadyRunning, QueueFull, TrainingQueue
+from seqviz.core.checkpoint import CheckpointError
+from seqviz.core.text import decode_upload
 from seqviz.ui import mymodels
 from seqviz.ui.common import md_escape, show_problems, t, upload_mb
 from seqviz.ui.picker import number

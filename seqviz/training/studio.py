@@ -1,14 +1,14 @@
 """The training studio: train any SeqViz model kind on bundled or uploaded data, from the Train page or a terminal.
 
-One recipe per kind reads the data, builds the model, trains it (through `seqviz.train.fit`; word2vec
+One recipe per kind reads the data, builds the model, trains it (through `seqviz.core.loop.fit`; word2vec
 through gensim's own loop, reported through the same callbacks) and returns the model with its JSON
-meta. The page runs exactly this module's command line in a worker process (see `seqviz.jobs`), so a
+meta. The page runs exactly this module's command line in a worker process (see `seqviz.training.jobs`), so a
 model trained in a terminal and one trained in the app are the same two files.
 
 Command line (the twin of the Train page):
-    python -m seqviz.studio char_lm --file class.txt --cell gru --epochs 5 --name our-class --out models/
-    python -m seqviz.studio dates --start date-attention --epochs 2 --name dates-more
-    python -m seqviz.studio --help
+    python -m seqviz.training.studio char_lm --file class.txt --cell gru --epochs 5 --name our-class --out models/
+    python -m seqviz.training.studio dates --start date-attention --epochs 2 --name dates-more
+    python -m seqviz.training.studio --help
 The classroom's caps (LIMITS: file size, characters, words, examples) apply with --classroom, which the app's
 worker passes; a terminal run is bounded only by the settings' own ranges.
 """
@@ -238,7 +238,7 @@ def read_data(kind: str, source: str, text: str | None = None, params: dict | No
 
 
 def _char_data(kind, source, text, params, limits) -> Data:
-    from seqviz.data import full_names, wiki_sentences
+    from seqviz.core.data import full_names, wiki_sentences
     notes = {}
     if source == "names":
         lines, desc = full_names(seed=0), "people's names (the `names` package: 1990 US census lists)"
@@ -269,8 +269,8 @@ def _char_data(kind, source, text, params, limits) -> Data:
 
 
 def _word_data(kind, source, text, params, limits) -> Data:
-    from seqviz.data import lee_background
-    from seqviz.embeddings import corpus_sentences, detect_lang, wiki_corpus
+    from seqviz.core.data import lee_background
+    from seqviz.embeddings.corpus import corpus_sentences, detect_lang, wiki_corpus
     notes, lang = {}, "en"
     if source == "wiki":
         sentences, desc = wiki_corpus(), "Wikipedia extract (gensim's bundled copy)"
@@ -292,7 +292,7 @@ def _word_data(kind, source, text, params, limits) -> Data:
 
 
 def _date_data(kind, source, text, params, limits) -> Data:
-    from seqviz.dates import DatePair, date_pairs, normalize
+    from seqviz.translation.dates import DatePair, date_pairs, normalize
     if source == "dates":
         n = int(params["n_pairs"])
         pairs = date_pairs(n, seed=int(params["seed"]), split="train")
@@ -317,8 +317,8 @@ def _date_data(kind, source, text, params, limits) -> Data:
 
 
 def _sentiment_data(kind, source, text, params, limits) -> Data:
-    from seqviz.embeddings import detect_lang
-    from seqviz.recipes import sentiment_splits
+    from seqviz.embeddings.corpus import detect_lang
+    from seqviz.sentiment.data import sentiment_splits
     if source in ("en", "zh"):
         sp = sentiment_splits(source)
         desc = {"en": "the shipped English training set (pang_lee reviews + AFINN phrases)",
@@ -369,7 +369,7 @@ def check_params(kind: str, params: dict) -> dict:
 
 
 def _train_config(params: dict, device: str, max_seconds: float | None, n_items: int, **over):
-    from seqviz.train import TrainConfig
+    from seqviz.core.loop import TrainConfig
     steps = params["epochs"] * math.ceil(n_items / params["batch_size"])
     return TrainConfig(epochs=params["epochs"], lr=params["lr"], batch_size=params["batch_size"],
                        clip=params["clip"] or None, seed=params["seed"], device=device, max_seconds=max_seconds,
@@ -436,7 +436,7 @@ def _fit(model, loss_fn, train, p: dict, device, max_seconds, val_fn, callbacks,
     Raises:
         DataError("diverged_early"): the loss was NaN before any model worth keeping.
     """
-    from seqviz.train import fit
+    from seqviz.core.loop import fit
     cfg = _train_config(p, device, max_seconds, len(train))
     t0 = time.perf_counter()
     state = fit(model, loss_fn, train, cfg, val_fn=val_fn, callbacks=callbacks, collate_fn=collate_fn)
@@ -450,10 +450,10 @@ def _fit(model, loss_fn, train, p: dict, device, max_seconds, val_fn, callbacks,
 def _run_char_lm(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
     import torch
 
-    from seqviz.data import LineDataset, pad_collate, split_lines
-    from seqviz.models import CharLM, CharLMConfig
-    from seqviz.recipes import lm_eval, lm_loss
-    from seqviz.vocab import CharVocab
+    from seqviz.core.data import LineDataset, pad_collate, split_lines
+    from seqviz.rnn.models import CharLM, CharLMConfig
+    from seqviz.rnn.kind import lm_eval, lm_loss
+    from seqviz.core.vocab import CharVocab
     train_lines, val_lines = split_lines(data.items, 0.1, seed=p["seed"])
     val_lines = val_lines[:2000]                          # a fixed, bounded validation set keeps checks quick
     vocab = CharVocab.from_text("\n".join(data.items))
@@ -473,7 +473,8 @@ def _run_char_lm(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
 
 
 def _vectors_result(vectors, data: Data, p: dict, state, seconds: float, method: str) -> Result:
-    from seqviz.embeddings import EmbeddingTable, WordVectors, evaluate
+    from seqviz.embeddings.vectors import EmbeddingTable, WordVectors
+    from seqviz.embeddings.benchmarks import evaluate
     metrics = evaluate(vectors) if data.lang == "en" else {}
     info = {"corpus": data.source, "tokens": int(sum(map(len, data.items))), "lang": data.lang}
     table = EmbeddingTable.from_vectors(WordVectors(vectors.words, vectors.E, vectors.counts, method, info))
@@ -488,8 +489,8 @@ def _run_word2vec(data: Data, p: dict, callbacks, device, max_seconds) -> Result
     """gensim's loop does the work; its epochs are reported to the same callbacks as `fit`'s steps."""
     import torch
 
-    from seqviz.embeddings import Word2VecConfig, train_word2vec
-    from seqviz.train import TrainConfig, TrainState
+    from seqviz.embeddings.word2vec import Word2VecConfig, train_word2vec
+    from seqviz.core.loop import TrainConfig, TrainState
     cfg = Word2VecConfig(sg=p["method"] == "skip-gram", n_e=p["n_e"], window=p["window"], negative=p["negative"],
                          min_count=p["min_count"], epochs=p["epochs"], seed=p["seed"])
     state = TrainState(config=TrainConfig(epochs=p["epochs"], seed=p["seed"], device="cpu", max_seconds=max_seconds),
@@ -524,7 +525,7 @@ def _run_word2vec(data: Data, p: dict, callbacks, device, max_seconds) -> Result
 
 
 def _run_glove(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
-    from seqviz.embeddings import GloveConfig, train_glove
+    from seqviz.embeddings.glove import GloveConfig, train_glove
     cfg = GloveConfig(n_e=p["n_e"], window=p["window"], min_count=p["min_count"], x_max=p["x_max"],
                       epochs=p["epochs"], lr=p["lr"], seed=p["seed"], device=device, max_seconds=max_seconds)
     t0 = time.perf_counter()
@@ -542,9 +543,10 @@ def _run_glove(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
 def _run_dates(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
     import torch
 
-    from seqviz import pretrained
-    from seqviz.dates import MAX_SOURCE
-    from seqviz.nmt import EOS, DateTranslator, NMTConfig, PairData, collate, evaluate, greedy_metrics, nmt_loss
+    from seqviz.core import checkpoint
+    from seqviz.translation.dates import MAX_SOURCE
+    from seqviz.translation.models import EOS, DateTranslator, NMTConfig, PairData, collate, evaluate, nmt_loss
+    from seqviz.translation.metrics import greedy_metrics
     pairs, notes = list(data.items), data.notes
     if data.source == "dates":
         train, val, test = pairs, data.extra["val"], data.extra["test"]
@@ -555,7 +557,7 @@ def _run_dates(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
         val, test, train = pairs[: n_out // 2], pairs[n_out // 2: n_out], pairs[n_out:]
     torch.manual_seed(p["seed"])
     if p["start"].startswith("date-"):
-        model = pretrained.load_pretrained(p["start"]).train()
+        model = checkpoint.load_pretrained(p["start"]).train()
         for q in model.parameters():
             q.requires_grad_(True)
         known_src, known_tgt = set(model.config.src_chars), set(model.config.tgt_chars)
@@ -589,12 +591,13 @@ def _run_dates(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
 def _run_sentiment(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
     import torch
 
-    from seqviz import pretrained
-    from seqviz.recipes import _split, sentiment_metrics
-    from seqviz.sentiment import MAX_TOKENS, SentimentConfig, SentimentModels, collate, encode_examples, evaluate, \
-        joint_loss, tokenize
+    from seqviz.core import checkpoint
+    from seqviz.sentiment.data import _split
+    from seqviz.sentiment.kind import sentiment_metrics
+    from seqviz.sentiment.models import MAX_TOKENS, SentimentConfig, SentimentModels, collate, encode_examples, evaluate, joint_loss
+    from seqviz.core.text import tokenize
     lang = data.lang
-    shipped = pretrained.load_pretrained(f"sentiment-{lang}")    # E and its vocabulary come from the shipped model
+    shipped = checkpoint.load_pretrained(f"sentiment-{lang}")    # E and its vocabulary come from the shipped model
     tok = [(tokenize(x, lang)[:MAX_TOKENS], y) for x, y in data.items]
     if data.source in ("en", "zh"):
         train_tok, tests, test_words = tok, {k: [(tokenize(x, lang)[:MAX_TOKENS], y) for x, y in v]
@@ -630,7 +633,7 @@ def command_line(kind: str, params: dict, source: str, name: str) -> str:
     d = defaults(kind)
     opts = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in params.items() if v != d[k])
     data = "--file YOUR_FILE.txt" if source == "upload" else f"--data {source}"
-    return " ".join(x for x in ("python -m seqviz.studio", kind, data, opts, f"--name {name}") if x)
+    return " ".join(x for x in ("python -m seqviz.training.studio", kind, data, opts, f"--name {name}") if x)
 
 
 class JsonlProgress:
@@ -671,7 +674,7 @@ class JsonlProgress:
 
 
 def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m seqviz.studio", description=(
+    ap = argparse.ArgumentParser(prog="python -m seqviz.training.studio", description=(
         "Train a SeqViz model on bundled data or your own file; writes NAME.safetensors + NAME.json, "
         "which the app's Train page can open."), formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     ap.add_argument("kind", choices=KINDS)
@@ -713,9 +716,9 @@ def safe_name(name: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Train from the terminal; exit status 0 = written, 2 = bad arguments or data, 3 = training failed."""
-    from seqviz.pretrained import save_model
-    from seqviz.text import decode_upload
-    from seqviz.train import PrintProgress
+    from seqviz.core.checkpoint import save_model
+    from seqviz.core.text import decode_upload
+    from seqviz.core.loop import PrintProgress
     a = _parser().parse_args(argv)
     params = {k: getattr(a, k) for k in defaults(a.kind) if getattr(a, k, None) is not None}
     progress = JsonlProgress(sys.stdout, a.stop_file) if a.progress == "jsonl" else None

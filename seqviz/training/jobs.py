@@ -1,6 +1,6 @@
 """A server-wide queue of training runs, each in its own low-priority worker process.
 
-The app never trains inside a page run: a run is `python -m seqviz.studio ... --progress jsonl` in a
+The app never trains inside a page run: a run is `python -m seqviz.training.studio ... --progress jsonl` in a
 child process (niced, with a bounded thread count), so a student's training cannot hold the Python
 GIL or the CPU that everyone else's pages need. `slots` runs go at once (default 1); the others
 wait in order and can see how many are ahead. The child writes the same two files as the command
@@ -19,9 +19,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seqviz.studio import LIMITS, safe_name
+from seqviz.training.studio import LIMITS, safe_name
 
-ROOT = Path(__file__).resolve().parent.parent     # the folder that holds the seqviz package
+ROOT = Path(__file__).resolve().parents[2]       # the folder that holds the seqviz package
 
 
 class QueueFull(RuntimeError):
@@ -166,7 +166,7 @@ class TrainingQueue:
     def command(self, job: Job, folder: Path) -> list[str]:
         """The command line the worker runs for `job` (the CLI twin with the classroom's caps and JSON-lines
         progress); the checkpoint keeps the student's name."""
-        cmd = [sys.executable, "-m", "seqviz.studio", job.kind, "--name", safe_name(job.name), "--out", str(folder),
+        cmd = [sys.executable, "-m", "seqviz.training.studio", job.kind, "--name", safe_name(job.name), "--out", str(folder),
                "--progress", "jsonl", "--stop-file", str(folder / "STOP"), "--device", job.device or self.device,
                "--classroom"]
         if self.max_seconds:

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from seqviz.cells import Weights, gru_step, lstm_step, rnn_step
+from seqviz.rnn.cells import Weights, gru_step, lstm_step, rnn_step
 
 
 @dataclass

@@ -2,7 +2,7 @@
 Kneser-Ney smoothing from nltk.lm, scored on the same held-out lines as the neural models.
 
 nltk.lm is slow (a 5-gram fit on the names takes about a minute and scores about 40 characters a
-second), so the table is built once by `python -m seqviz.ngram` and shipped as JSON in pretrained/.
+second), so the table is built once by `python -m seqviz.rnn.ngram` and shipped as JSON in pretrained/.
 """
 from __future__ import annotations
 
@@ -53,8 +53,8 @@ def perplexity(model, lines: list[str]) -> float:
 
 def neural_perplexity(model, lines: list[str]) -> float:
     """The same figure for a SeqViz character model (state restarted at every line)."""
-    from seqviz.data import LineDataset
-    from seqviz.recipes import lm_eval
+    from seqviz.core.data import LineDataset
+    from seqviz.rnn.kind import lm_eval
     return lm_eval(model, LineDataset(lines, model.vocab))["perplexity"]
 
 
@@ -63,14 +63,14 @@ def build(out_dir: str | Path | None = None, orders=ORDERS, log=sys.stderr) -> d
     neural models on the first held-out lines (about N_EVAL predictions); write pretrained/ngram-baseline.json."""
     import nltk
 
-    from seqviz import recipes
-    from seqviz.data import split_lines
-    from seqviz.pretrained import PRETRAINED_DIR, list_pretrained, load_pretrained
+    from seqviz.rnn.kind import CORPORA
+    from seqviz.core.data import split_lines
+    from seqviz.core.checkpoint import PRETRAINED_DIR, list_pretrained, load_pretrained
 
-    out = {"format": "seqviz-ngram-baseline-1", "command": "python -m seqviz.ngram",
+    out = {"format": "seqviz-ngram-baseline-1", "command": "python -m seqviz.rnn.ngram",
            "library": f"nltk {nltk.__version__} (nltk.lm.KneserNeyInterpolated, discount 0.1)",
            "corpora": {}}
-    for corpus, (load_lines, desc, _) in recipes.CORPORA.items():
+    for corpus, (load_lines, desc, _) in CORPORA.items():
         train, val = split_lines(load_lines(), 0.1, seed=0)
         n_lines = int(np.searchsorted(np.cumsum([len(v) + 1 for v in val]), N_EVAL)) + 1
         val = val[:n_lines]
@@ -97,7 +97,7 @@ def build(out_dir: str | Path | None = None, orders=ORDERS, log=sys.stderr) -> d
 
 def load_baseline(folder: str | Path | None = None) -> dict | None:
     """The shipped table, or None when it has not been built."""
-    from seqviz.pretrained import PRETRAINED_DIR
+    from seqviz.core.checkpoint import PRETRAINED_DIR
     path = Path(folder or PRETRAINED_DIR) / BASELINE_FILE
     try:
         return json.loads(path.read_text(encoding="utf-8"))

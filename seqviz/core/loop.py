@@ -3,8 +3,6 @@
 `fit(model, loss_fn, train_data, config, val_fn, callbacks)` knows nothing of
 the model: `loss_fn(model, batch)` returns the scalar loss, `val_fn(model)`
 returns held-out metrics, and callbacks see a `TrainState` after every step.
-
-Command line: `python -m seqviz.train NAME|all` rebuilds checkpoints in pretrained/.
 """
 from __future__ import annotations
 
@@ -20,7 +18,8 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
-from seqviz.device import pick_device
+from seqviz.core.device import pick_device
+
 
 
 @dataclass
@@ -207,37 +206,3 @@ def fit(model: nn.Module, loss_fn: Callable[[nn.Module, Any], torch.Tensor],
 
 def _cpu_copy(model: nn.Module) -> dict:
     return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m seqviz.train NAME [NAME ...] | all`: rebuild pretrained checkpoints."""
-    import argparse
-
-    from seqviz import recipes
-
-    ap = argparse.ArgumentParser(prog="python -m seqviz.train", description=main.__doc__)
-    known = sorted(recipes.RECIPES) + sorted(recipes.SENTIMENT_RECIPES)
-    from seqviz.nmt import MT_RECIPES, build_mt   # issue 5: the date translators
-    known += sorted(MT_RECIPES) + sorted(recipes.EMBEDDING_RECIPES)
-    ap.add_argument("names", nargs="+", help=f"one or more of {known} or 'all'")
-    ap.add_argument("--out", default=None, help="output folder (default: pretrained/)")
-    ap.add_argument("--epochs", type=int, default=None, help="override the recipe's epochs")
-    ap.add_argument("--device", default="auto", help="auto, cuda or cpu")
-    a = ap.parse_args(argv)
-    names = known if a.names == ["all"] else a.names
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        ap.error(f"unknown checkpoint {unknown}; choose from {known} or 'all'")
-    for name in names:
-        print(f"== {name}", file=sys.stderr)
-        build = recipes.build_sentiment if name in recipes.SENTIMENT_RECIPES else recipes.build
-        build = build_mt if name in MT_RECIPES else build
-        build = recipes.build_embeddings if name in recipes.EMBEDDING_RECIPES else build
-        meta = build(name, out_dir=a.out, epochs=a.epochs, device=a.device,
-                             callbacks=[PrintProgress()])
-        print(f"{name}: {meta['metrics']}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,9 +7,9 @@ import html
 import numpy as np
 import plotly.graph_objects as go
 
-from seqviz.beam import CUT, FINISHED, FORCED, KEPT, PRUNED, BeamResult
-from seqviz.plots import LABELS, axes, figure, player, scale, subplots, token_label
-from seqviz.vocab import display
+from seqviz.translation.beam import CUT, FINISHED, FORCED, KEPT, PRUNED, BeamResult
+from seqviz.viz.base import LABELS, axes, figure, player, scale, subplots, token_label
+from seqviz.core.vocab import display
 
 MT_LABELS = {   # English defaults; the UI passes translated ones
     "source": "input character x<sup>&lt;t'&gt;</sup>", "target": "output ŷ<sup>&lt;t&gt;</sup>",

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from seqviz.trace import Trace
+from seqviz.rnn.trace import Trace
 
 GENERAL = {   # what each cell computes, in the course's notation (see seqviz/cells.py)
     "rnn": [

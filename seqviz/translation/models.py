@@ -17,8 +17,6 @@ That one vector is the bottleneck attention removes.
 """
 from __future__ import annotations
 
-import platform
-import time
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -26,9 +24,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from seqviz import beam as beam_mod
-from seqviz.dates import MAX_SOURCE, matching_formats, normalize
-from seqviz.vocab import CharVocab
+from seqviz.translation import beam as beam_mod
+from seqviz.translation.dates import MAX_SOURCE, matching_formats, normalize
+from seqviz.core.vocab import CharVocab
+
 
 EOS = "\n"                                   # target index 0: y<0> (start) and the end mark ⏎
 TGT_CHARS = (EOS,) + tuple("0123456789-")
@@ -94,7 +93,7 @@ class Translation:
 
 class DateTranslator(nn.Module):
     """Bi-LSTM encoder, attention (or the plain final-state bridge), post-attention LSTM decoder."""
-    KIND = "nmt"                 # the checkpoint kind (see seqviz.pretrained)
+    KIND = "nmt"                 # the checkpoint kind (see seqviz.core.checkpoint)
 
     def __init__(self, config: NMTConfig):
         super().__init__()
@@ -211,7 +210,7 @@ class DateTranslator(nn.Module):
         return tokens, ids, notes, info, mem
 
     def step_fn(self, mem: Memory):
-        """The (state, prev) -> (log-probabilities, state) function seqviz.beam searches with."""
+        """The (state, prev) -> (log-probabilities, state) function seqviz.translation.beam searches with."""
         def step(state, prev):
             s, c = state
             logits, s, c, *_ = self.decode_step(mem, s, c, prev.to(s.device))
@@ -390,134 +389,3 @@ def evaluate(model: DateTranslator, pairs, batch_size: int = 1024) -> dict:
 
 
 # ---- checkpoints: how pretrained/date-*.json are built ------------------------------------------
-
-N_TRAIN, N_VAL, N_TEST = 60_000, 2_000, 4_000
-MT_RECIPES = {   # name -> (attention?, training settings)
-    "date-attention": (True, dict(epochs=10, lr=4e-3, batch_size=128, clip=1.0)),
-    "date-no-attention": (False, dict(epochs=10, lr=4e-3, batch_size=128, clip=1.0)),
-}
-MT_DATA = ("dates drawn by faker between 1950-01-01 and 2049-12-31 and written by babel in one of {n} "
-           "formats of {locales} (Chinese: 1989年6月13日星期二 ...), lower-cased; 10% of the days are held out "
-           "in every format (half to pick the best weights, half for the test)")
-
-
-def greedy_metrics(model: DateTranslator, test) -> dict:
-    """Greedy exact match and character accuracy on held-out pairs, by input length and by locale
-    (pairs without a locale, such as uploaded ones, count as "?"); "outputs" holds the translations."""
-    from seqviz.dates import LENGTH_BINS, length_bucket
-    outs, _ = greedy_batch(model, [p.human for p in test])
-    ok = np.array([o == p.iso for o, p in zip(outs, test)])
-    chars = np.mean([sum(a == b for a, b in zip(o.ljust(len(p.iso)), p.iso)) / max(1, len(p.iso))
-                     for o, p in zip(outs, test)])
-    by_len, by_loc = {}, {}
-    for lo, hi in LENGTH_BINS:
-        sel = [i for i, p in enumerate(test) if length_bucket(len(p.human)) == f"{lo}-{hi}"]
-        by_len[f"{lo}-{hi}"] = {"n": len(sel), "exact": round(float(ok[sel].mean()), 4) if sel else None}
-    for loc in sorted({p.locale or "?" for p in test}):
-        sel = [i for i, p in enumerate(test) if (p.locale or "?") == loc]
-        by_loc[loc] = {"n": len(sel), "exact": round(float(ok[sel].mean()), 4)}
-    return {"n_test": len(test), "exact_greedy": round(float(ok.mean()), 4),
-            "char_accuracy_greedy": round(float(chars), 4), "by_length": by_len, "by_locale": by_loc,
-            "outputs": outs}
-
-
-def test_metrics(model: DateTranslator, test, beam_width: int = 10, length_alpha: float = 0.7,
-                 n_examples: int = 8) -> dict:
-    """Exact match (greedy and beam), by input length and locale, and the course's error analysis of
-    the greedy and beam errors (is the search or the model at fault?)."""
-    greedy = greedy_metrics(model, test)
-    outs = greedy.pop("outputs")
-    # beam search (B = 10) on every example, and the error analysis of each wrong answer
-    verdicts = {"greedy": {"search": 0, "model": 0}, "beam": {"search": 0, "model": 0}}
-    beam_out, examples = [], []
-    for i, p in enumerate(test):
-        beam_out.append(model.translate(p.human, beam_width, length_alpha).output)
-        wrong = {"greedy": outs[i] != p.iso, "beam": beam_out[i] != p.iso}
-        found = {}
-        for which, B in (("greedy", 1), ("beam", beam_width)):
-            if wrong[which]:
-                found[which] = model.error_analysis(p.human, p.iso, B, length_alpha).verdict
-                verdicts[which][found[which]] += 1
-        if found:
-            examples.append({"human": p.human, "reference": p.iso, "greedy": outs[i], "beam": beam_out[i],
-                             "verdict_greedy": found.get("greedy", "correct"),
-                             "verdict_beam": found.get("beam", "correct"), "locale": p.locale, "pattern": p.pattern})
-    beam_ok = [o == p.iso for o, p in zip(beam_out, test)]
-    examples.sort(key=lambda e: (e["verdict_greedy"] != "search", len(e["human"])))
-    return {**greedy, f"exact_beam{beam_width}": round(float(np.mean(beam_ok)), 4),
-            "error_analysis": {"beam_width": beam_width, "length_alpha": length_alpha, **verdicts},
-            "examples": examples[: 2 * n_examples]}
-
-
-def scan_errors(model: DateTranslator, pairs, beam_width: int = 10, length_alpha: float = 0.7,
-                n_examples: int = 8) -> dict:
-    """Error analysis over many held-out dates (repeats dropped): every greedy error classified (search
-    or model at fault) and retried with a B-wide beam; examples where the search was at fault come first."""
-    seen, unique = set(), []
-    for p in pairs:                                 # the same day in the same format counts once
-        if p.human not in seen:
-            seen.add(p.human)
-            unique.append(p)
-    pairs = unique
-    outs, _ = greedy_batch(model, [p.human for p in pairs])
-    counts, examples = {"search": 0, "model": 0, "fixed_by_beam": 0}, []
-    for o, p in zip(outs, pairs):
-        if o == p.iso:
-            continue
-        verdict = model.error_analysis(p.human, p.iso, 1, length_alpha).verdict
-        beam = model.translate(p.human, beam_width, length_alpha).output
-        counts[verdict] += 1
-        counts["fixed_by_beam"] += beam == p.iso
-        examples.append({"human": p.human, "reference": p.iso, "greedy": o, "beam": beam, "verdict_greedy": verdict,
-                         "verdict_beam": "correct" if beam == p.iso else
-                         model.error_analysis(p.human, p.iso, beam_width, length_alpha).verdict,
-                         "locale": p.locale, "pattern": p.pattern})
-    examples.sort(key=lambda e: (e["verdict_greedy"] != "search", len(e["human"])))
-    return {"n": len(pairs), "greedy_wrong": counts["search"] + counts["model"], **counts,
-            "beam_width": beam_width, "length_alpha": length_alpha, "examples": examples[:n_examples]}
-
-
-SCAN = ((20_000, 11, "test"), (20_000, 12, "val"))    # the extra held-out dates error analysis scans
-
-
-def build_mt(name: str, out_dir=None, epochs: int | None = None, device: str = "auto", callbacks=()) -> dict:
-    """Train checkpoint `name` ("date-attention" or "date-no-attention") from scratch and save it."""
-    from seqviz.dates import FORMATS, LOCALES, date_pairs
-    from seqviz.pretrained import save_model
-    from seqviz.train import TrainConfig, fit
-
-    attention, settings = MT_RECIPES[name]
-    cfg = TrainConfig(**{**settings, "device": device, **({"epochs": epochs} if epochs else {})})
-    t0 = time.perf_counter()
-    train = date_pairs(N_TRAIN, seed=0, split="train")
-    val = date_pairs(N_VAL, seed=1, split="val")
-    test = date_pairs(N_TEST, seed=2, split="test")
-    src_chars = tuple(sorted(set("".join(p.human for p in train))))
-    torch.manual_seed(cfg.seed)
-    model = DateTranslator(NMTConfig(attention=attention, src_chars=src_chars))
-    t_data = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    state = fit(model, nmt_loss, PairData(model, train), cfg, val_fn=lambda m: evaluate(m, val),
-                callbacks=callbacks, collate_fn=collate)
-    t_train = time.perf_counter() - t1
-    model.cpu().eval()
-    t2 = time.perf_counter()
-    metrics = test_metrics(model, test)
-    metrics["scan"] = scan_errors(model, [p for n, seed, split in SCAN for p in date_pairs(n, seed, split)])
-    curve = [{"step": h["step"], "epoch": round(h["step"] / max(1, state.n_steps / cfg.epochs), 2),
-              "val_loss": round(h["val_loss"], 5), "val_exact": round(h["val_exact"], 4)}
-             for h in state.history if "val_exact" in h]
-    meta = {
-        "title": "Date translator " + ("with attention" if attention else "without attention (plain seq2seq)"),
-        "data": {"source": MT_DATA.format(n=len(FORMATS), locales=", ".join(LOCALES)),
-                 "n_train": len(train), "n_val": len(val), "n_test": len(test), "seconds": round(t_data, 1)},
-        "command": f"python -m seqviz.train {name}",
-        "training": {**cfg.__dict__, "steps": state.step, "seconds": round(t_train, 1), "device": str(state.device),
-                     "threads": torch.get_num_threads(), "validation_loss": round(state.best_val, 5),
-                     "stop": state.stop_reason or "finished", "torch": torch.__version__, "machine": platform.machine(),
-                     "curve": curve, "test_seconds": round(time.perf_counter() - t2, 1)},
-        "n_parameters": sum(p.numel() for p in model.parameters()),
-        "metrics": metrics,
-    }
-    save_model(model, name, meta, out_dir)
-    return meta

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from seqviz.vocab import BOUNDARY
+from seqviz.core.vocab import BOUNDARY
 
 
 @dataclass

@@ -8,9 +8,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from seqviz.cells import GATES, Weights, unroll
-from seqviz.trace import Trace
-from seqviz.vocab import BOUNDARY, CharVocab
+from seqviz.rnn.cells import GATES, Weights, unroll
+from seqviz.rnn.trace import Trace
+from seqviz.core.vocab import BOUNDARY, CharVocab
 
 FUSED = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 
@@ -25,7 +25,7 @@ class CharLMConfig:
 
 class CharLM(nn.Module):
     """x<t> (one-hot character) -> cell -> a<t> -> ŷ<t> = softmax(W_ya a<t> + b_y)."""
-    KIND = "char_lm"          # the checkpoint kind (see seqviz.pretrained)
+    KIND = "char_lm"          # the checkpoint kind (see seqviz.core.checkpoint)
 
     def __init__(self, config: CharLMConfig):
         super().__init__()

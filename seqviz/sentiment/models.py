@@ -8,13 +8,14 @@ The point of the lesson: averaging forgets word order, so "not feeling happy" lo
 """
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+from seqviz.core.text import tokenize
+
 
 CLASSES = ("negative", "positive")
 PAD = "<pad>"                      # index 0: padding and every word E does not know
@@ -28,22 +29,10 @@ CONTRAST = {   # (text, true label) pairs that differ by a negation, as in the c
     "zh": [("我很喜欢", 1), ("我一点也不喜欢", 0), ("质量差", 0), ("质量不差", 1),
            ("有问题", 0), ("没有问题", 1), ("我不难过", 1), ("买了不会后悔", 1)],
 }
-_EN_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[^\w\s]|_")
-
 
 def is_negation(token: str, lang: str) -> bool:
     """A word that turns the meaning round: not, never, n't ... / 不, 没有 ..."""
     return token in NEGATIONS[lang] or (lang == "en" and token.endswith("n't"))
-
-
-def tokenize(text: str, lang: str) -> list[str]:
-    """Words of `text` as the models saw them in training: lower-case English split like the
-    pang_lee corpus ("it's", "don't" stay whole), Chinese segmented with jieba."""
-    if lang == "zh":
-        import jieba
-        jieba.setLogLevel(60)                  # no "Building prefix dict" chatter on stderr
-        return [w.lower() for w in jieba.lcut(text) if w.strip()]
-    return _EN_TOKEN.findall(text.lower())
 
 
 @dataclass
@@ -57,7 +46,7 @@ class SentimentConfig:
 
 class SentimentModels(nn.Module):
     """E -> (a) mean of the e_w -> softmax, and (b) LSTM over the e_w -> softmax on its last state a<T>."""
-    KIND = "sentiment"        # the checkpoint kind (see seqviz.pretrained)
+    KIND = "sentiment"        # the checkpoint kind (see seqviz.core.checkpoint)
 
     def __init__(self, config: SentimentConfig):
         super().__init__()

@@ -9,7 +9,7 @@ from pathlib import Path
 FORMAT = "seqviz-checkpoint-1"
 MAX_DIM = 4096                 # largest n_a / n_s / n_e a config may ask for (the studio's own stop at 1000)
 MAX_STEPS = 1000               # largest max_src / max_tgt of a date translator
-PRETRAINED_DIR = Path(os.environ.get("SEQVIZ_PRETRAINED", Path(__file__).resolve().parent.parent / "pretrained"))
+PRETRAINED_DIR = Path(os.environ.get("SEQVIZ_PRETRAINED", Path(__file__).resolve().parents[2] / "pretrained"))
 
 
 class CheckpointError(ValueError):
@@ -34,21 +34,21 @@ def _reason(err: Exception) -> str:
 
 
 def _char_lm(cfg: dict):
-    from seqviz.models import FUSED, CharLM, CharLMConfig
+    from seqviz.rnn.models import FUSED, CharLM, CharLMConfig
     if cfg["cell"] not in FUSED or not cfg["chars"]:
         raise KeyError("cell/chars")
     return CharLM(CharLMConfig(cfg["cell"], _size(cfg, "n_a"), tuple(cfg["chars"])))
 
 
 def _sentiment(cfg: dict):
-    from seqviz.sentiment import PAD, SentimentConfig, SentimentModels
+    from seqviz.sentiment.models import PAD, SentimentConfig, SentimentModels
     if cfg["lang"] not in ("en", "zh") or not cfg["words"] or cfg["words"][0] != PAD:
         raise KeyError("lang/words")
     return SentimentModels(SentimentConfig(cfg["lang"], tuple(cfg["words"]), _size(cfg, "n_e"), _size(cfg, "n_a")))
 
 
 def _nmt(cfg: dict):
-    from seqviz.nmt import DateTranslator, NMTConfig
+    from seqviz.translation.models import DateTranslator, NMTConfig
     if not cfg["src_chars"] or not cfg["tgt_chars"] or cfg["tgt_chars"][0] != "\n":
         raise KeyError("src_chars/tgt_chars")
     return DateTranslator(NMTConfig(bool(cfg["attention"]), _size(cfg, "n_a"), _size(cfg, "n_s"), _size(cfg, "n_e"),
@@ -57,7 +57,7 @@ def _nmt(cfg: dict):
 
 
 def _embeddings(cfg: dict):
-    from seqviz.embeddings import EmbeddingTable
+    from seqviz.embeddings.vectors import EmbeddingTable
     if not cfg["words"] or len(set(cfg["words"])) != len(cfg["words"]):
         raise KeyError("words")
     return EmbeddingTable(cfg["words"], _size(cfg, "n_e"), str(cfg.get("method", "")), cfg.get("info") or {})

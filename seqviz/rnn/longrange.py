@@ -9,9 +9,9 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import TensorDataset
 
-from seqviz.cells import open_memory_
-from seqviz.models import FUSED
-from seqviz.train import Callback, TrainConfig, fit
+from seqviz.rnn.cells import open_memory_
+from seqviz.rnn.models import FUSED
+from seqviz.core.loop import Callback, TrainConfig, fit
 
 N_SIGNAL = 2        # tokens 0 and 1 decide the label
 N_TOKENS = 10       # tokens 2..9 are distractors

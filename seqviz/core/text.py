@@ -57,3 +57,19 @@ def decode_upload(data: bytes, max_chars: int = MAX_CHARS,
     if out.problems == ["empty"]:
         out.problems = ["empty_file"]        # say it is the file that is empty, not the text box
     return out
+
+
+import re  # noqa: E402
+
+_EN_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[^\w\s]|_")
+
+def tokenize(text: str, lang: str) -> list[str]:
+    """Words of `text` as the models saw them in training: lower-case English split like the
+    pang_lee corpus ("it's", "don't" stay whole), Chinese segmented with jieba."""
+    if lang == "zh":
+        import jieba
+        jieba.setLogLevel(60)                  # no "Building prefix dict" chatter on stderr
+        return [w.lower() for w in jieba.lcut(text) if w.strip()]
+    return _EN_TOKEN.findall(text.lower())
+
+
