@@ -105,17 +105,25 @@ def training() -> None:
     from seqviz.embeddings.word2vec import train_word2vec
 
     from seqviz.embeddings.corpus import wiki_corpus
-    from seqviz.embeddings.kind import EMBEDDING_RECIPES
+    from seqviz.core.registry import shipped
+    from seqviz.embeddings.glove import GloveConfig
+    from seqviz.embeddings.word2vec import Word2VecConfig
     t0 = time.perf_counter()
     sentences = wiki_corpus()
     print(f"default corpus: {sum(map(len, sentences)):,} words in {len(sentences):,} sentences, read in "
           f"{time.perf_counter() - t0:.1f} s")
-    cfg = EMBEDDING_RECIPES["wiki-skipgram"]
+    kind, recipe = shipped()["wiki-skipgram"]           # the shipped checkpoints' settings, from the registry
+    p = kind.check(recipe.params)
+    cfg = Word2VecConfig(sg=p["method"] == "skip-gram", n_e=p["n_e"], window=p["window"], negative=p["negative"],
+                         min_count=p["min_count"], epochs=p["epochs"], seed=p["seed"])
     t0 = time.perf_counter()
     train_word2vec(sentences, cfg)
     print(f"word2vec skip-gram, {cfg.epochs} epochs, window {cfg.window}, k = {cfg.negative} (gensim, 1 worker): "
           f"{time.perf_counter() - t0:.1f} s")
-    glove = EMBEDDING_RECIPES["wiki-glove"]
+    kind, recipe = shipped()["wiki-glove"]
+    p = kind.check(recipe.params)
+    glove = GloveConfig(n_e=p["n_e"], window=p["window"], min_count=p["min_count"], x_max=p["x_max"],
+                        epochs=p["epochs"], lr=p["lr"], seed=p["seed"])
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     for device in devices:
         from dataclasses import replace

@@ -26,7 +26,7 @@ from torch.utils.data import DataLoader  # noqa: E402
 from seqviz.core.data import LineDataset, full_names, pad_collate  # noqa: E402
 from seqviz.rnn.models import CharLM, CharLMConfig  # noqa: E402
 from seqviz.rnn.kind import lm_loss  # noqa: E402
-from seqviz.training.studio import JsonlProgress  # noqa: E402
+from seqviz.training.runner import JsonlProgress  # noqa: E402
 from seqviz.core.loop import TrainConfig, fit  # noqa: E402
 from seqviz.core.vocab import CharVocab  # noqa: E402
 
@@ -124,16 +124,17 @@ def throughput(device: str, steps: int, repeats: int) -> None:
 
 def studio_runs() -> None:
     """One small studio run per kind, in this process (what the worker process does, minus its start)."""
-    from seqviz.training import studio
+    from seqviz.core import registry
+    from seqviz.training import runner
     print("\n== studio runs at small settings (in process; the app adds about 3 s to start its worker)")
     runs = [("char_lm", "names", {"max_lines": 2000, "epochs": 1}),
             ("word2vec", "lee", {"epochs": 5}), ("glove", "lee", {"epochs": 15}),
             ("dates", "dates", {"n_pairs": 2000, "epochs": 1}), ("sentiment", "en", {"epochs": 3})]
     for kind, source, params in runs:
         t0 = time.perf_counter()
-        data = studio.read_data(kind, source, None, studio.check_params(kind, params))
+        data = runner.read_data(kind, source, None, registry.get(kind).check(params))
         t1 = time.perf_counter()
-        res = studio.run(kind, data, params)
+        res = runner.run(kind, data, params)
         t2 = time.perf_counter()
         print(f"{kind:<10} {source:<6} data {t1 - t0:5.1f} s  train+metrics {t2 - t1:5.1f} s  "
               f"steps {res.state.step:>5}  stop {res.state.stop_reason or 'finished'}")

@@ -79,11 +79,11 @@ def test_stated_upload_limits_are_the_real_ones():
     the app's own message."""
     import tomllib
 
-    from seqviz.training import studio
+    from seqviz.core import registry
     from seqviz.core.text import MAX_UPLOAD_BYTES
     from seqviz.ui import mymodels
     server_mib = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
-    stated = {"train_upload_char_lm": studio.LIMITS.upload_bytes, "train_ckpt_upload": mymodels.MAX_UPLOAD_BYTES,
+    stated = {"train_upload_char_lm": registry.LIMITS.upload_bytes, "train_ckpt_upload": mymodels.MAX_UPLOAD_BYTES,
               "cell_text_upload": MAX_UPLOAD_BYTES}
     at = run_page(PAGE, train_kind="char_lm", train_source_char_lm="upload")
     cell = run_page("rnn_cell.py")
@@ -92,9 +92,9 @@ def test_stated_upload_limits_are_the_real_ones():
     for key, limit in stated.items():
         cap = ups[key].proto.max_upload_size_mb * 2 ** 20
         assert limit < cap <= server_mib * 2 ** 20, key
-    assert f"{studio.LIMITS.upload_bytes // 1_000_000} MB" in ups["train_upload_char_lm"].help
+    assert f"{registry.LIMITS.upload_bytes // 1_000_000} MB" in ups["train_upload_char_lm"].help
     assert f"{mymodels.MAX_UPLOAD_BYTES // 1_000_000} MB" in ups["train_ckpt_upload"].help
-    at.file_uploader(key="train_upload_char_lm").upload("big.txt", b"a\n" * (studio.LIMITS.upload_bytes // 2 + 1))
+    at.file_uploader(key="train_upload_char_lm").upload("big.txt", b"a\n" * (registry.LIMITS.upload_bytes // 2 + 1))
     at.run()          # (a rerun in 中文 would format the radios' values in English: AppTest's limit, not the app's)
     assert not at.exception and any("the limit is 5,000,000" in e.value for e in at.error)
 

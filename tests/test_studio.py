@@ -1,5 +1,6 @@
 """The training studio's library: data checks, every kind's recipe, the command line, checkpoint bytes,
 refusing malformed or foreign checkpoints, NaN handling, and the server's training queue."""
+import dataclasses
 import io
 import json
 import math
@@ -13,7 +14,9 @@ import numpy as np
 import pytest
 import torch
 
-from seqviz.training import studio
+from seqviz.core import registry
+from seqviz.rnn.kind import MAX_LINE
+from seqviz.training import runner
 from seqviz.training.jobs import AlreadyRunning, QueueFull, TrainingQueue
 from seqviz.core.checkpoint import CheckpointError, load_model, model_from_bytes, save_model, to_bytes
 
@@ -25,13 +28,13 @@ TINY = {"n_a": 8, "epochs": 2, "batch_size": 8}
 
 
 def test_params_have_defaults_hints_and_are_checked():
-    for kind in studio.KINDS:
-        assert studio.check_params(kind, {}) == studio.defaults(kind)
-        assert all(p.hint for p in studio.PARAMS[kind])
-    assert studio.check_params("char_lm", {"n_a": "32", "lr": "0.01"})["n_a"] == 32
+    for kind in registry.KINDS:
+        assert registry.get(kind).check({}) == registry.get(kind).defaults()
+        assert all(p.hint for p in registry.get(kind).params)
+    assert registry.get("char_lm").check({"n_a": "32", "lr": "0.01"})["n_a"] == 32
     for bad in ({"n_a": 0}, {"cell": "transformer"}, {"lr": float("nan")}, {"lr": 1e9}, {"nope": 1}):
         with pytest.raises(ValueError):
-            studio.check_params("char_lm", bad)
+            registry.get("char_lm").check(bad)
 
 
 @pytest.mark.parametrize("kind,text,code", [
@@ -43,26 +46,26 @@ def test_params_have_defaults_hints_and_are_checked():
     ("sentiment", "great\nawful\n" * 20, "too_small"),               # no labels: every line skipped
 ])
 def test_bad_data_is_refused_with_a_code(kind, text, code):
-    with pytest.raises(studio.DataError) as err:
-        studio.read_data(kind, "upload", text)
+    with pytest.raises(registry.DataError) as err:
+        runner.read_data(kind, "upload", text)
     assert err.value.code == code
 
 
 def test_upload_parsing_cuts_and_notes():
     long_line = "word " * 200
-    d = studio.read_data("char_lm", "upload", LINES + "\n" + long_line)
-    assert max(map(len, d.items)) <= studio.MAX_LINE and len(d.items) > 22
-    d = studio.read_data("dates", "upload", "13.06.89\t1989-06-13\n" * 25 + "junk line\n")
+    d = runner.read_data("char_lm", "upload", LINES + "\n" + long_line)
+    assert max(map(len, d.items)) <= MAX_LINE and len(d.items) > 22
+    d = runner.read_data("dates", "upload", "13.06.89\t1989-06-13\n" * 25 + "junk line\n")
     assert len(d.items) == 25 and d.notes["skipped"]["n"] == 1 and d.items[0].iso == "1989-06-13"
-    d = studio.read_data("sentiment", "upload", "正面\t这部电影很好看\n负面\t太难看了\n" * 12)
+    d = runner.read_data("sentiment", "upload", "正面\t这部电影很好看\n负面\t太难看了\n" * 12)
     assert d.lang == "zh" and {y for _, y in d.items} == {0, 1}
-    with pytest.raises(studio.DataError):
-        studio.read_data("char_lm", "klingon")
+    with pytest.raises(registry.DataError):
+        runner.read_data("char_lm", "klingon")
 
 
 def test_char_lm_run_save_load_gives_identical_outputs(tmp_path):
-    data = studio.read_data("char_lm", "upload", LINES)
-    res = studio.run("char_lm", data, {**TINY, "cell": "gru"}, name="class")
+    data = runner.read_data("char_lm", "upload", LINES)
+    res = runner.run("char_lm", data, {**TINY, "cell": "gru"}, name="class")
     assert res.model.config.cell == "gru" and res.meta["metrics"]["val_perplexity"] > 1
     assert res.meta["training"]["curve"] and res.meta["command"].startswith("python -m seqviz.training.studio char_lm --file")
     path = save_model(res.model, "class", res.meta, tmp_path)
@@ -82,11 +85,11 @@ def test_char_lm_run_save_load_gives_identical_outputs(tmp_path):
     ("sentiment", "en", {"epochs": 1, "n_a": 8}),
 ])
 def test_every_kind_trains_and_its_checkpoint_reloads(kind, source, params):
-    data = studio.read_data(kind, source, None, studio.check_params(kind, params))
-    res = studio.run(kind, data, params)
+    data = runner.read_data(kind, source, None, registry.get(kind).check(params))
+    res = runner.run(kind, data, params)
     js, w = to_bytes(res.model, "m", res.meta)
     back = model_from_bytes(js, w)
-    assert back.KIND == studio.CHECKPOINT_KIND[kind]
+    assert back.KIND == registry.get(kind).checkpoint
     for (k, v), (k2, v2) in zip(res.model.state_dict().items(), back.state_dict().items()):
         assert k == k2 and torch.equal(v, v2)
     if kind == "dates":        # went on from the shipped model: still translates, and says how well
@@ -102,13 +105,13 @@ def test_word2vec_stops_between_epochs_and_keeps_its_vectors():
         def on_start(self, s): ...
         def on_step(self, s): s.stop, s.stop_reason = True, "stopped"
         def on_end(self, s): ...
-    data = studio.read_data("word2vec", "lee")
-    res = studio.run("word2vec", data, {"epochs": 5, "n_e": 10}, callbacks=[StopAfterOne()])
+    data = runner.read_data("word2vec", "lee")
+    res = runner.run("word2vec", data, {"epochs": 5, "n_e": 10}, callbacks=[StopAfterOne()])
     assert res.state.stop_reason == "stopped" and res.state.step == 1 and len(res.model.words) > 100
 
 
 def test_nan_weights_are_caught_and_the_best_model_kept(monkeypatch):
-    from seqviz.rnn import kind as recipes
+    from seqviz.rnn import kind as rnn_kind
     from seqviz.rnn.kind import lm_loss
     real, calls = lm_loss, {"n": 0}
 
@@ -120,9 +123,9 @@ def test_nan_weights_are_caught_and_the_best_model_kept(monkeypatch):
                     next(model.parameters()).fill_(float("nan"))
             return real(model, batch)
         return loss
-    data = studio.read_data("char_lm", "upload", LINES * 20)
-    monkeypatch.setattr(recipes, "lm_loss", nan_after(30))
-    res = studio.run("char_lm", data, {**TINY, "epochs": 5})
+    data = runner.read_data("char_lm", "upload", LINES * 20)
+    monkeypatch.setattr(rnn_kind, "lm_loss", nan_after(30))
+    res = runner.run("char_lm", data, {**TINY, "epochs": 5})
     assert calls["n"] == 31 and res.state.stop_reason == "diverged" and res.meta["training"]["stop"] == "diverged"
     best = res.state.best_state                            # evaluated every 10 steps: there is one
     assert best is not None and all(torch.isfinite(v).all() for v in best.values())
@@ -130,22 +133,22 @@ def test_nan_weights_are_caught_and_the_best_model_kept(monkeypatch):
         assert torch.equal(v, best[k]), k
     assert math.isfinite(res.meta["metrics"]["val_perplexity"])
     calls["n"] = 0
-    monkeypatch.setattr(recipes, "lm_loss", nan_after(0))             # NaN at the first step: nothing to keep
-    with pytest.raises(studio.DataError) as err:
-        studio.run("char_lm", data, TINY)
+    monkeypatch.setattr(rnn_kind, "lm_loss", nan_after(0))             # NaN at the first step: nothing to keep
+    with pytest.raises(registry.DataError) as err:
+        runner.run("char_lm", data, TINY)
     assert err.value.code == "diverged_early"
 
 
 def test_bad_numbers_and_environment_give_clear_errors(monkeypatch):
     for bad in ("inf", "-inf", "1e400", "abc", None):
         with pytest.raises(ValueError, match="n_a must be a finite number"):
-            studio.check_params("char_lm", {"n_a": bad})
+            registry.get("char_lm").check({"n_a": bad})
     monkeypatch.setenv("SEQVIZ_TRAIN_SECONDS", "five minutes")
-    assert studio.Limits().seconds == 300                  # a bad value falls back to the default
+    assert registry.Limits().seconds == 300                  # a bad value falls back to the default
     monkeypatch.setenv("SEQVIZ_TRAIN_SECONDS", "-3")
-    assert studio.Limits().seconds == 300
+    assert registry.Limits().seconds == 300
     monkeypatch.setenv("SEQVIZ_TRAIN_SECONDS", "90")
-    assert studio.Limits().seconds == 90
+    assert registry.Limits().seconds == 90
     out = subprocess.run([sys.executable, "-c", "import seqviz.training.studio as s; print(s.LIMITS.seconds)"], cwd=ROOT,
                          capture_output=True, text=True, timeout=60, env={**__import__("os").environ,
                                                                           "SEQVIZ_TRAIN_SECONDS": "nope"})
@@ -154,16 +157,16 @@ def test_bad_numbers_and_environment_give_clear_errors(monkeypatch):
 
 def test_classroom_caps_apply_only_when_asked():
     words = ". ".join(["the cat sat on the mat and the dog ran"] * 200)      # 2,000 words
-    small = studio.replace(studio.LIMITS, tokens=1_000)
-    assert studio.read_data("word2vec", "upload", words, limits=small).notes["cut_tokens"] == {"n": 1_000}
-    assert not studio.read_data("word2vec", "upload", words, limits=studio.NO_CAPS).notes
-    assert studio.read_data("word2vec", "upload", words).notes == {}      # under the classroom's 1 M words
+    small = dataclasses.replace(registry.LIMITS, tokens=1_000)
+    assert runner.read_data("word2vec", "upload", words, limits=small).notes["cut_tokens"] == {"n": 1_000}
+    assert not runner.read_data("word2vec", "upload", words, limits=registry.NO_CAPS).notes
+    assert runner.read_data("word2vec", "upload", words).notes == {}      # under the classroom's 1 M words
 
 
 def test_sentiment_with_no_known_held_out_word_writes_null_not_nan(monkeypatch):
-    from seqviz.sentiment import data as recipes
-    from seqviz.sentiment.data import _split
-    real = _split
+    from seqviz.core.data import split_items
+    from seqviz.sentiment import kind as sentiment_kind
+    real = split_items
     known = "\n".join(f"{'pos' if i % 2 else 'neg'}\t{'good great fine' if i % 2 else 'bad awful poor'} film"
                       for i in range(40))
     unknown = "\n".join(f"pos\tqzxv{i} wqpz{i}" for i in range(10))
@@ -173,9 +176,9 @@ def test_sentiment_with_no_known_held_out_word_writes_null_not_nan(monkeypatch):
             return real(items, frac, seed)
         odd = [x[0][0].startswith("qzxv") for x in items]
         return [x for x, o in zip(items, odd) if not o], [x for x, o in zip(items, odd) if o]
-    monkeypatch.setattr(recipes, "_split", split)
-    data = studio.read_data("sentiment", "upload", known + "\n" + unknown)
-    res = studio.run("sentiment", data, {"epochs": 1, "n_a": 8})
+    monkeypatch.setattr(sentiment_kind, "split_items", split)
+    data = runner.read_data("sentiment", "upload", known + "\n" + unknown)
+    res = runner.run("sentiment", data, {"epochs": 1, "n_a": 8})
     row = res.meta["metrics"]["yours"]
     assert row["n"] == 0 and row["lstm_accuracy"] is None and row["majority_baseline"] is None
     js, _ = to_bytes(res.model, "s", res.meta)
@@ -197,7 +200,7 @@ def test_command_line_writes_the_same_two_files(tmp_path):
                          capture_output=True, text=True, timeout=60)
     assert inf.returncode == 2 and "Traceback" not in inf.stderr and "n_a must be a finite number" in inf.stderr
     big = tmp_path / "big.txt"                                          # over the classroom's 5 MB
-    big.write_text((LINES + "\n") * (studio.LIMITS.upload_bytes // len(LINES) + 1), encoding="utf-8")
+    big.write_text((LINES + "\n") * (registry.LIMITS.upload_bytes // len(LINES) + 1), encoding="utf-8")
     capped = subprocess.run([sys.executable, "-m", "seqviz.training.studio", "char_lm", "--file", str(big), "--classroom",
                              "--progress", "jsonl"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert capped.returncode == 2 and json.loads(capped.stdout.splitlines()[-1])["code"] == "too_big"
@@ -258,14 +261,16 @@ def test_hostile_configs_are_refused_before_anything_is_built(kind, name, over, 
     doc = json.loads((checkpoint.PRETRAINED_DIR / f"{name}.json").read_text(encoding="utf-8"))
     w = (checkpoint.PRETRAINED_DIR / f"{name}.safetensors").read_bytes()
     doc["config"].update(over)
-    real = checkpoint.BUILDERS[kind]
+    owner = registry.for_checkpoint(kind)             # the kind whose model builder opens such a checkpoint
+    real = owner.model
     built = []
 
     def spy(cfg):
         import torch as th
         built.append(th.empty(0).device.type)            # where the builder would put its tensors
         return real(cfg)
-    monkeypatch.setitem(checkpoint.BUILDERS, kind, spy)
+    for k in [k for k in registry.KINDS.values() if k.checkpoint == kind]:
+        monkeypatch.setitem(registry.KINDS, k.name, dataclasses.replace(k, model=spy))
     with pytest.raises(CheckpointError, match=match):
         model_from_bytes(json.dumps(doc).encode(), w, "evil")
     assert "cpu" not in built                              # refused while only shapes (the meta device) were used
@@ -380,7 +385,7 @@ def test_queue_stop_keeps_the_best_model_and_errors_are_reported():
     from seqviz.core.data import LineDataset, split_lines
     from seqviz.rnn.kind import lm_eval
     from seqviz.core.vocab import CharVocab
-    data = studio.read_data("char_lm", "upload", LINES * 30)
+    data = runner.read_data("char_lm", "upload", LINES * 30)
     val = split_lines(data.items, 0.1, seed=0)[1][:2000]
     loss = lm_eval(kept, LineDataset(val, CharVocab.from_text("\n".join(data.items))))["loss"]
     seen = [v["loss"] for _, v in job.val_curve if v.get("loss") is not None]

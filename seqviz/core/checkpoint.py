@@ -6,6 +6,8 @@ import math
 import os
 from pathlib import Path
 
+from seqviz.core import registry
+
 FORMAT = "seqviz-checkpoint-1"
 MAX_DIM = 4096                 # largest n_a / n_s / n_e a config may ask for (the studio's own stop at 1000)
 MAX_STEPS = 1000               # largest max_src / max_tgt of a date translator
@@ -16,7 +18,7 @@ class CheckpointError(ValueError):
     """A checkpoint that is missing, malformed or does not fit its model."""
 
 
-def _size(cfg: dict, key: str, hi: int = MAX_DIM, lo: int = 1) -> int:
+def config_size(cfg: dict, key: str, hi: int = MAX_DIM, lo: int = 1) -> int:
     """A whole number from a config, checked to lie in lo..hi before anything is built with it."""
     v = cfg[key]
     try:
@@ -31,39 +33,6 @@ def _size(cfg: dict, key: str, hi: int = MAX_DIM, lo: int = 1) -> int:
 def _reason(err: Exception) -> str:
     """The first line of an error, short enough for a message on the page."""
     return (str(err).splitlines() or [type(err).__name__])[0][:200]
-
-
-def _char_lm(cfg: dict):
-    from seqviz.rnn.models import FUSED, CharLM, CharLMConfig
-    if cfg["cell"] not in FUSED or not cfg["chars"]:
-        raise KeyError("cell/chars")
-    return CharLM(CharLMConfig(cfg["cell"], _size(cfg, "n_a"), tuple(cfg["chars"])))
-
-
-def _sentiment(cfg: dict):
-    from seqviz.sentiment.models import PAD, SentimentConfig, SentimentModels
-    if cfg["lang"] not in ("en", "zh") or not cfg["words"] or cfg["words"][0] != PAD:
-        raise KeyError("lang/words")
-    return SentimentModels(SentimentConfig(cfg["lang"], tuple(cfg["words"]), _size(cfg, "n_e"), _size(cfg, "n_a")))
-
-
-def _nmt(cfg: dict):
-    from seqviz.translation.models import DateTranslator, NMTConfig
-    if not cfg["src_chars"] or not cfg["tgt_chars"] or cfg["tgt_chars"][0] != "\n":
-        raise KeyError("src_chars/tgt_chars")
-    return DateTranslator(NMTConfig(bool(cfg["attention"]), _size(cfg, "n_a"), _size(cfg, "n_s"), _size(cfg, "n_e"),
-                                    tuple(cfg["src_chars"]), tuple(cfg["tgt_chars"]), _size(cfg, "max_src", MAX_STEPS),
-                                    _size(cfg, "max_tgt", MAX_STEPS, 2)))
-
-
-def _embeddings(cfg: dict):
-    from seqviz.embeddings.vectors import EmbeddingTable
-    if not cfg["words"] or len(set(cfg["words"])) != len(cfg["words"]):
-        raise KeyError("words")
-    return EmbeddingTable(cfg["words"], _size(cfg, "n_e"), str(cfg.get("method", "")), cfg.get("info") or {})
-
-
-BUILDERS = {"char_lm": _char_lm, "sentiment": _sentiment, "nmt": _nmt, "embeddings": _embeddings}   # the "kind" in a checkpoint's JSON -> its model
 
 
 def save_model(model, name: str, meta: dict, out_dir: str | Path | None = None) -> Path:
@@ -123,16 +92,16 @@ def model_from_bytes(doc_bytes: bytes | dict, weights: bytes | None, label: str 
             doc = json.loads(doc_bytes.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as err:
             raise CheckpointError(f"cannot read {label}: the config is not JSON ({err})") from err
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("kind") not in BUILDERS:
-        raise CheckpointError(f"{label} is not a SeqViz checkpoint config (format {FORMAT!r}, kind one of "
-                              f"{sorted(BUILDERS)})")
+    kinds = sorted({k.checkpoint for k in registry.KINDS.values()})
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("kind") not in kinds:
+        raise CheckpointError(f"{label} is not a SeqViz checkpoint config (format {FORMAT!r}, kind one of {kinds})")
     if weights is None:
         raise CheckpointError(f"cannot read the weights of {label}: no .safetensors file")
     try:
         tensors = load(bytes(weights))
     except (SafetensorError, ValueError, OSError) as err:
         raise CheckpointError(f"cannot read the weights of {label}: not a safetensors file ({err})") from err
-    build = BUILDERS[doc["kind"]]
+    build = registry.for_checkpoint(doc["kind"]).model
     cfg = doc.get("config") or {}
     try:
         with torch.device("meta"):               # shapes only, nothing allocated: a hostile config costs nothing

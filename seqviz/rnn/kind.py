@@ -1,41 +1,26 @@
-"""The character language model kind: its corpora, loss, held-out metrics and shipped recipes."""
+"""The character language model kind ("char_lm"): its corpora, loss, held-out metrics, data reader, recipe
+and the four checkpoints it ships (names-rnn, names-gru, names-lstm, wiki-lstm)."""
 from __future__ import annotations
 
 import math
-import platform
-import time
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
-from seqviz.core.data import LineDataset, full_names, pad_collate, split_lines, wiki_sentences
-from seqviz.rnn.models import CharLM, CharLMConfig
-from seqviz.core.checkpoint import save_model
-from seqviz.core.loop import TrainConfig, fit
+from seqviz.core.checkpoint import config_size
+from seqviz.core.data import NAMES_DATA, WIKI_DATA, LineDataset, full_names, pad_collate, split_lines, wiki_sentences
+from seqviz.core.loop import fit_run, training_meta
+from seqviz.core.registry import COMMON, LRS, Data, DataError, ModelKind, Param, Result, Shipped, register
 from seqviz.core.vocab import CharVocab
+from seqviz.rnn.models import FUSED, CharLM, CharLMConfig
 
-
-NAMES_DATA = {
-    "source": "the `names` package: 1990 US census lists (dist.all.last, dist.female.first, dist.male.first)",
-    "lines": "one 'first last' line per census surname (88,799), first names drawn by census frequency, seed 0",
-    "split": "90% train / 10% held out, shuffled with seed 0",
+CORPORA = {   # bundled corpus -> (lines loader, what the JSON says of it, how the page names it)
+    "names": (lambda: full_names(seed=0), NAMES_DATA, "people's names (the `names` package: 1990 US census lists)"),
+    "wiki": (wiki_sentences, WIKI_DATA, "Wikipedia sentences (gensim's bundled extract)"),
 }
-WIKI_DATA = {
-    "source": "gensim's bundled Wikipedia extract (gensim/test/test_data/" + "enwiki-latest-pages-articles1"
-              "...shortened.bz2, 206 pages), markup stripped with gensim's filter_wiki",
-    "lines": "one sentence per line: 30-240 ASCII characters, no leftover markup, headings or lists",
-    "split": "90% train / 10% held out, shuffled with seed 0",
-}
-CORPORA = {   # corpus -> (lines loader, description, title of its models)
-    "names": (lambda: full_names(seed=0), NAMES_DATA, "{cell} character model of people's names"),
-    "wiki": (wiki_sentences, WIKI_DATA, "{cell} character model of Wikipedia sentences"),
-}
-RECIPES = {   # name -> (corpus, cell, n_a, training settings)
-    "names-rnn": ("names", "rnn", 64, TrainConfig(epochs=12, lr=3e-3, batch_size=128, clip=1.0)),
-    "names-gru": ("names", "gru", 64, TrainConfig(epochs=12, lr=3e-3, batch_size=128, clip=1.0)),
-    "names-lstm": ("names", "lstm", 64, TrainConfig(epochs=12, lr=3e-3, batch_size=128, clip=1.0)),
-    "wiki-lstm": ("wiki", "lstm", 256, TrainConfig(epochs=12, lr=2e-3, batch_size=64, clip=1.0)),
-}
+MAX_LINE = 200                          # a character model's training lines are cut into pieces this long
+MAX_CHARSET = 500                       # most distinct characters a character model keeps (the rarest are dropped)
 
 
 def lm_loss(model, batch):
@@ -60,34 +45,111 @@ def lm_eval(model, data: LineDataset, batch_size: int = 512) -> dict:
     return {"loss": loss, "perplexity": math.exp(loss) if loss < 700 else float("inf")}   # exp overflows past 709
 
 
-def build(name: str, out_dir=None, epochs: int | None = None, device: str = "auto", callbacks=()) -> dict:
-    """Train checkpoint `name` from scratch and save it; return its JSON metadata."""
-    corpus, cell, n_a, cfg = RECIPES[name]
-    cfg = TrainConfig(**{**cfg.__dict__, "device": device, **({"epochs": epochs} if epochs else {})})
-    load_lines, data_desc, title = CORPORA[corpus]
-    lines = load_lines()
-    train_lines, val_lines = split_lines(lines, 0.1, seed=0)
-    vocab = CharVocab.from_text("\n".join(lines))
-    torch.manual_seed(cfg.seed)
-    model = CharLM(CharLMConfig(cell, n_a, tuple(vocab.chars)))
+# ---------------------------------------------------------------- data
+
+def _cap_lines(lines: list[str], n: int, seed: int) -> list[str]:
+    if len(lines) <= n:
+        return lines
+    keep = sorted(np.random.default_rng(seed).permutation(len(lines))[:n])
+    return [lines[i] for i in keep]
+
+
+def _pieces(line: str) -> list[str]:
+    """A long line as pieces of at most MAX_LINE characters, cut at spaces where possible."""
+    out = []
+    while len(line) > MAX_LINE:
+        cut = line.rfind(" ", MAX_LINE // 2, MAX_LINE)
+        cut = cut if cut > 0 else MAX_LINE
+        out.append(line[:cut].strip())
+        line = line[cut:].strip()
+    return out + ([line] if line else [])
+
+
+def read(kind: str, source: str, text: str | None, params: dict, limits) -> Data:
+    """Lines of a bundled corpus, or of an uploaded text (long lines cut, rare characters dropped)."""
+    notes, about = {}, {}
+    if source in CORPORA:
+        load, about, desc = CORPORA[source]
+        lines = load()
+    else:
+        if len(text) > limits.chars:
+            notes["cut_chars"] = {"n": limits.chars}
+            text = text[: limits.chars]
+        lines = [p for ln in text.splitlines() for p in _pieces(" ".join(ln.split()))]
+        desc = "your text"
+        counts: dict[str, int] = {}
+        for ln in lines:
+            for ch in ln:
+                counts[ch] = counts.get(ch, 0) + 1
+        if len(counts) > MAX_CHARSET:       # keep the commonest characters; the rarest are removed
+            keep = set(sorted(counts, key=lambda c: -counts[c])[:MAX_CHARSET])
+            notes["charset"] = {"n": len(counts), "kept": MAX_CHARSET}
+            lines = ["".join(ch for ch in ln if ch in keep) for ln in lines]
+            lines = [ln for ln in lines if ln]
+    n_all = len(lines)
+    lines = _cap_lines(lines, int(params["max_lines"]), int(params["seed"]))
+    if len(lines) < n_all:
+        notes["sampled"] = {"n": len(lines), "of": n_all}
+    if len(lines) < limits.min_lines:
+        raise DataError("too_small", n=len(lines), min=limits.min_lines, unit="lines")
+    return Data(kind, source, lines, desc, notes, extra={"about": about})
+
+
+# ---------------------------------------------------------------- recipe
+
+def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
+    """Split the lines (10% held out), build a CharLM over their characters, fit it, score the held-out lines."""
+    train_lines, val_lines = split_lines(data.items, 0.1, seed=p["seed"])
+    val_lines = val_lines[: p["val_lines"]]               # a bounded validation set keeps the checks quick
+    vocab = CharVocab.from_text("\n".join(data.items))
+    torch.manual_seed(p["seed"])
+    model = CharLM(CharLMConfig(p["cell"], p["n_a"], tuple(vocab.chars)))
     train_ds, val_ds = LineDataset(train_lines, vocab), LineDataset(val_lines, vocab)
-    t0 = time.perf_counter()
-    state = fit(model, lm_loss, train_ds, cfg, val_fn=lambda m: lm_eval(m, val_ds),
-                callbacks=callbacks, collate_fn=pad_collate)
-    model.cpu().eval()
-    with torch.no_grad():
-        val = lm_eval(model, val_ds)
-    meta = {
-        "title": title.format(cell=cell.upper()),
-        "corpus": corpus,
-        "data": {**data_desc, "n_train_lines": len(train_lines), "n_val_lines": len(val_lines)},
-        "command": f"python -m seqviz.training.build {name}",
-        "training": {**{k: v for k, v in cfg.__dict__.items()}, "steps": state.step,
-                     "seconds": round(time.perf_counter() - t0, 1), "device": str(state.device),
-                     "torch": torch.__version__, "machine": platform.machine()},
-        "metrics": {"val_loss_nats_per_char": round(val["loss"], 4),
-                    "val_perplexity": round(val["perplexity"], 3),
-                    "final_train_loss": round(state.loss, 4)},
-    }
-    save_model(model, name, meta, out_dir)
-    return meta
+    state, seconds = fit_run(model, lm_loss, train_ds, p, device, max_seconds, lambda m: lm_eval(m, val_ds),
+                             callbacks, pad_collate)
+    val = lm_eval(model, val_ds)
+    meta = {"title": f"{p['cell'].upper()} character model of {data.description}", "corpus": data.source,
+            "data": {**data.extra.get("about", {}), "source": data.extra.get("about", {}).get("source",
+                                                                                              data.description),
+                     "n_train_lines": len(train_lines), "n_val_lines": len(val_lines), "n_chars": len(vocab)},
+            "training": training_meta(p, state, seconds),
+            "metrics": {"val_loss_nats_per_char": round(val["loss"], 4), "val_perplexity": round(val["perplexity"], 3),
+                        "final_train_loss": None if not math.isfinite(state.loss) else round(state.loss, 4)}}
+    return Result(model, meta, state)
+
+
+def model(cfg: dict) -> CharLM:
+    """A checkpoint's config -> an untrained CharLM of that shape."""
+    if cfg["cell"] not in FUSED or not cfg["chars"]:
+        raise KeyError("cell/chars")
+    return CharLM(CharLMConfig(cfg["cell"], config_size(cfg, "n_a"), tuple(cfg["chars"])))
+
+
+def _names(cell: str) -> Shipped:
+    return Shipped(f"names-{cell}", "names", dict(cell=cell, n_a=64, epochs=12, lr=3e-3, batch_size=128, **_FULL),
+                   f"{cell.upper()} character model of people's names")
+
+
+_FULL = dict(max_lines=100_000, val_lines=100_000, evals=0)   # the shipped models: every line, a check per epoch
+KIND = register(ModelKind(
+    name="char_lm", order=1, checkpoint="char_lm", model=model, read=read, train=train,
+    params=(
+        Param("cell", "lstm", choices=("rnn", "gru", "lstm"), hint="the recurrent cell: RNN, GRU (Γu, Γr) or LSTM "
+              "(Γf, Γu, Γo, c<t>)"),
+        Param("n_a", 64, lo=8, hi=512, hint="hidden units in a<t>: more remember more, train slower"),
+        Param("epochs", 3, lo=1, hi=50, hint="passes over the training lines"),
+        Param("lr", 3e-3, lo=1e-6, hi=100.0, ticks=LRS, hint="Adam's learning rate: 1e-3..1e-2 is safe; 1 and above "
+              "diverge"),
+        Param("max_lines", 10_000, lo=20, hi=100_000, hint="lines used (a random sample when there are more)"),
+        *COMMON,
+        Param("val_lines", 2000, lo=1, hi=100_000, page=False, hint="held-out lines checked during training (the "
+              "first ones of the 10% held out)"),
+        Param("evals", 25, lo=0, hi=1000, page=False, hint="held-out checks per run (0: one after each epoch)"),
+    ),
+    bundled=tuple(CORPORA),
+    upload_format="any UTF-8 text; each line is one training sequence (long lines are cut into 200-character pieces)",
+    pages=("pages/rnn_cell.py", "pages/language_model.py"),
+    shipped=(_names("rnn"), _names("gru"), _names("lstm"),
+             Shipped("wiki-lstm", "wiki", dict(cell="lstm", n_a=256, epochs=12, lr=2e-3, batch_size=64, **_FULL),
+                     "LSTM character model of Wikipedia sentences")),
+))

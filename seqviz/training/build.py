@@ -1,26 +1,34 @@
-"""Rebuild the shipped checkpoints: `python -m seqviz.training.build NAME|all`."""
+"""Rebuild the shipped checkpoints: `python -m seqviz.training.build NAME [NAME ...] | all`.
+
+Each checkpoint in pretrained/ is a run of its registered kind with fixed settings (`Shipped` in the kind's
+declaration), read, trained and saved by the same runner as the Train page's runs.
+"""
 from __future__ import annotations
 
+import argparse
 import sys
 
-
 from seqviz.core.loop import PrintProgress
+from seqviz.core.registry import NO_CAPS, shipped
+from seqviz.training.runner import read_data, run, save
+
+
+def build(name: str, out_dir=None, epochs: int | None = None, device: str = "auto", callbacks=()) -> dict:
+    """Train shipped checkpoint `name` from scratch with its fixed settings and save it; return its JSON meta."""
+    kind, recipe = shipped()[name]
+    params = kind.check({**recipe.params, **({"epochs": epochs} if epochs else {})})
+    data = read_data(kind.name, recipe.source, None, params, NO_CAPS)
+    res = run(kind.name, data, params, callbacks, device, name=name, command=f"python -m seqviz.training.build {name}")
+    if recipe.title:
+        res.meta["title"] = recipe.title
+    save(res, name, out_dir)
+    return res.meta
 
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m seqviz.training.build NAME [NAME ...] | all`: rebuild pretrained checkpoints."""
-    import argparse
-
-    from seqviz.rnn.kind import RECIPES, build
-
-    from seqviz.sentiment.kind import SENTIMENT_RECIPES, build_sentiment
-
-    from seqviz.embeddings.kind import EMBEDDING_RECIPES, build_embeddings
-
+    known = list(shipped())
     ap = argparse.ArgumentParser(prog="python -m seqviz.training.build", description=main.__doc__)
-    known = sorted(RECIPES) + sorted(SENTIMENT_RECIPES)
-    from seqviz.translation.kind import MT_RECIPES, build_mt   # issue 5: the date translators
-    known += sorted(MT_RECIPES) + sorted(EMBEDDING_RECIPES)
     ap.add_argument("names", nargs="+", help=f"one or more of {known} or 'all'")
     ap.add_argument("--out", default=None, help="output folder (default: pretrained/)")
     ap.add_argument("--epochs", type=int, default=None, help="override the recipe's epochs")
@@ -32,11 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown checkpoint {unknown}; choose from {known} or 'all'")
     for name in names:
         print(f"== {name}", file=sys.stderr)
-        build = build_sentiment if name in SENTIMENT_RECIPES else build
-        build = build_mt if name in MT_RECIPES else build
-        build = build_embeddings if name in EMBEDDING_RECIPES else build
-        meta = build(name, out_dir=a.out, epochs=a.epochs, device=a.device,
-                             callbacks=[PrintProgress()])
+        meta = build(name, out_dir=a.out, epochs=a.epochs, device=a.device, callbacks=[PrintProgress()])
         print(f"{name}: {meta['metrics']}")
     return 0
 

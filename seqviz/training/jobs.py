@@ -19,7 +19,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seqviz.training.studio import LIMITS, safe_name
+from seqviz.core.registry import LIMITS
+from seqviz.training.runner import safe_name
 
 ROOT = Path(__file__).resolve().parents[2]       # the folder that holds the seqviz package
 

@@ -32,6 +32,13 @@ def device_info() -> tuple[str, str]:
     return device_info_()
 
 
+def device_caption(slot=None) -> None:
+    """The device SeqViz computes on (CUDA when present, else CPU), in the sidebar."""
+    kind, detail = device_info()
+    label = f"CUDA ({detail})" if kind == "cuda" else t("app.cpu", n=detail)
+    (slot or st.sidebar).caption(t("app.device", device=label))
+
+
 @st.cache_resource
 def shipped_model(name: str):
     """A pretrained model, loaded once per server, in eval mode (read-only)."""

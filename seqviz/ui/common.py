@@ -40,14 +40,6 @@ def language_switch() -> None:
                      key="lang", horizontal=True)
 
 
-def device_caption(slot=None) -> None:
-    """The device SeqViz computes on (CUDA when present, else CPU), in the sidebar."""
-    from seqviz.ui.cache import device_info
-    kind, detail = device_info()
-    label = f"CUDA ({detail})" if kind == "cuda" else t("app.cpu", n=detail)
-    (slot or st.sidebar).caption(t("app.device", device=label))
-
-
 def table(rows: list[dict], **kwargs):
     """st.dataframe of a list of row dicts (index hidden), handed over as an Arrow table.
 
