@@ -23,7 +23,7 @@ WIKI_WORDS_DATA = {
 }
 BUNDLED = {"wiki": "Wikipedia extract (gensim's bundled copy)", "lee": "Lee news corpus (gensim's bundled copy)"}
 EMBEDDING_VIEW_WORDS = 2000      # the page opens on the 2,000 most frequent words; their views ship precomputed
-UPLOAD = "any UTF-8 text in English or Chinese (segmented with jieba); sentences end at . ! ? 。！？ or a line break"
+UPLOAD = "UTF-8 text in English or Chinese (split into words with jieba). . ! ? 。！？ or a line break ends a sentence."
 
 
 def default_views(vectors, n_words: int = EMBEDDING_VIEW_WORDS) -> dict:

@@ -147,7 +147,7 @@ KIND = register(ModelKind(
         Param("evals", 25, lo=0, hi=1000, page=False, hint="held-out checks per run (0: one after each epoch)"),
     ),
     bundled=tuple(CORPORA),
-    upload_format="any UTF-8 text; each line is one training sequence (long lines are cut into 200-character pieces)",
+    upload_format="any UTF-8 text. Each line is one training sequence; long lines are cut into 200-character pieces.",
     pages=("pages/rnn_cell.py", "pages/language_model.py"),
     shipped=(_names("rnn"), _names("gru"), _names("lstm"),
              Shipped("wiki-lstm", "wiki", dict(cell="lstm", n_a=256, epochs=12, lr=2e-3, batch_size=64, **_FULL),

@@ -166,7 +166,7 @@ KIND = register(ModelKind(
         Param("evals", 25, lo=0, hi=1000, page=False, hint="held-out checks per run (0: one after each epoch)"),
     ),
     bundled=tuple(BUNDLED),
-    upload_format="one example a line: a label (pos / neg, 1 / 0, 正面 / 负面), a tab, the text",
+    upload_format="one example a line, a label (pos / neg, 1 / 0, 正面 / 负面), a tab, then the text.",
     pages=("pages/sentiment_classifier.py",),
     shipped=(
         # English: the 10,000 commonest words of the unlabelled text, plus every labelled word seen twice

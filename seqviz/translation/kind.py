@@ -145,7 +145,7 @@ register(ModelKind(
         Param("evals", 25, lo=0, hi=1000, page=False, hint="held-out checks per run (0: one after each epoch)"),
     ),
     bundled=("dates",),
-    upload_format="one pair a line: what a person wrote, a tab (or =>), the target, e.g. 13.06.89<TAB>1989-06-13",
+    upload_format="one pair a line, what a person wrote, a tab (or =>), then the target, e.g. `13.06.89 => 1989-06-13`.",
     pages=("pages/attention_model.py", "pages/beam_search_bleu.py"),
     shipped=(Shipped("date-attention", "dates", dict(_SHIPPED, start="fresh-attention"),
                      "Date translator with attention"),

@@ -11,7 +11,7 @@ from seqviz import viz
 from seqviz.sentiment.models import CONTRAST, MAX_TOKENS, read
 from seqviz.ui import cache, mymodels, picker
 from seqviz.ui.common import fig_labels, md_escape, t, table
-from seqviz.ui.i18n import TEXT
+from seqviz.ui.i18n import has
 
 CHECKPOINTS = {"en": "sentiment-en", "zh": "sentiment-zh"}
 MAX_LINES = 50
@@ -174,7 +174,7 @@ def heldout(name: str) -> None:
     metrics = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
     for test, m in metrics.items():
         m = m if isinstance(m, dict) else {}
-        rows.append({t("sent.col.test"): t(f"sent.test.{test}") if f"sent.test.{test}" in TEXT else str(test),
+        rows.append({t("sent.col.test"): t(f"sent.test.{test}") if has(f"sent.test.{test}") else str(test),
                      t("sent.col.n"): m.get("n"), t("sent.col.base"): pct(m.get("majority_baseline")),
                      t("sent.col.avg"): pct(m.get("average_accuracy")), t("sent.col.lstm"): pct(m.get("lstm_accuracy")),
                      t("sent.col.neg_n"): m.get("n_with_negation"),

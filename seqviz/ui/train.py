@@ -12,20 +12,17 @@ import uuid
 
 import streamlit as st
 
-from seqviz.training import studio
 from seqviz.training.jobs import AlreadyRunning, QueueFull, TrainingQueue
+from seqviz.training.runner import safe_name
+from seqviz.core import registry
 from seqviz.core.checkpoint import CheckpointError
 from seqviz.core.text import decode_upload
 from seqviz.ui import mymodels
-from seqviz.ui.common import md_escape, show_problems, t, upload_mb
+from seqviz.ui.common import lang, md_escape, show_problems, t, upload_mb
+from seqviz.ui.i18n import has, translate
 from seqviz.ui.picker import number
 
-PAGES = {   # checkpoint kind -> the pages that list such a model
-    "char_lm": ("pages/rnn_cell.py", "pages/language_model.py"),
-    "embeddings": ("pages/word_embeddings.py",),
-    "nmt": ("pages/attention_model.py", "pages/beam_search_bleu.py"),
-    "sentiment": ("pages/sentiment_classifier.py",),
-}
+PAGES = {k.checkpoint: k.pages for k in registry.KINDS.values()}   # checkpoint kind -> the pages that list it
 JOB_KEY = "train_job"          # session_state: the id of this session's current run
 
 
@@ -46,7 +43,7 @@ def current_job():
 
 
 def limits_caption() -> None:
-    L = studio.LIMITS
+    L = registry.LIMITS
     st.caption(t("train.limits", mb=L.upload_bytes // 1_000_000, chars=L.chars, tokens=L.tokens, examples=L.examples,
                  secs=int(L.seconds), models=mymodels.MAX_MODELS))
 
@@ -66,22 +63,22 @@ def choose_kind(kinds: tuple, key: str) -> str:
 
 def choose_data(kind: str, key: str):
     """Bundled data or an upload; returns (source, text or None), or None when nothing usable is chosen."""
-    options = list(studio.BUNDLED[kind]) + ["upload"]
+    options = list(registry.get(kind).bundled) + ["upload"]
     source = st.radio(t("train.data"), options, key=f"{key}_source_{kind}", horizontal=True,
                       format_func=lambda s: t(f"train.data.{s}"))
     if source != "upload":
         return source, None
-    st.caption(t(f"train.format.{kind}"))
+    st.caption(t("train.format", format=_library_text(kind, "upload_format", registry.get(kind).upload_format)))
     up = st.file_uploader(t("train.upload"), type=["txt", "tsv", "csv"], key=f"{key}_upload_{kind}",
-                          help=t("train.upload.help", mb=studio.LIMITS.upload_bytes // 1_000_000),
-                          max_upload_size=upload_mb(studio.LIMITS.upload_bytes))
+                          help=t("train.upload.help", mb=registry.LIMITS.upload_bytes // 1_000_000),
+                          max_upload_size=upload_mb(registry.LIMITS.upload_bytes))
     if up is None:
         st.info(t("train.need_upload"))
         return None
     kept = st.session_state.get(f"{key}_decoded")
     if not kept or kept[0] != up.file_id:                     # decode each upload once, not on every rerun
-        clean = decode_upload(up.getvalue(), max_chars=studio.LIMITS.upload_bytes,
-                              max_bytes=studio.LIMITS.upload_bytes)
+        clean = decode_upload(up.getvalue(), max_chars=registry.LIMITS.upload_bytes,
+                              max_bytes=registry.LIMITS.upload_bytes)
         st.session_state[f"{key}_decoded"] = (up.file_id, clean)
     clean = st.session_state[f"{key}_decoded"][1]
     show_problems(clean)
@@ -95,8 +92,20 @@ def choose_data(kind: str, key: str):
     return "upload", clean.text
 
 
-def _widget(prm: studio.Param, key: str):
-    label, hint = t(f"train.p.{prm.name}"), t(f"train.p.{prm.name}.help")
+def _library_text(kind: str, name: str, english: str) -> str:
+    """Text the library states in English (a setting's hint, an upload format): that English, or its translation
+    in the locale files ("train.hint.<kind>.<name>"; the English again when there is none)."""
+    key, language = f"train.hint.{kind}.{name}", lang()
+    return translate(key, language) if has(key, language) else english
+
+
+def _hint(prm: registry.Param, kind: str) -> str:
+    """A setting's hint: the library's own English (prm.hint), or its translation."""
+    return _library_text(kind, prm.name, prm.hint)
+
+
+def _widget(prm: registry.Param, kind: str, key: str):
+    label, hint = t(f"train.p.{prm.name}"), _hint(prm, kind)
     st.session_state.setdefault(key, prm.default)
     if prm.choices:
         fmt = (lambda v: t(f"train.v.{v}")) if isinstance(prm.default, str) else str
@@ -111,12 +120,12 @@ def _widget(prm: studio.Param, key: str):
 
 def choose_params(kind: str, key: str) -> dict:
     """One widget per hyperparameter, with its one-line hint; returns the values."""
-    params = studio.PARAMS[kind]
+    params = [p for p in registry.get(kind).params if p.page]
     cols = st.columns(4)
     out = {}
     for i, prm in enumerate(params):
         with cols[i % 4]:
-            out[prm.name] = _widget(prm, f"{key}_{kind}_{prm.name}")
+            out[prm.name] = _widget(prm, kind, f"{key}_{kind}_{prm.name}")
     return out
 
 
@@ -136,7 +145,7 @@ def choose_device(key: str, model_kind: str = "") -> str:
 
 # ---------------------------------------------------------------- launching and watching
 
-def launcher(kinds: tuple = studio.KINDS, key: str = "train") -> None:
+def launcher(kinds: tuple = tuple(registry.KINDS), key: str = "train") -> None:
     """Kind, data, settings and the Train button; the run goes to the server's queue."""
     kind = choose_kind(kinds, f"{key}_kind")
     picked = choose_data(kind, key)
@@ -156,9 +165,9 @@ def launcher(kinds: tuple = studio.KINDS, key: str = "train") -> None:
         return
     source, text = picked
     default = st.session_state.get(f"{key}_upname", "upload") if source == "upload" else source
-    label = studio.safe_name(name.strip() or f"{kind}-{default}")
+    label = safe_name(name.strip() or f"{kind}-{default}")
     try:
-        params = studio.check_params(kind, params)
+        params = registry.get(kind).check(params)
         job = queue().submit(owner(), kind, source, params, label, text, device)
     except AlreadyRunning:
         st.warning(t("train.one_run"))
@@ -235,16 +244,11 @@ def _finish(job) -> None:
         code, info = job.error or ("failed", {})
         key = f"train.error.{code}.{info['unit']}" if "unit" in info else f"train.error.{code}"
         msg = t(key, **{k: v for k, v in info.items() if isinstance(v, (int, float, str))}) \
-            if key in _keys() else t("train.failed", msg=md_escape(str(info.get("message", code))))
+            if has(key) else t("train.failed", msg=md_escape(str(info.get("message", code))))
         st.session_state["train_flash"] = ("error", msg)
     elif job.status == "cancelled":
         st.session_state["train_flash"] = ("info", t("train.cancelled"))
     queue().forget(job)
-
-
-def _keys() -> set:
-    from seqviz.ui.i18n import TEXT
-    return set(TEXT)
 
 
 def collect_finished() -> None:
@@ -301,7 +305,7 @@ def flash() -> None:
             return
         st.success(t("train.done", name=md_escape(m.label), reason=t(f"train.stop.{f[2]}")) + " " + summary(m))
         for code, info in (f[3] or {}).items():
-            if f"train.note.{code}" in _keys():
+            if has(f"train.note.{code}"):
                 st.caption(t(f"train.note.{code}", **info))
         cols = st.columns(3)
         for col, page in zip(cols, PAGES.get(m.kind, ())):
@@ -376,7 +380,7 @@ def upload_panel() -> None:
     st.session_state["train_ckpt_seen"] = sig
     try:
         json_bytes, weights, label = mymodels.files_from_upload([(u.name, u.getvalue()) for u in ups])
-        m = mymodels.add(json_bytes, weights, origin="uploaded", label=studio.safe_name(label))
+        m = mymodels.add(json_bytes, weights, origin="uploaded", label=safe_name(label))
     except CheckpointError as err:
         st.session_state["train_ckpt_error"] = str(err)
     else:
