@@ -17,12 +17,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 COLD = """
 import json, sys, time
 t0 = time.perf_counter()
-sys.path.insert(0, {root!r})
 import numpy as np
 from seqviz.core.checkpoint import load_pretrained
 X = load_pretrained("wiki-skipgram").vectors().E[:{n}]
@@ -85,8 +83,12 @@ def page_figures(n: int) -> None:
 
 def page_rerun() -> None:
     """A whole page run through Streamlit's AppTest: first (cold caches), then a rerun with everything cached."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from test_app import run_page
+    from streamlit.testing.v1 import AppTest
+
+    def run_page(page: str) -> AppTest:                  # as tests/test_app.py opens a page: app.py, then the page
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+        at.switch_page(f"pages/{page}")
+        return at.run()
     t0 = time.perf_counter()
     at = run_page("word_embeddings.py")
     first = time.perf_counter() - t0

@@ -11,19 +11,16 @@ for a 60-character and a 200-character input (B = 10 beams for the tree). Shippe
 from __future__ import annotations
 
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import plotly.graph_objects as go  # noqa: E402
-import torch  # noqa: E402
+import plotly.graph_objects as go
+import torch
 
-import seqviz  # noqa: E402
-from seqviz import viz  # noqa: E402
-from seqviz.rnn.lm import sample  # noqa: E402
-from seqviz.sentiment.models import read  # noqa: E402
+import seqviz
+from seqviz import viz
+from seqviz.rnn.lm import sample
+from seqviz.sentiment.models import read
 
 REPEAT = 7
 

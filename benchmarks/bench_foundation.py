@@ -19,7 +19,6 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 TEXT200 = ("ada lovelace\ncharles babbage\ngrace hopper\nalan turing\nandrew ng\n"
            "mary johnson\njames smith\nlinda garcia\nbarbara martinez\nelizabeth anderson\n"
            "jennifer thomas\nmaria hernandez\nsusan moore\nmargaret taylor\n")[:200]

@@ -7,11 +7,8 @@ Targets (issue 6): sampling 200 characters under 200 ms on CPU; scoring 1,000 ch
 from __future__ import annotations
 
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main() -> None:

@@ -6,11 +6,8 @@ Targets (issue 5): translating one date with α under 50 ms on CPU; beam search 
 from __future__ import annotations
 
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 DATES = ["Tuesday 13 June 1989", "1989年6月13日星期二", "miércoles, 13 de septiembre de 1989", "6/13/89"]
 

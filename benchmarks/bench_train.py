@@ -13,22 +13,19 @@ import argparse
 import io
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import torch  # noqa: E402
-from torch import nn  # noqa: E402
-from torch.utils.data import DataLoader  # noqa: E402
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
 
-from seqviz.core.data import LineDataset, full_names, pad_collate  # noqa: E402
-from seqviz.rnn.models import CharLM, CharLMConfig  # noqa: E402
-from seqviz.rnn.kind import lm_loss  # noqa: E402
-from seqviz.training.runner import JsonlProgress  # noqa: E402
-from seqviz.core.loop import TrainConfig, fit  # noqa: E402
-from seqviz.core.vocab import CharVocab  # noqa: E402
+from seqviz.core.data import LineDataset, full_names, pad_collate
+from seqviz.rnn.models import CharLM, CharLMConfig
+from seqviz.rnn.kind import lm_loss
+from seqviz.training.runner import JsonlProgress
+from seqviz.core.loop import TrainConfig, fit
+from seqviz.core.vocab import CharVocab
 
 
 def setup(n_a: int, n_lines: int, cell: str = "lstm"):

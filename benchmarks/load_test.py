@@ -36,9 +36,9 @@ import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
+from benchmarks.streamlit_client import Tab
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from streamlit_client import Tab  # noqa: E402
 
 TARGET_P95 = 1.0                 # seconds, one page run
 TARGET_MEMORY = 3 * 1024 ** 3    # bytes, the server's resident memory (all its processes)

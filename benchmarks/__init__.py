@@ -1,0 +1,1 @@
+"""Speed and memory figures of SeqViz: each script prints its own (`python -m benchmarks.NAME`)."""
