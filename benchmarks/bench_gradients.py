@@ -4,6 +4,7 @@ Run: python benchmarks/bench_gradients.py
 Targets (issue 3): the page's default view under 1 s on CPU; the live experiment under 30 s on
 2 CPU cores for all three cells together.
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,11 +22,11 @@ def main() -> None:
     import seqviz
     from seqviz import viz
     from seqviz.rnn.cells import open_memory_
-    from seqviz.viz.diagrams import bptt_figure
     from seqviz.rnn.gradients import grad_norms, jacobian_spectra
     from seqviz.rnn.longrange import LongRangeConfig, run
     from seqviz.rnn.models import CharLM, CharLMConfig
     from seqviz.ui.gradients import STREAM
+    from seqviz.viz.diagrams import bptt_figure
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, cuda={torch.cuda.is_available()}")
@@ -44,10 +45,13 @@ def main() -> None:
         viz.rnn.grad_norms_figure(norms), viz.rnn.jacobian_figure(spectra), bptt_figure(norms["rnn"].norms[-5:])
         t2 = time.perf_counter()
         tag = "  <- the page's default" if T == 100 else ""
-        print(f"default view, T = {T:3d}: gradients + Jacobians for 3 cells {t1 - t0:5.2f} s, "
-              f"figures {t2 - t1:5.2f} s, total {t2 - t0:5.2f} s{tag}")
+        print(
+            f"default view, T = {T:3d}: gradients + Jacobians for 3 cells {t1 - t0:5.2f} s, "
+            f"figures {t2 - t1:5.2f} s, total {t2 - t0:5.2f} s{tag}"
+        )
 
     from streamlit.testing.v1 import AppTest
+
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.switch_page("pages/vanishing_gradients.py")
     t0 = time.perf_counter()
@@ -58,8 +62,10 @@ def main() -> None:
         t0 = time.perf_counter()
         at.run()
         xs.append(time.perf_counter() - t0)
-    print(f"page (AppTest): first run {first:.2f} s (imports, models, computing), "
-          f"warm re-run median {statistics.median(xs) * 1e3:.1f} ms")
+    print(
+        f"page (AppTest): first run {first:.2f} s (imports, models, computing), "
+        f"warm re-run median {statistics.median(xs) * 1e3:.1f} ms"
+    )
 
     for device in ["cpu"] + (["cuda"] if torch.cuda.is_available() else []):
         r = run(LongRangeConfig(), device=device)

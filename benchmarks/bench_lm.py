@@ -4,11 +4,11 @@ per model; reading one sentence with both sentiment classifiers (and jieba's fir
 Run: python benchmarks/bench_lm.py
 Targets (issue 6): sampling 200 characters under 200 ms on CPU; scoring 1,000 characters under 200 ms.
 """
+
 from __future__ import annotations
 
 import statistics
 import time
-
 
 
 def main() -> None:
@@ -31,9 +31,10 @@ def main() -> None:
             t0 = time.perf_counter()
             sc = score(m, paste)
             c_times.append(time.perf_counter() - t0)
-        print(f"{name:10s} sample 200 chars: median {statistics.median(s_times) * 1e3:6.1f} ms | "
-              f"score 1,000 chars: median {statistics.median(c_times) * 1e3:5.1f} ms (perplexity {sc.perplexity:.2f})")
-
+        print(
+            f"{name:10s} sample 200 chars: median {statistics.median(s_times) * 1e3:6.1f} ms | "
+            f"score 1,000 chars: median {statistics.median(c_times) * 1e3:5.1f} ms (perplexity {sc.perplexity:.2f})"
+        )
 
     sentiment()
 
@@ -47,15 +48,17 @@ def sentiment() -> None:
         m = seqviz.load_pretrained(name)
         t_load = time.perf_counter() - t0
         t0 = time.perf_counter()
-        read(m, text)                                      # first call: jieba loads its dictionary
+        read(m, text)  # first call: jieba loads its dictionary
         t_first = time.perf_counter() - t0
         times = []
         for _ in range(20):
             t0 = time.perf_counter()
             read(m, text)
             times.append(time.perf_counter() - t0)
-        print(f"{name}: load {t_load * 1e3:.0f} ms, first reading {t_first * 1e3:.0f} ms, "
-              f"then median {statistics.median(times) * 1e3:.1f} ms per sentence (both models)")
+        print(
+            f"{name}: load {t_load * 1e3:.0f} ms, first reading {t_first * 1e3:.0f} ms, "
+            f"then median {statistics.median(times) * 1e3:.1f} ms per sentence (both models)"
+        )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ CUDA when there is a GPU. Also times one studio run per kind at small settings, 
 
     python benchmarks/bench_train.py [--steps 300] [--repeats 3] [--skip-studio]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,17 +16,16 @@ import os
 import statistics
 import time
 
-
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
 from seqviz.core.data import LineDataset, full_names, pad_collate
-from seqviz.rnn.models import CharLM, CharLMConfig
-from seqviz.rnn.kind import lm_loss
-from seqviz.training.runner import JsonlProgress
 from seqviz.core.loop import TrainConfig, fit
 from seqviz.core.vocab import CharVocab
+from seqviz.rnn.kind import lm_loss
+from seqviz.rnn.models import CharLM, CharLMConfig
+from seqviz.training.runner import JsonlProgress
 
 
 def setup(n_a: int, n_lines: int, cell: str = "lstm"):
@@ -39,13 +39,14 @@ def bare_loop(ds, chars, n_a, steps, batch, device, cell) -> float:
     torch.manual_seed(0)
     model = CharLM(CharLMConfig(cell, n_a, chars)).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-    loader = DataLoader(ds, batch_size=batch, shuffle=True, generator=torch.Generator().manual_seed(0),
-                        collate_fn=pad_collate)
+    loader = DataLoader(
+        ds, batch_size=batch, shuffle=True, generator=torch.Generator().manual_seed(0), collate_fn=pad_collate
+    )
     model.train()
     done, t0 = 0, None
     while done < steps:
         for x, y in loader:
-            if done == 10:                   # the first steps warm up allocators and kernels
+            if done == 10:  # the first steps warm up allocators and kernels
                 _sync(device)
                 t0 = time.perf_counter()
             x, y = x.to(device), y.to(device)
@@ -91,6 +92,7 @@ def fit_loop(ds, chars, n_a, steps, batch, device, cell, progress: bool) -> floa
         def on_step(self, s):
             if s.step >= steps:
                 s.stop = True
+
     cbs = [clock, Stop()] + ([JsonlProgress(io.StringIO())] if progress else [])
     fit(model, lm_loss, ds, cfg, callbacks=cbs, collate_fn=pad_collate)
     _sync(torch.device(device))
@@ -103,10 +105,14 @@ def _sync(device):
 
 
 def throughput(device: str, steps: int, repeats: int) -> None:
-    print(f"\n== fit vs a bare PyTorch loop on {device} ({torch.get_num_threads()} threads), {steps} steps, "
-          f"median of {repeats} alternating runs")
-    print(f"{'model':<22}{'batch':>6}{'bare steps/s':>14}{'fit steps/s':>13}{'fit+progress':>14}{'fit/bare':>10}"
-          f"{'(+progress)':>13}")
+    print(
+        f"\n== fit vs a bare PyTorch loop on {device} ({torch.get_num_threads()} threads), {steps} steps, "
+        f"median of {repeats} alternating runs"
+    )
+    print(
+        f"{'model':<22}{'batch':>6}{'bare steps/s':>14}{'fit steps/s':>13}{'fit+progress':>14}{'fit/bare':>10}"
+        f"{'(+progress)':>13}"
+    )
     for cell, n_a, batch in (("lstm", 64, 64), ("lstm", 256, 64), ("gru", 128, 128)):
         ds, chars = setup(n_a, 20_000, cell)
         bare, plain, prog = [], [], []
@@ -123,18 +129,25 @@ def studio_runs() -> None:
     """One small studio run per kind, in this process (what the worker process does, minus its start)."""
     from seqviz.core import registry
     from seqviz.training import runner
+
     print("\n== studio runs at small settings (in process; the app adds about 3 s to start its worker)")
-    runs = [("char_lm", "names", {"max_lines": 2000, "epochs": 1}),
-            ("word2vec", "lee", {"epochs": 5}), ("glove", "lee", {"epochs": 15}),
-            ("dates", "dates", {"n_pairs": 2000, "epochs": 1}), ("sentiment", "en", {"epochs": 3})]
+    runs = [
+        ("char_lm", "names", {"max_lines": 2000, "epochs": 1}),
+        ("word2vec", "lee", {"epochs": 5}),
+        ("glove", "lee", {"epochs": 15}),
+        ("dates", "dates", {"n_pairs": 2000, "epochs": 1}),
+        ("sentiment", "en", {"epochs": 3}),
+    ]
     for kind, source, params in runs:
         t0 = time.perf_counter()
         data = runner.read_data(kind, source, None, registry.get(kind).check(params))
         t1 = time.perf_counter()
         res = runner.run(kind, data, params)
         t2 = time.perf_counter()
-        print(f"{kind:<10} {source:<6} data {t1 - t0:5.1f} s  train+metrics {t2 - t1:5.1f} s  "
-              f"steps {res.state.step:>5}  stop {res.state.stop_reason or 'finished'}")
+        print(
+            f"{kind:<10} {source:<6} data {t1 - t0:5.1f} s  train+metrics {t2 - t1:5.1f} s  "
+            f"steps {res.state.step:>5}  stop {res.state.stop_reason or 'finished'}"
+        )
 
 
 def main() -> None:

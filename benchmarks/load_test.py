@@ -14,6 +14,7 @@ seen by any other student is a leak. Stops after --clicks clicks per student or 
 Targets (issue 8): 40 students clicking every ~3 s: 0 errors, 0 exceptions, p95 page run <= 1 s,
 server memory <= 3 GB. Exit status 1 when a target is missed or a leak is seen.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,8 @@ from benchmarks.streamlit_client import Tab
 
 ROOT = Path(__file__).resolve().parent.parent
 
-TARGET_P95 = 1.0                 # seconds, one page run
-TARGET_MEMORY = 3 * 1024 ** 3    # bytes, the server's resident memory (all its processes)
+TARGET_P95 = 1.0  # seconds, one page run
+TARGET_MEMORY = 3 * 1024**3  # bytes, the server's resident memory (all its processes)
 MARKER = re.compile(rb"svq(\d{3})z", re.IGNORECASE)
 SENTENCES = [  # plain sentences; the student's marker is put in each
     "the cat sat on the mat {m} and looked at the birds",
@@ -79,6 +80,7 @@ def student_text(i: int) -> tuple[str, str]:
 
 # ---------------------------------------------------------------- the server
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -91,10 +93,29 @@ def start_server(port: int, log, options: list[str] = ()) -> subprocess.Popen:
     `options` are more Streamlit options as "section.name=value" (runner.postScriptGC=true, say)."""
     extra = [arg for opt in options for arg in (f"--{opt.split('=', 1)[0]}", opt.split("=", 1)[1])]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", *extra],   # as a classroom server runs (README): no reloads of edited files
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+            *extra,
+        ],  # as a classroom server runs (README): no reloads of edited files
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     for _ in range(600):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
@@ -121,6 +142,7 @@ def tree_usage(pid: int) -> tuple[int, float]:
     """(resident memory in bytes, CPU seconds used so far) of a process and all its descendants (psutil, or /proc)."""
     try:
         import psutil
+
         p = psutil.Process(pid)
         rss, cpu = 0, 0.0
         for q in [p] + p.children(recursive=True):
@@ -151,7 +173,7 @@ def tree_usage(pid: int) -> tuple[int, float]:
                 rss += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
             with open(f"/proc/{p}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-                ticks += int(fields[11]) + int(fields[12])        # utime + stime
+                ticks += int(fields[11]) + int(fields[12])  # utime + stime
         except (OSError, IndexError, ValueError):
             pass
     return rss, ticks / os.sysconf("SC_CLK_TCK")
@@ -179,16 +201,17 @@ class MemorySampler(threading.Thread):
 
 # ---------------------------------------------------------------- the students
 
+
 class Results:
     """Everything the students saw, summed up."""
 
     def __init__(self):
-        self.runs = []                 # (page, seconds, status, action, time it ended)
-        self.exceptions = []           # (student, page, "Type: message")
-        self.errors_shown = []         # (student, page, body of an st.error box)
-        self.failures = []             # (student, page, what): connection or protocol problems
-        self.leaks = []                # (student, page, whose marker)
-        self.own_seen = defaultdict(int)   # student -> runs in which their own marker came back
+        self.runs = []  # (page, seconds, status, action, time it ended)
+        self.exceptions = []  # (student, page, "Type: message")
+        self.errors_shown = []  # (student, page, body of an st.error box)
+        self.failures = []  # (student, page, what): connection or protocol problems
+        self.leaks = []  # (student, page, whose marker)
+        self.own_seen = defaultdict(int)  # student -> runs in which their own marker came back
         self.clicks = defaultdict(int)
 
     def record(self, student: int, run, action: str) -> None:
@@ -219,11 +242,12 @@ async def student(i: int, url: str, pages: list[str], args, res: Results, t_end:
     query = "lang=zh" if i % 3 == 2 else ""
     order = pages[1:]
     k = rng.randrange(len(order))
-    order = order[k:] + order[:k]                     # students spread over the pages
-    await asyncio.sleep(rng.uniform(0, args.ramp))    # the class arrives within --ramp seconds
+    order = order[k:] + order[:k]  # students spread over the pages
+    await asyncio.sleep(rng.uniform(0, args.ramp))  # the class arrives within --ramp seconds
 
     def think():
         return asyncio.sleep(args.think * rng.uniform(0.5, 1.5))
+
     try:
         async with Tab(url, query=query, timeout=args.timeout) as tab:
             res.record(i, await tab.open(""), "open")
@@ -244,7 +268,7 @@ async def student(i: int, url: str, pages: list[str], args, res: Results, t_end:
                 res.record(i, run, "type")
                 if not run.ok:
                     break
-    except Exception as err:           # could not connect, or the connection broke
+    except Exception as err:  # could not connect, or the connection broke
         res.failures.append((i, "", f"{type(err).__name__}: {err}"))
 
 
@@ -255,11 +279,12 @@ async def classroom(url: str, pages: list[str], args, res: Results) -> None:
 
 # ---------------------------------------------------------------- the report
 
+
 def pct(xs: list[float], q: float) -> float:
     if not xs:
         return float("nan")
     xs = sorted(xs)
-    return xs[min(len(xs) - 1, max(0, round(q / 100 * len(xs) + 0.5) - 1))]   # nearest rank
+    return xs[min(len(xs) - 1, max(0, round(q / 100 * len(xs) + 0.5) - 1))]  # nearest rank
 
 
 def report(res: Results, args, wall: float, memory: MemorySampler, pages: list[str]) -> dict:
@@ -269,50 +294,83 @@ def report(res: Results, args, wall: float, memory: MemorySampler, pages: list[s
     for page, s, *_ in done:
         by_page[page].append(s)
     t_mid = (min(r[4] for r in res.runs) + max(r[4] for r in res.runs)) / 2 if res.runs else 0
-    late = [r[1] for r in done if r[4] >= t_mid]           # the second half: the class is in full swing
+    late = [r[1] for r in done if r[4] >= t_mid]  # the second half: the class is in full swing
     summary = {
-        "students": args.students, "think_s": args.think, "wall_s": round(wall, 1),
-        "runs": len(res.runs), "runs_per_s": round(len(res.runs) / wall, 2),
-        "errors": len(res.failures), "exceptions": len(res.exceptions), "error_boxes": len(res.errors_shown),
+        "students": args.students,
+        "think_s": args.think,
+        "wall_s": round(wall, 1),
+        "runs": len(res.runs),
+        "runs_per_s": round(len(res.runs) / wall, 2),
+        "errors": len(res.failures),
+        "exceptions": len(res.exceptions),
+        "error_boxes": len(res.errors_shown),
         "leaks": len(res.leaks),
         "p50_s": round(statistics.median(secs), 3) if secs else None,
-        "p95_s": round(pct(secs, 95), 3) if secs else None, "max_s": round(max(secs), 3) if secs else None,
+        "p95_s": round(pct(secs, 95), 3) if secs else None,
+        "max_s": round(max(secs), 3) if secs else None,
         "p95_second_half_s": round(pct(late, 95), 3) if late else None,
         "server_cpu_s": round(memory.cpu, 1) if memory.pid else None,
         "server_cpu_ms_per_run": round(1000 * memory.cpu / len(res.runs)) if memory.pid and res.runs else None,
-        "peak_rss_mb": round(memory.peak / 2 ** 20) if memory.pid else None,
-        "pages": {p or "home": {"n": len(v), "p50_s": round(statistics.median(v), 3),
-                                "p95_s": round(pct(v, 95), 3), "max_s": round(max(v), 3)}
-                  for p, v in ((p, by_page[p]) for p in pages) if v},
-        "client_cpu_s": round(resource.getrusage(resource.RUSAGE_SELF).ru_utime
-                              + resource.getrusage(resource.RUSAGE_SELF).ru_stime, 1),
+        "peak_rss_mb": round(memory.peak / 2**20) if memory.pid else None,
+        "pages": {
+            p or "home": {
+                "n": len(v),
+                "p50_s": round(statistics.median(v), 3),
+                "p95_s": round(pct(v, 95), 3),
+                "max_s": round(max(v), 3),
+            }
+            for p, v in ((p, by_page[p]) for p in pages)
+            if v
+        },
+        "client_cpu_s": round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_utime + resource.getrusage(resource.RUSAGE_SELF).ru_stime, 1
+        ),
     }
-    print(f"\n# {args.students} students, a click every ~{args.think:g} s, {wall:.0f} s "
-          f"({summary['runs_per_s']} page runs/s; this client used {summary['client_cpu_s']} s of CPU)")
-    print(f"runs {summary['runs']}  errors {summary['errors']}  exceptions {summary['exceptions']}  "
-          f"error boxes {summary['error_boxes']}  leaks {summary['leaks']}")
+    print(
+        f"\n# {args.students} students, a click every ~{args.think:g} s, {wall:.0f} s "
+        f"({summary['runs_per_s']} page runs/s; this client used {summary['client_cpu_s']} s of CPU)"
+    )
+    print(
+        f"runs {summary['runs']}  errors {summary['errors']}  exceptions {summary['exceptions']}  "
+        f"error boxes {summary['error_boxes']}  leaks {summary['leaks']}"
+    )
     if secs:
-        print(f"page run: p50 {summary['p50_s']:.2f} s  p95 {summary['p95_s']:.2f} s  max {summary['max_s']:.2f} s  "
-              f"(p95 of the second half {summary['p95_second_half_s']:.2f} s)")
+        print(
+            f"page run: p50 {summary['p50_s']:.2f} s  p95 {summary['p95_s']:.2f} s  max {summary['max_s']:.2f} s  "
+            f"(p95 of the second half {summary['p95_second_half_s']:.2f} s)"
+        )
     print(f"{'page':16s} {'runs':>5s} {'p50 s':>7s} {'p95 s':>7s} {'max s':>7s}")
     for p, row in summary["pages"].items():
         print(f"{p:16s} {row['n']:5d} {row['p50_s']:7.2f} {row['p95_s']:7.2f} {row['max_s']:7.2f}")
     if memory.pid:
-        print(f"server peak memory {summary['peak_rss_mb']} MB (resident, all its processes); CPU "
-              f"{summary['server_cpu_s']} s in {wall:.0f} s, {summary['server_cpu_ms_per_run']} ms per page run")
-    for title, rows in (("errors", res.failures), ("exceptions", res.exceptions),
-                        ("error boxes", res.errors_shown), ("leaks (student, page, whose text)", res.leaks)):
+        print(
+            f"server peak memory {summary['peak_rss_mb']} MB (resident, all its processes); CPU "
+            f"{summary['server_cpu_s']} s in {wall:.0f} s, {summary['server_cpu_ms_per_run']} ms per page run"
+        )
+    for title, rows in (
+        ("errors", res.failures),
+        ("exceptions", res.exceptions),
+        ("error boxes", res.errors_shown),
+        ("leaks (student, page, whose text)", res.leaks),
+    ):
         if rows:
             print(f"\n{title} (first 10 of {len(rows)}):")
             for row in rows[:10]:
                 print("  ", str(row)[:300])
     seen = sum(1 for i in range(args.students) if res.own_seen[i])
-    print(f"\nleak check: {seen} of {args.students} students saw their own marker come back "
-          f"(so the check can see text); none saw another's" if not res.leaks else "\nleak check: FAILED")
-    targets = [("0 errors", summary["errors"] == 0), ("0 exceptions", summary["exceptions"] == 0),
-               (f"p95 page run <= {TARGET_P95:g} s", bool(secs) and summary["p95_s"] <= TARGET_P95),
-               ("server memory <= 3 GB", memory.pid is None or memory.peak <= TARGET_MEMORY),
-               ("no student sees another's text", not res.leaks)]
+    print(
+        f"\nleak check: {seen} of {args.students} students saw their own marker come back "
+        f"(so the check can see text); none saw another's"
+        if not res.leaks
+        else "\nleak check: FAILED"
+    )
+    targets = [
+        ("0 errors", summary["errors"] == 0),
+        ("0 exceptions", summary["exceptions"] == 0),
+        (f"p95 page run <= {TARGET_P95:g} s", bool(secs) and summary["p95_s"] <= TARGET_P95),
+        ("server memory <= 3 GB", memory.pid is None or memory.peak <= TARGET_MEMORY),
+        ("no student sees another's text", not res.leaks),
+    ]
     print("\ntargets:")
     for name, ok in targets:
         print(f"  {'PASS' if ok else 'FAIL'}  {name}")
@@ -331,8 +389,13 @@ def main(argv=None) -> int:
     ap.add_argument("--url", help="a running server (default: start one on loopback)")
     ap.add_argument("--pid", type=int, help="with --url: the server's process id, to sample its memory")
     ap.add_argument("--warm", action="store_true", help="one tab visits every page before the class arrives")
-    ap.add_argument("--option", action="append", default=[], metavar="SECTION.NAME=VALUE",
-                    help="a Streamlit option for the server started here (repeatable), e.g. runner.postScriptGC=true")
+    ap.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="SECTION.NAME=VALUE",
+        help="a Streamlit option for the server started here (repeatable), e.g. runner.postScriptGC=true",
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", help="also write the summary here")
     args = ap.parse_args(argv)
@@ -349,11 +412,13 @@ def main(argv=None) -> int:
     memory.start()
     res = Results()
     try:
-        if args.warm:                  # the teacher opens every page once before the class arrives
+        if args.warm:  # the teacher opens every page once before the class arrives
+
             async def warm():
                 async with Tab(url, timeout=args.timeout) as tab:
                     for page in pages:
                         await tab.open(page)
+
             t0 = time.time()
             asyncio.run(warm())
             print(f"warm-up tour of {len(pages)} pages: {time.time() - t0:.0f} s")

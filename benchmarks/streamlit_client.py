@@ -11,6 +11,7 @@ in a `Run` (exceptions, error boxes, text boxes, seconds) and its raw bytes are 
         box = run.sentence_box()                     # the page's text box, if it has one
         run = await tab.type(box, "my own sentence") # what the browser sends after typing
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,17 +24,18 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
 FINISHED = ForwardMsg.ScriptFinishedStatus
-ERROR_BOX = 1                       # Alert.Format.ERROR: an st.error box
-SENTENCE_CHARS = 400                # a text input this long (or unlimited) takes a sentence; shorter ones take a word
+ERROR_BOX = 1  # Alert.Format.ERROR: an st.error box
+SENTENCE_CHARS = 400  # a text input this long (or unlimited) takes a sentence; shorter ones take a word
 
 
 @dataclass
 class TextBox:
     """A text area or text input the page showed (where a student can type)."""
-    id: str                         # widget id ("$$ID-<hash>-<key>")
-    kind: str                       # "text_area" or "text_input"
-    max_chars: int                  # 0: no limit
-    in_form: bool                   # inside st.form: its value is sent only on submit
+
+    id: str  # widget id ("$$ID-<hash>-<key>")
+    kind: str  # "text_area" or "text_input"
+    max_chars: int  # 0: no limit
+    in_form: bool  # inside st.form: its value is sent only on submit
 
     @property
     def key(self) -> str:
@@ -44,17 +46,18 @@ class TextBox:
 @dataclass
 class Run:
     """What one script run sent back to the tab."""
-    page: str                                       # url path asked for ("" = default page)
-    seconds: float = 0.0                            # from the rerun request to script_finished
-    status: str = ""                                # "ok", "rerun", "compile_error", "timeout", "closed"
-    exceptions: list[str] = field(default_factory=list)    # "Type: message" of each exception element
-    errors: list[str] = field(default_factory=list)        # body of each st.error box
-    boxes: list[TextBox] = field(default_factory=list)     # text boxes, in the order the page made them
-    shown: dict = field(default_factory=dict)       # id -> WidgetState: the radios' and checkboxes' values, which a
-                                                    # browser sends back with every rerun (the sidebar's language too)
+
+    page: str  # url path asked for ("" = default page)
+    seconds: float = 0.0  # from the rerun request to script_finished
+    status: str = ""  # "ok", "rerun", "compile_error", "timeout", "closed"
+    exceptions: list[str] = field(default_factory=list)  # "Type: message" of each exception element
+    errors: list[str] = field(default_factory=list)  # body of each st.error box
+    boxes: list[TextBox] = field(default_factory=list)  # text boxes, in the order the page made them
+    shown: dict = field(default_factory=dict)  # id -> WidgetState: the radios' and checkboxes' values, which a
+    # browser sends back with every rerun (the sidebar's language too)
     n_elements: int = 0
     n_bytes: int = 0
-    page_hash: str = ""                             # page_script_hash the server ran
+    page_hash: str = ""  # page_script_hash the server ran
     page_not_found: bool = False
     raw: list[bytes] = field(default_factory=list)  # every message's bytes (for leak checks)
 
@@ -76,22 +79,28 @@ class Tab:
 
     def __init__(self, url: str, query: str = "", timeout: float = 120.0, keep_raw: bool = True):
         self.url = url.rstrip("/")
-        self.query = query                  # query string without "?", e.g. "lang=zh"
-        self.timeout = timeout              # seconds one run may take before it counts as failed
+        self.query = query  # query string without "?", e.g. "lang=zh"
+        self.timeout = timeout  # seconds one run may take before it counts as failed
         self.keep_raw = keep_raw
-        self.pages: dict[str, str] = {}     # url path -> page_script_hash (from the navigation message)
-        self.page = ""                      # url path of the page shown now
+        self.pages: dict[str, str] = {}  # url path -> page_script_hash (from the navigation message)
+        self.page = ""  # url path of the page shown now
         self.page_hash = ""
-        self.widgets: dict[str, WidgetState] = {}   # values this tab has set on the page shown now
-        self.shown: dict[str, WidgetState] = {}     # radio / checkbox values of the last run (Run.shown)
+        self.widgets: dict[str, WidgetState] = {}  # values this tab has set on the page shown now
+        self.shown: dict[str, WidgetState] = {}  # radio / checkbox values of the last run (Run.shown)
         self._ws = None
         self._inbox: asyncio.Queue = asyncio.Queue()
         self._reader: asyncio.Task | None = None
 
     async def __aenter__(self) -> Tab:
         ws_url = self.url.replace("http://", "ws://").replace("https://", "wss://") + "/_stcore/stream"
-        self._ws = await connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout,
-                                 ping_interval=None, compression=None)
+        self._ws = await connect(
+            ws_url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=self.timeout,
+            ping_interval=None,
+            compression=None,
+        )
         self._reader = asyncio.create_task(self._read())
         return self
 
@@ -113,20 +122,20 @@ class Tab:
         try:
             async for data in self._ws:
                 await self._inbox.put(data)
-        except Exception as err:         # the connection broke: wake whoever waits for a run
+        except Exception as err:  # the connection broke: wake whoever waits for a run
             await self._inbox.put(err)
         await self._inbox.put(None)
 
     async def open(self, page: str) -> Run:
         """Go to a page by url path ("" = the default page), as a click on its link does."""
-        if page != self.page:           # a browser sends no widget values with a page change (the sidebar's
-            self.widgets, self.shown = {}, {}    # language survives it through session state and the address)
+        if page != self.page:  # a browser sends no widget values with a page change (the sidebar's
+            self.widgets, self.shown = {}, {}  # language survives it through session state and the address)
         self.page = page
         return await self._rerun()
 
     async def type(self, box: TextBox, text: str) -> Run:
         """Type `text` into a text box (cut to its max_chars, as the browser does) and run the page."""
-        state = WidgetState(id=box.id, string_value=text[:box.max_chars] if box.max_chars else text)
+        state = WidgetState(id=box.id, string_value=text[: box.max_chars] if box.max_chars else text)
         self.widgets[box.id] = state
         return await self._rerun()
 
@@ -137,7 +146,7 @@ class Tab:
         if self.page in self.pages:
             cs.page_script_hash = self.pages[self.page]
         else:
-            cs.page_name = self.page     # first visit: by url path, as a typed-in address does
+            cs.page_name = self.page  # first visit: by url path, as a typed-in address does
         cs.widget_states.widgets.extend({**self.shown, **self.widgets}.values())
         run = Run(self.page)
         t0 = time.perf_counter()
@@ -171,13 +180,13 @@ class Tab:
                     self.pages[p.url_pathname if not p.is_default else ""] = p.page_script_hash
                     self.pages.setdefault(p.url_pathname, p.page_script_hash)
             elif kind == "page_info_changed":
-                self.query = fm.page_info_changed.query_string     # the app changed the address (st.query_params)
+                self.query = fm.page_info_changed.query_string  # the app changed the address (st.query_params)
             elif kind == "page_not_found":
                 run.page_not_found = True
             elif kind == "script_finished":
                 status = fm.script_finished
                 if status == FINISHED.FINISHED_EARLY_FOR_RERUN:
-                    continue             # st.rerun(): the next run follows on its own
+                    continue  # st.rerun(): the next run follows on its own
                 run.status = "compile_error" if status == FINISHED.FINISHED_WITH_COMPILE_ERROR else "ok"
                 self.shown = run.shown
                 return

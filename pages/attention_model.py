@@ -1,5 +1,6 @@
 """Attention: the course's date translator, its α<t,t'> heatmap, decoding step by step, and the
 same inputs through a seq2seq model without attention."""
+
 import streamlit as st
 
 from seqviz.ui import mt, t, text_source
@@ -10,10 +11,12 @@ left, right = st.columns(2)
 left.latex(r"e^{<t,t'>} = v^\top \tanh\!\big(W_e\,[s^{<t-1>};\,a^{<t'>}] + b_e\big)")
 left.latex(r"\alpha^{<t,t'>} = \frac{\exp(e^{<t,t'>})}{\sum_{t''=1}^{T_x}\exp(e^{<t,t''>})}")
 right.latex(r"\text{context}^{<t>} = \sum_{t'=1}^{T_x} \alpha^{<t,t'>}\, a^{<t'>}")
-right.latex(r"\begin{aligned} s^{<t>} &= \mathrm{LSTM}\big([\text{context}^{<t>};\, y^{<t-1>}],\ s^{<t-1>}\big) \\ "
-            r"\hat y^{<t>} &= \mathrm{softmax}(W_y s^{<t>} + b_y) \end{aligned}")   # two lines: one is too wide
+right.latex(
+    r"\begin{aligned} s^{<t>} &= \mathrm{LSTM}\big([\text{context}^{<t>};\, y^{<t-1>}],\ s^{<t-1>}\big) \\ "
+    r"\hat y^{<t>} &= \mathrm{softmax}(W_y s^{<t>} + b_y) \end{aligned}"
+)  # two lines: one is too wide
 st.caption(t("mt.equations"))
-models = mt.models()                      # which -> checkpoint name (this session's own model in its role)
+models = mt.models()  # which -> checkpoint name (this session's own model in its role)
 mt.model_captions(models)
 
 st.header(t("mt.yours.head"))

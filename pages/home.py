@@ -1,4 +1,5 @@
 """Home: what SeqViz is, the course's topics mapped to pages, and the shipped models."""
+
 import streamlit as st
 
 import seqviz
@@ -32,7 +33,13 @@ for week in dict.fromkeys(w for w, _, _ in TOPICS):
 
 st.header(t("home.models"))
 st.caption(t("home.models.caption"))
-rows = [{t("home.col.model"): d.get("name"), t("home.col.cell"): str(d.get("config", {}).get("cell", "")).upper(),
-         t("home.col.units"): d.get("config", {}).get("n_a"),
-         t("home.col.ppl"): d.get("metrics", {}).get("val_perplexity")} for d in seqviz.list_pretrained(kind="char_lm")]
+rows = [
+    {
+        t("home.col.model"): d.get("name"),
+        t("home.col.cell"): str(d.get("config", {}).get("cell", "")).upper(),
+        t("home.col.units"): d.get("config", {}).get("n_a"),
+        t("home.col.ppl"): d.get("metrics", {}).get("val_perplexity"),
+    }
+    for d in seqviz.list_pretrained(kind="char_lm")
+]
 table(rows)

@@ -1,4 +1,5 @@
 """Language model & sampling: sample novel names with temperature and top-k, and score the user's text."""
+
 import streamlit as st
 
 from seqviz.ui import lm, t, text_source

@@ -1,4 +1,5 @@
 """Inside the RNN cell: a<t>, the gates and c<t> of a trained character model reading the user's text."""
+
 import streamlit as st
 
 from seqviz.ui import cache, fig_labels, panels, t, text_source
@@ -6,7 +7,7 @@ from seqviz.ui import cache, fig_labels, panels, t, text_source
 st.title(t("cell.title"))
 st.markdown(t("cell.intro"))
 
-name, model = panels.choose_model()          # RNN / GRU / LSTM, or one of this session's own models
+name, model = panels.choose_model()  # RNN / GRU / LSTM, or one of this session's own models
 cell = model.config.cell
 panels.model_caption(model, name)
 

@@ -1,11 +1,12 @@
 """Sentiment: averaging word vectors vs an LSTM, on the course's "not feeling happy" contrast."""
+
 import streamlit as st
 
 from seqviz.ui import sentiment, t, text_source
 
 st.title(t("sent.title"))
 st.markdown(t("sent.intro"))
-name, lang = sentiment.controls()     # a shipped pair of models, or one of this session's own
+name, lang = sentiment.controls()  # a shipped pair of models, or one of this session's own
 
 st.header(t("sent.contrast.head"))
 st.caption(t("sent.contrast.explain"))

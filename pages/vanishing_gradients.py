@@ -1,4 +1,6 @@
-"""Vanishing and exploding gradients: ‖∂L/∂a<t>‖ across time for RNN, GRU and LSTM, clipping, BPTT, and a live experiment."""
+"""Vanishing and exploding gradients: ‖∂L/∂a<t>‖ across time for RNN, GRU and LSTM, clipping, BPTT, and a live
+experiment."""
+
 import streamlit as st
 
 from seqviz import viz
@@ -27,8 +29,9 @@ st.latex(t("grad.clip.rule"))
 st.header(t("grad.jac.head"))
 st.caption(t("grad.jac.explain"))
 st.plotly_chart(figs["jac"], key="jac_fig")
-st.markdown(t("grad.jac.w_norm", w=view["w_norm"], act=settings["activation"],
-              gamma=ui.DERIVATIVE_MAX[settings["activation"]]))
+st.markdown(
+    t("grad.jac.w_norm", w=view["w_norm"], act=settings["activation"], gamma=ui.DERIVATIVE_MAX[settings["activation"]])
+)
 
 st.header(t("grad.bptt.head"))
 st.caption(t("grad.bptt.explain"))

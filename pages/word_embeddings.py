@@ -1,5 +1,6 @@
 """Word embeddings: E and e_w = E o_w, word2vec and GloVe vectors in 2-D / 3-D, neighbours, analogies,
 training pairs, benchmark scores and debiasing."""
+
 import streamlit as st
 
 from seqviz.ui import emb, t

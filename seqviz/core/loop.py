@@ -4,14 +4,16 @@
 the model: `loss_fn(model, batch)` returns the scalar loss, `val_fn(model)`
 returns held-out metrics, and callbacks see a `TrainState` after every step.
 """
+
 from __future__ import annotations
 
 import math
 import random
 import sys
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 import torch
@@ -22,38 +24,41 @@ from seqviz.core.device import pick_device
 from seqviz.core.registry import DataError
 
 
-
 @dataclass
 class TrainConfig:
     """Settings of one training run."""
-    epochs: int = 10                 # passes over the training data
-    lr: float = 3e-3                 # learning rate
-    optimizer: str = "adam"          # "adam", "sgd" (plain gradient descent, as in the course's derivations) or "adagrad" (GloVe)
-    batch_size: int = 128            # examples per step
-    clip: float | None = 1.0         # max global gradient norm; None turns clipping off
-    seed: int = 0                    # seeds python, numpy and torch (shuffling and init)
-    device: str = "auto"             # "auto" (CUDA when present), "cuda" or "cpu"
+
+    epochs: int = 10  # passes over the training data
+    lr: float = 3e-3  # learning rate
+    optimizer: str = (
+        "adam"  # "adam", "sgd" (plain gradient descent, as in the course's derivations) or "adagrad" (GloVe)
+    )
+    batch_size: int = 128  # examples per step
+    clip: float | None = 1.0  # max global gradient norm; None turns clipping off
+    seed: int = 0  # seeds python, numpy and torch (shuffling and init)
+    device: str = "auto"  # "auto" (CUDA when present), "cuda" or "cpu"
     max_seconds: float | None = None  # stop after this much wall time (keeps the best model)
-    eval_every: int = 0              # evaluate every n steps; 0 = at the end of each epoch
+    eval_every: int = 0  # evaluate every n steps; 0 = at the end of each epoch
 
 
 @dataclass
 class TrainState:
     """What the loop knows; callbacks read it and may set `stop`."""
+
     config: TrainConfig
     device: torch.device
-    n_steps: int = 0                 # planned steps in the whole run
-    step: int = 0                    # steps done
+    n_steps: int = 0  # planned steps in the whole run
+    step: int = 0  # steps done
     epoch: int = 0
-    loss: float = float("nan")       # last training loss
+    loss: float = float("nan")  # last training loss
     grad_norm: float = float("nan")  # global gradient norm before clipping
-    val: dict = field(default_factory=dict)            # last held-out metrics
+    val: dict = field(default_factory=dict)  # last held-out metrics
     history: list[dict] = field(default_factory=list)  # one row per step: step, loss, grad_norm (+ val_* rows)
     best_val: float = float("inf")
-    best_state: dict | None = None   # CPU copy of the weights with the best held-out loss
+    best_state: dict | None = None  # CPU copy of the weights with the best held-out loss
     elapsed: float = 0.0
     stop: bool = False
-    stop_reason: str = ""            # "", "time", "diverged", "callback"
+    stop_reason: str = ""  # "", "time", "diverged", "callback"
 
 
 class Callback:
@@ -77,8 +82,7 @@ class PrintProgress(Callback):
         frac = s.step / max(s.n_steps, 1)
         eta = s.elapsed / frac - s.elapsed if frac > 0 else float("nan")
         bar = "#" * int(30 * frac)
-        self.stream.write(f"\r[{bar:<30}] {s.step}/{s.n_steps} epoch {s.epoch + 1} "
-                          f"loss {s.loss:.4f} eta {eta:5.0f}s ")
+        self.stream.write(f"\r[{bar:<30}] {s.step}/{s.n_steps} epoch {s.epoch + 1} loss {s.loss:.4f} eta {eta:5.0f}s ")
         self.stream.flush()
 
     def on_eval(self, s: TrainState) -> None:
@@ -107,10 +111,15 @@ def to_device(batch: Any, device: torch.device) -> Any:
     return batch
 
 
-def fit(model: nn.Module, loss_fn: Callable[[nn.Module, Any], torch.Tensor],
-        train_data: Dataset, config: TrainConfig | None = None,
-        val_fn: Callable[[nn.Module], dict] | None = None,
-        callbacks: Iterable[Callback] = (), collate_fn: Callable | None = None) -> TrainState:
+def fit(
+    model: nn.Module,
+    loss_fn: Callable[[nn.Module, Any], torch.Tensor],
+    train_data: Dataset,
+    config: TrainConfig | None = None,
+    val_fn: Callable[[nn.Module], dict] | None = None,
+    callbacks: Iterable[Callback] = (),
+    collate_fn: Callable | None = None,
+) -> TrainState:
     """Train `model` with Adam (or SGD), clipping and seeding; return the final state.
 
     Args:
@@ -127,8 +136,9 @@ def fit(model: nn.Module, loss_fn: Callable[[nn.Module, Any], torch.Tensor],
     device = pick_device(config.device)
     model.to(device)
     gen = torch.Generator().manual_seed(config.seed)
-    loader = DataLoader(train_data, batch_size=config.batch_size, shuffle=True,
-                        generator=gen, collate_fn=collate_fn, drop_last=False)
+    loader = DataLoader(
+        train_data, batch_size=config.batch_size, shuffle=True, generator=gen, collate_fn=collate_fn, drop_last=False
+    )
     if config.optimizer == "sgd":
         opt = torch.optim.SGD(model.parameters(), lr=config.lr)
     elif config.optimizer == "adagrad":
@@ -196,7 +206,7 @@ def fit(model: nn.Module, loss_fn: Callable[[nn.Module, Any], torch.Tensor],
     else:
         evaluated_last = s.history and "val_loss" in s.history[-1]
         if val_fn is not None and not evaluated_last:
-            evaluate()                                   # the final steps count too
+            evaluate()  # the final steps count too
         if s.best_state is not None:
             model.load_state_dict(s.best_state)
     s.elapsed = time.perf_counter() - t0
@@ -211,14 +221,22 @@ def _cpu_copy(model: nn.Module) -> dict:
 
 # ---------------------------------------------------------------- a kind's run through the loop
 
+
 def train_config(params: dict, device: str, max_seconds: float | None, n_items: int) -> TrainConfig:
     """The loop's settings from a kind's params: epochs, lr, batch_size, clip (0 = off), seed, and `evals`
     held-out checks per run (0: one at the end of each epoch)."""
     steps = params["epochs"] * math.ceil(n_items / params["batch_size"])
     evals = int(params.get("evals", 25))
-    return TrainConfig(epochs=params["epochs"], lr=params["lr"], batch_size=params["batch_size"],
-                       clip=params["clip"] or None, seed=params["seed"], device=device, max_seconds=max_seconds,
-                       eval_every=max(1, steps // evals) if evals else 0)
+    return TrainConfig(
+        epochs=params["epochs"],
+        lr=params["lr"],
+        batch_size=params["batch_size"],
+        clip=params["clip"] or None,
+        seed=params["seed"],
+        device=device,
+        max_seconds=max_seconds,
+        eval_every=max(1, steps // evals) if evals else 0,
+    )
 
 
 def fit_run(model, loss_fn, train, params: dict, device, max_seconds, val_fn, callbacks, collate_fn):
@@ -241,19 +259,30 @@ def curve(state: TrainState, keep: int = 300) -> list[dict]:
     """The loop's history, thinned to about `keep` training rows (every validation row is kept)."""
     rows = [h for h in state.history if "loss" in h]
     every = max(1, len(rows) // keep)
-    return [{k: round(v, 5) if isinstance(v, float) else v for k, v in h.items()}
-            for h in state.history if "loss" not in h or (rows and h["step"] % every == 0)]
+    return [
+        {k: round(v, 5) if isinstance(v, float) else v for k, v in h.items()}
+        for h in state.history
+        if "loss" not in h or (rows and h["step"] % every == 0)
+    ]
 
 
 def training_meta(params: dict, state: TrainState, seconds: float) -> dict:
     """What a checkpoint's JSON says of its training: the settings, steps, time, device, machine, the curve."""
     import platform
 
-    return {**params, "steps": state.step, "n_steps": state.n_steps, "seconds": round(seconds, 1),
-            "device": str(state.device), "stop": state.stop_reason or "finished",
-            "best_val_loss": None if not math.isfinite(state.best_val) else round(state.best_val, 5),
-            "torch": torch.__version__, "threads": torch.get_num_threads(), "machine": platform.machine(),
-            "curve": curve(state)}
+    return {
+        **params,
+        "steps": state.step,
+        "n_steps": state.n_steps,
+        "seconds": round(seconds, 1),
+        "device": str(state.device),
+        "stop": state.stop_reason or "finished",
+        "best_val_loss": None if not math.isfinite(state.best_val) else round(state.best_val, 5),
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "machine": platform.machine(),
+        "curve": curve(state),
+    }
 
 
 def json_safe(x):

@@ -1,12 +1,13 @@
 """Character vocabulary of a character-level language model."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
 
-BOUNDARY = "\n"   # one token marks both the start of a line (x<1>) and its end (<EOS>)
-VISIBLE = {BOUNDARY: "⏎", " ": "␣", "\t": "⇥"}   # how invisible characters are drawn
+BOUNDARY = "\n"  # one token marks both the start of a line (x<1>) and its end (<EOS>)
+VISIBLE = {BOUNDARY: "⏎", " ": "␣", "\t": "⇥"}  # how invisible characters are drawn
 
 
 def display(ch: str) -> str:
@@ -17,6 +18,7 @@ def display(ch: str) -> str:
 @dataclass
 class CharVocab:
     """Maps characters to indices. Index 0 is the line boundary `\\n`."""
+
     chars: list[str]
 
     def __post_init__(self):
@@ -26,7 +28,7 @@ class CharVocab:
         return len(self.chars)
 
     @classmethod
-    def from_text(cls, text: str) -> "CharVocab":
+    def from_text(cls, text: str) -> CharVocab:
         """Vocabulary of every character in `text`, boundary first."""
         return cls([BOUNDARY] + sorted(set(text) - {BOUNDARY}))
 

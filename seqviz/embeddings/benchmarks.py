@@ -1,9 +1,8 @@
 """The benchmark sets gensim ships: questions-words analogies, WordSim-353, SimLex-999."""
+
 from __future__ import annotations
 
-
 from seqviz.embeddings.vectors import WordVectors
-
 
 # ---------------------------------------------------------------- the benchmark sets gensim ships
 
@@ -13,6 +12,7 @@ BENCHMARKS = {"analogy": "questions-words.txt", "wordsim353": "wordsim353.tsv", 
 def keyed_vectors(vectors: WordVectors):
     """The same vectors as a gensim KeyedVectors (for gensim's evaluation code)."""
     from gensim.models import KeyedVectors
+
     kv = KeyedVectors(vectors.n_e)
     kv.add_vectors(vectors.words, vectors.E)
     return kv
@@ -28,6 +28,7 @@ def evaluate(vectors: WordVectors) -> dict:
     import warnings
 
     from gensim.test.utils import datapath
+
     kv = keyed_vectors(vectors)
     logging.getLogger("gensim").setLevel(logging.ERROR)
     out = {}
@@ -37,8 +38,7 @@ def evaluate(vectors: WordVectors) -> dict:
     score, sections = kv.evaluate_word_analogies(path, restrict_vocab=len(vectors), case_insensitive=True)
     tot = sections[-1]
     n = len(tot["correct"]) + len(tot["incorrect"])
-    out["analogy"] = {"accuracy": float(score) if n else 0.0, "covered": n, "total": total,
-                      "coverage": n / total}
+    out["analogy"] = {"accuracy": float(score) if n else 0.0, "covered": n, "total": total, "coverage": n / total}
     for name in ("wordsim353", "simlex999"):
         path = datapath(BENCHMARKS[name])
         with open(path, encoding="utf-8") as f:
@@ -48,8 +48,9 @@ def evaluate(vectors: WordVectors) -> dict:
         if n_known >= 3:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                _pearson, spearman, _oov = kv.evaluate_word_pairs(path, restrict_vocab=len(vectors),
-                                                                  case_insensitive=True)
-            rho = float(spearman[0]) if spearman[0] == spearman[0] else 0.0    # NaN when ratings tie
+                _pearson, spearman, _oov = kv.evaluate_word_pairs(
+                    path, restrict_vocab=len(vectors), case_insensitive=True
+                )
+            rho = float(spearman[0]) if spearman[0] == spearman[0] else 0.0  # NaN when ratings tie
         out[name] = {"spearman": rho, "coverage": n_known / len(rows), "covered": n_known, "total": len(rows)}
     return out

@@ -1,19 +1,18 @@
 """Text into sentences of words for word vectors: a typed or uploaded corpus, or gensim's Wikipedia extract."""
+
 from __future__ import annotations
 
 import re
 
-
-
 # ---------------------------------------------------------------- text -> sentences of words
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_WORDLIKE = re.compile(r"[^\W\d_]|[\u3400-\u9fff]")      # a letter of any script
+_WORDLIKE = re.compile(r"[^\W\d_]|[\u3400-\u9fff]")  # a letter of any script
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？；;])\s*")
 
 
 def detect_lang(text: str) -> str:
-    """"zh" when at least a fifth of the letters are Chinese characters, else "en"."""
+    """ "zh" when at least a fifth of the letters are Chinese characters, else "en"."""
     letters = sum(1 for ch in text[:20000] if ch.isalpha())
     return "zh" if letters and len(_CJK.findall(text[:20000])) / letters >= 0.2 else "en"
 
@@ -45,6 +44,7 @@ def wiki_corpus() -> list[list[str]]:
     from gensim.utils import tokenize as gensim_tokenize
 
     from seqviz.core.data import WIKI_FILE, gensim_test_file
+
     out = []
     with bz2.BZ2File(gensim_test_file(WIKI_FILE)) as f:
         for _title, text, _pid in extract_pages(f):

@@ -1,4 +1,5 @@
 """GloVe in torch: co-occurrence counts X_ij, the weighting f(X_ij), AdaGrad through the one training loop."""
+
 from __future__ import annotations
 
 import math
@@ -8,23 +9,25 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import torch
 from torch import nn
+
 from seqviz.embeddings.vectors import WordVectors
 
 
 @dataclass
 class GloveConfig:
     """Settings of a GloVe run (Pennington et al. 2014, as the course states it)."""
-    n_e: int = 100               # embedding size
-    window: int = 10             # words on each side counted as co-occurring, weighted 1/distance
-    min_count: int = 5           # words seen fewer times are dropped
-    x_max: float = 100.0         # f(X_ij) = (X_ij / x_max)^power below x_max, else 1
+
+    n_e: int = 100  # embedding size
+    window: int = 10  # words on each side counted as co-occurring, weighted 1/distance
+    min_count: int = 5  # words seen fewer times are dropped
+    x_max: float = 100.0  # f(X_ij) = (X_ij / x_max)^power below x_max, else 1
     power: float = 0.75
-    epochs: int = 25             # passes over the non-zero X_ij
-    lr: float = 0.05             # AdaGrad learning rate, as in the paper
-    batch_size: int = 16384      # X_ij entries per step
+    epochs: int = 25  # passes over the non-zero X_ij
+    lr: float = 0.05  # AdaGrad learning rate, as in the paper
+    batch_size: int = 16384  # X_ij entries per step
     seed: int = 0
-    device: str = "auto"         # "auto" (CUDA when present), "cuda" or "cpu"
-    max_seconds: float | None = None   # stop after this much wall time (the best vectors so far are kept)
+    device: str = "auto"  # "auto" (CUDA when present), "cuda" or "cpu"
+    max_seconds: float | None = None  # stop after this much wall time (the best vectors so far are kept)
 
 
 def build_vocab(sentences: list[list[str]], min_count: int) -> tuple[list[str], np.ndarray]:
@@ -42,10 +45,10 @@ def cooccurrence(sentences: list[list[str]], index: dict[str, int], window: int)
         (i, j, x): int64, int64 and float64 arrays of the non-zero entries, sorted by (i, j).
     """
     V = len(index)
-    pad = np.full(window, -1, dtype=np.int64)     # -1s between sentences: no pair reaches across one
+    pad = np.full(window, -1, dtype=np.int64)  # -1s between sentences: no pair reaches across one
     parts = []
     for s in sentences:
-        ids = [index[w] for w in s if w in index]   # out-of-vocabulary words are removed first
+        ids = [index[w] for w in s if w in index]  # out-of-vocabulary words are removed first
         if len(ids) > 1:
             parts += [np.array(ids, dtype=np.int64), pad]
     if not parts:
@@ -56,7 +59,7 @@ def cooccurrence(sentences: list[list[str]], index: dict[str, int], window: int)
         a, b = ids[:-d], ids[d:]
         ok = (a >= 0) & (b >= 0)
         a, b = a[ok], b[ok]
-        keys += [a * V + b, b * V + a]               # both directions: X is symmetric
+        keys += [a * V + b, b * V + a]  # both directions: X is symmetric
         weights += [np.full(2 * len(a), 1.0 / d)]
     keys = np.concatenate(keys)
     uniq, inv = np.unique(keys, return_inverse=True)
@@ -70,13 +73,13 @@ class GloVe(nn.Module):
     def __init__(self, V: int, n_e: int):
         super().__init__()
         scale = 0.5 / n_e
-        self.theta = nn.Parameter((torch.rand(V, n_e) - 0.5) * 2 * scale)   # θ_i (one role)
-        self.e = nn.Parameter((torch.rand(V, n_e) - 0.5) * 2 * scale)       # e_j (the other role)
+        self.theta = nn.Parameter((torch.rand(V, n_e) - 0.5) * 2 * scale)  # θ_i (one role)
+        self.e = nn.Parameter((torch.rand(V, n_e) - 0.5) * 2 * scale)  # e_j (the other role)
         self.b = nn.Parameter(torch.zeros(V))
         self.b_tilde = nn.Parameter(torch.zeros(V))
 
     def forward(self, i, j):
-        return (self.theta[i] * self.e[j]).sum(-1) + self.b[i] + self.b_tilde[j]   # (batch,)
+        return (self.theta[i] * self.e[j]).sum(-1) + self.b[i] + self.b_tilde[j]  # (batch,)
 
     def final(self) -> np.ndarray:
         """The course's final e_w = (e_w + θ_w) / 2: the two roles are symmetric, so average them."""
@@ -122,6 +125,7 @@ def train_glove(sentences: list[list[str]], cfg: GloveConfig | None = None, call
         ValueError("too_small"): fewer than 2 words reach min_count, or no pair co-occurs.
     """
     from seqviz.core.loop import TrainConfig, fit
+
     cfg = cfg or GloveConfig()
     words, counts = build_vocab(sentences, cfg.min_count)
     if len(words) < 2:
@@ -133,7 +137,7 @@ def train_glove(sentences: list[list[str]], cfg: GloveConfig | None = None, call
     torch.manual_seed(cfg.seed)
     model = GloVe(len(words), cfg.n_e)
     data = _Chunks(i, j, x, cfg.batch_size, cfg.seed)
-    n_val = min(len(x), 50_000)     # the objective on a fixed random sample of entries picks the best epoch
+    n_val = min(len(x), 50_000)  # the objective on a fixed random sample of entries picks the best epoch
     pick = np.random.default_rng(cfg.seed + 1).permutation(len(x))[:n_val]
     val = tuple(torch.from_numpy(a[pick]) for a in (i, j, x.astype(np.float32)))
 
@@ -141,10 +145,30 @@ def train_glove(sentences: list[list[str]], cfg: GloveConfig | None = None, call
         dev = next(m.parameters()).device
         return {"loss": glove_loss(m, tuple(v.to(dev) for v in val), cfg.x_max, cfg.power) / n_val}
 
-    state = fit(model, lambda m, b: glove_loss(m, b, cfg.x_max, cfg.power), data,
-                TrainConfig(epochs=cfg.epochs, lr=cfg.lr, optimizer="adagrad", batch_size=1, clip=None,
-                            seed=cfg.seed, device=cfg.device, max_seconds=cfg.max_seconds),
-                val_fn=val_fn, callbacks=callbacks, collate_fn=lambda b: b[0])
-    info = {"config": asdict(cfg), "tokens": int(sum(map(len, sentences))), "nonzero_X": int(len(x)),
-            "device": str(state.device), "seconds": round(state.elapsed, 1), "stop_reason": state.stop_reason}
+    state = fit(
+        model,
+        lambda m, b: glove_loss(m, b, cfg.x_max, cfg.power),
+        data,
+        TrainConfig(
+            epochs=cfg.epochs,
+            lr=cfg.lr,
+            optimizer="adagrad",
+            batch_size=1,
+            clip=None,
+            seed=cfg.seed,
+            device=cfg.device,
+            max_seconds=cfg.max_seconds,
+        ),
+        val_fn=val_fn,
+        callbacks=callbacks,
+        collate_fn=lambda b: b[0],
+    )
+    info = {
+        "config": asdict(cfg),
+        "tokens": int(sum(map(len, sentences))),
+        "nonzero_X": int(len(x)),
+        "device": str(state.device),
+        "seconds": round(state.elapsed, 1),
+        "stop_reason": state.stop_reason,
+    }
     return WordVectors(words, model.cpu().final(), counts, "glove", info), state

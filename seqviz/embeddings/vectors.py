@@ -1,4 +1,6 @@
-"""Word vectors as the course teaches them: E (e_w = E o_w), cosine, neighbours, analogies, the training pairs and negative sampling, debiasing."""
+"""Word vectors as the course teaches them: E (e_w = E o_w), cosine, neighbours, analogies, the training pairs and
+negative sampling, debiasing."""
+
 from __future__ import annotations
 
 import difflib
@@ -8,7 +10,6 @@ from functools import cached_property
 import numpy as np
 import torch
 from torch import nn
-
 
 
 def cosine(u: np.ndarray, v: np.ndarray) -> float:
@@ -70,14 +71,16 @@ def equalize(e1: np.ndarray, e2: np.ndarray, g: np.ndarray) -> tuple[np.ndarray,
 
 # ---------------------------------------------------------------- vectors, neighbours, analogies
 
+
 @dataclass
 class WordVectors:
     """Trained word vectors: words (most frequent first), E with e_w in row w, and the corpus counts."""
+
     words: list[str]
-    E: np.ndarray                  # (V, n_e) float32
-    counts: np.ndarray             # (V,) how often each word occurred in the training corpus
-    method: str = ""               # "skip-gram", "cbow" or "glove"
-    info: dict = field(default_factory=dict)   # corpus and settings, metrics
+    E: np.ndarray  # (V, n_e) float32
+    counts: np.ndarray  # (V,) how often each word occurred in the training corpus
+    method: str = ""  # "skip-gram", "cbow" or "glove"
+    info: dict = field(default_factory=dict)  # corpus and settings, metrics
 
     def __post_init__(self):
         self.E = np.asarray(self.E, dtype=np.float32)
@@ -161,16 +164,17 @@ class WordVectors:
 
 class EmbeddingTable(nn.Module):
     """A WordVectors as a checkpoint (see seqviz.core.checkpoint): E as an nn.Embedding, the counts as a buffer."""
+
     KIND = "embeddings"
 
     def __init__(self, words: list[str], n_e: int, method: str = "", info: dict | None = None):
         super().__init__()
         self.words, self.method, self.info = list(words), method, dict(info or {})
-        self.E = nn.Embedding(len(self.words), n_e)                 # row w is e_w = E o_w
+        self.E = nn.Embedding(len(self.words), n_e)  # row w is e_w = E o_w
         self.register_buffer("counts", torch.zeros(len(self.words), dtype=torch.int64))
 
     @classmethod
-    def from_vectors(cls, v: WordVectors) -> "EmbeddingTable":
+    def from_vectors(cls, v: WordVectors) -> EmbeddingTable:
         table = cls(v.words, v.n_e, v.method, v.info)
         with torch.no_grad():
             table.E.weight.copy_(torch.from_numpy(v.E))
@@ -181,35 +185,45 @@ class EmbeddingTable(nn.Module):
         return {"words": self.words, "n_e": self.E.embedding_dim, "method": self.method, "info": self.info}
 
     def vectors(self) -> WordVectors:
-        return WordVectors(self.words, self.E.weight.detach().cpu().numpy().copy(), self.counts.cpu().numpy(),
-                           self.method, self.info)
+        return WordVectors(
+            self.words, self.E.weight.detach().cpu().numpy().copy(), self.counts.cpu().numpy(), self.method, self.info
+        )
 
 
 # ---------------------------------------------------------------- what the course draws
+
 
 def onehot(vectors: WordVectors, word: str) -> tuple[int, np.ndarray, np.ndarray]:
     """(index of w, its one-hot o_w of length V, e_w = E o_w), the product computed as the course writes it."""
     k = vectors.index[word]
     o = np.zeros(len(vectors), dtype=np.float32)
     o[k] = 1.0
-    return k, o, vectors.E.T @ o          # (n_e, V) @ (V,) = (n_e,): picks column w of E
+    return k, o, vectors.E.T @ o  # (n_e, V) @ (V,) = (n_e,): picks column w of E
 
 
 def skipgram_pairs(tokens: list[str], window: int) -> list[tuple[int, str, str]]:
     """Skip-gram's training pairs: for each position t, the (t, context c, target) with the centre
     word as c and every word within `window` of it as a target to predict."""
-    return [(t, c, tokens[u]) for t, c in enumerate(tokens)
-            for u in range(max(0, t - window), min(len(tokens), t + window + 1)) if u != t]
+    return [
+        (t, c, tokens[u])
+        for t, c in enumerate(tokens)
+        for u in range(max(0, t - window), min(len(tokens), t + window + 1))
+        if u != t
+    ]
 
 
 def cbow_pairs(tokens: list[str], window: int) -> list[tuple[int, list[str], str]]:
     """CBOW's training examples: the words around position t (up to `window` each side) predict the word at t."""
-    return [(t, [tokens[u] for u in range(max(0, t - window), min(len(tokens), t + window + 1)) if u != t], w)
-            for t, w in enumerate(tokens) if len(tokens) > 1]
+    return [
+        (t, [tokens[u] for u in range(max(0, t - window), min(len(tokens), t + window + 1)) if u != t], w)
+        for t, w in enumerate(tokens)
+        if len(tokens) > 1
+    ]
 
 
-def negative_samples(vectors: WordVectors, context: str, target: str, k: int, seed: int = 0,
-                     power: float = 0.75) -> list[tuple[str, str, int]]:
+def negative_samples(
+    vectors: WordVectors, context: str, target: str, k: int, seed: int = 0, power: float = 0.75
+) -> list[tuple[str, str, int]]:
     """Negative sampling: the real (context, target) pair labelled 1, and k words drawn at random with
     P(w) = f(w)^¾ / Σ f(w')^¾ (f = corpus frequency) labelled 0, as in the course.
 
@@ -220,7 +234,7 @@ def negative_samples(vectors: WordVectors, context: str, target: str, k: int, se
     p /= p.sum()
     skip = vectors.index.get(target)
     if skip is not None and p[skip] >= 1:
-        return [(context, target, 1)]                  # nothing else could be drawn
+        return [(context, target, 1)]  # nothing else could be drawn
     drawn = []
     while len(drawn) < k:
         drawn += [i for i in rng.choice(len(vectors), size=k, p=p) if i != skip][: k - len(drawn)]
@@ -231,29 +245,33 @@ def sampling_distribution(vectors: WordVectors, n: int = 15, power: float = 0.75
     """(words, frequency share f(w), the ¾-power share) for the n most frequent words: the ¾ power
     lifts rare words and lowers 'the', 'of'."""
     f = vectors.counts.astype(float)
-    p = f ** power
+    p = f**power
     return vectors.words[:n], (f / f.sum())[:n], (p / p.sum())[:n]
 
 
 @dataclass
 class DebiasReport:
     """Each word's cosine with the bias direction g, before and after the course's two steps."""
+
     g: np.ndarray
-    neutral: list[str]                     # words neutralized
-    before: dict[str, float]               # cos(e_w, g) for every word shown
+    neutral: list[str]  # words neutralized
+    before: dict[str, float]  # cos(e_w, g) for every word shown
     after: dict[str, float]
-    pairs: list[tuple[str, str]]           # pairs equalized
-    distances: list[dict]                  # per neutral word and pair: cos to each word of the pair, before/after
+    pairs: list[tuple[str, str]]  # pairs equalized
+    distances: list[dict]  # per neutral word and pair: cos to each word of the pair, before/after
 
 
-def debias(vectors: WordVectors, axis_pairs: list[tuple[str, str]], neutral: list[str],
-           pairs: list[tuple[str, str]]) -> DebiasReport:
+def debias(
+    vectors: WordVectors, axis_pairs: list[tuple[str, str]], neutral: list[str], pairs: list[tuple[str, str]]
+) -> DebiasReport:
     """Bias direction from `axis_pairs`, neutralize `neutral`, equalize `pairs` (all words must be known).
 
     The vectors are taken at unit length first, as the equalize step assumes.
     """
-    u = {w: vectors.unit[vectors.index[w]].astype(float)
-         for w in {w for p in axis_pairs + pairs for w in p} | set(neutral)}
+    u = {
+        w: vectors.unit[vectors.index[w]].astype(float)
+        for w in {w for p in axis_pairs + pairs for w in p} | set(neutral)
+    }
     g = bias_direction([(u[a], u[b]) for a, b in axis_pairs])
     new = dict(u)
     for w in neutral:
@@ -262,7 +280,16 @@ def debias(vectors: WordVectors, axis_pairs: list[tuple[str, str]], neutral: lis
         if a != b:
             new[a], new[b] = equalize(u[a], u[b], g)
     shown = list(dict.fromkeys(neutral + [w for p in pairs for w in p]))
-    dist = [{"word": w, "pair": (a, b), "before": (cosine(u[w], u[a]), cosine(u[w], u[b])),
-             "after": (cosine(new[w], new[a]), cosine(new[w], new[b]))} for w in neutral for a, b in pairs]
-    return DebiasReport(g, neutral, {w: cosine(u[w], g) for w in shown}, {w: cosine(new[w], g) for w in shown},
-                        pairs, dist)
+    dist = [
+        {
+            "word": w,
+            "pair": (a, b),
+            "before": (cosine(u[w], u[a]), cosine(u[w], u[b])),
+            "after": (cosine(new[w], new[a]), cosine(new[w], new[b])),
+        }
+        for w in neutral
+        for a, b in pairs
+    ]
+    return DebiasReport(
+        g, neutral, {w: cosine(u[w], g) for w in shown}, {w: cosine(new[w], g) for w in shown}, pairs, dist
+    )

@@ -5,6 +5,7 @@ Each step function reads the weights of a fused `torch.nn.RNN/GRU/LSTM`
 one line per gate. `W_x` / `W_a` are the input / recurrent halves of the
 course's W[a<t-1>, x<t>]. Shapes: x (b, n_x), a_prev and c_prev (b, n_a).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,13 +20,14 @@ GATES = {"rnn": (), "gru": ("gamma_u", "gamma_r"), "lstm": ("gamma_u", "gamma_f"
 @dataclass
 class Weights:
     """The weights of one layer of a fused torch recurrent module, in its own layout."""
-    W_x: Tensor   # (k n_a, n_x)  torch weight_ih_l0, k = 1 (RNN), 3 (GRU: r, z, n), 4 (LSTM: i, f, g, o)
-    W_a: Tensor   # (k n_a, n_a)  torch weight_hh_l0
-    b_x: Tensor   # (k n_a,)      torch bias_ih_l0
-    b_a: Tensor   # (k n_a,)      torch bias_hh_l0
+
+    W_x: Tensor  # (k n_a, n_x)  torch weight_ih_l0, k = 1 (RNN), 3 (GRU: r, z, n), 4 (LSTM: i, f, g, o)
+    W_a: Tensor  # (k n_a, n_a)  torch weight_hh_l0
+    b_x: Tensor  # (k n_a,)      torch bias_ih_l0
+    b_a: Tensor  # (k n_a,)      torch bias_hh_l0
 
     @classmethod
-    def of(cls, module: torch.nn.Module) -> "Weights":
+    def of(cls, module: torch.nn.Module) -> Weights:
         """Read layer 0 of a torch.nn.RNN / GRU / LSTM."""
         return cls(module.weight_ih_l0, module.weight_hh_l0, module.bias_ih_l0, module.bias_hh_l0)
 
@@ -49,38 +51,56 @@ def open_memory_(module: torch.nn.Module, cell: str, forget_bias: float = 5.0, u
 
 def rnn_step(x: Tensor, a_prev: Tensor, w: Weights, g: str = "tanh") -> dict[str, Tensor]:
     """Vanilla RNN: a<t> = g(W_aa a<t-1> + W_ax x<t> + b_a), g = tanh unless asked otherwise."""
-    z_a = x @ w.W_x.T + a_prev @ w.W_a.T + w.b_x + w.b_a   # (b, n_a) pre-activation
-    a = ACTIVATIONS[g](z_a)                                 # hidden state a<t>
+    z_a = x @ w.W_x.T + a_prev @ w.W_a.T + w.b_x + w.b_a  # (b, n_a) pre-activation
+    a = ACTIVATIONS[g](z_a)  # hidden state a<t>
     return {"a": a, "z_a": z_a}
 
 
 def gru_step(x: Tensor, a_prev: Tensor, w: Weights) -> dict[str, Tensor]:
     """Full GRU (torch's variant of where Γr is applied); c<t> = a<t>."""
-    x_r, x_z, x_c = (x @ w.W_x.T + w.b_x).chunk(3, dim=1)        # (b, n_a) each: input parts
-    h_r, h_z, h_c = (a_prev @ w.W_a.T + w.b_a).chunk(3, dim=1)   # (b, n_a) each: recurrent parts
-    gamma_r = torch.sigmoid(x_r + h_r)                 # relevance gate Γr
-    z_u = -(x_z + h_z)                                  # torch's z gate keeps the old memory: z = 1 − Γu
-    gamma_u = torch.sigmoid(z_u)                        # update gate Γu
-    z_c = x_c + gamma_r * h_c                           # Γr scales W_ca a<t-1> + b_ca (course: W_c[Γr*a<t-1>, x<t>])
-    c_tilde = torch.tanh(z_c)                           # candidate memory c~<t>
-    c = gamma_u * c_tilde + (1 - gamma_u) * a_prev      # memory cell c<t>
-    a = c                                               # in a GRU, a<t> = c<t>
-    return {"a": a, "c": c, "c_tilde": c_tilde, "gamma_u": gamma_u, "gamma_r": gamma_r,
-            "z_u": z_u, "z_r": x_r + h_r, "z_c": z_c}
+    x_r, x_z, x_c = (x @ w.W_x.T + w.b_x).chunk(3, dim=1)  # (b, n_a) each: input parts
+    h_r, h_z, h_c = (a_prev @ w.W_a.T + w.b_a).chunk(3, dim=1)  # (b, n_a) each: recurrent parts
+    gamma_r = torch.sigmoid(x_r + h_r)  # relevance gate Γr
+    z_u = -(x_z + h_z)  # torch's z gate keeps the old memory: z = 1 − Γu
+    gamma_u = torch.sigmoid(z_u)  # update gate Γu
+    z_c = x_c + gamma_r * h_c  # Γr scales W_ca a<t-1> + b_ca (course: W_c[Γr*a<t-1>, x<t>])
+    c_tilde = torch.tanh(z_c)  # candidate memory c~<t>
+    c = gamma_u * c_tilde + (1 - gamma_u) * a_prev  # memory cell c<t>
+    a = c  # in a GRU, a<t> = c<t>
+    return {
+        "a": a,
+        "c": c,
+        "c_tilde": c_tilde,
+        "gamma_u": gamma_u,
+        "gamma_r": gamma_r,
+        "z_u": z_u,
+        "z_r": x_r + h_r,
+        "z_c": z_c,
+    }
 
 
 def lstm_step(x: Tensor, a_prev: Tensor, c_prev: Tensor, w: Weights) -> dict[str, Tensor]:
     """LSTM without peepholes; torch's gates (i, f, g, o) are the course's (Γu, Γf, c~, Γo)."""
     z = x @ w.W_x.T + a_prev @ w.W_a.T + w.b_x + w.b_a  # (b, 4 n_a) pre-activations
-    z_u, z_f, z_c, z_o = z.chunk(4, dim=1)               # (b, n_a) each
-    gamma_u = torch.sigmoid(z_u)                         # update gate Γu (torch: input gate i)
-    gamma_f = torch.sigmoid(z_f)                         # forget gate Γf
-    c_tilde = torch.tanh(z_c)                            # candidate memory c~<t>
-    gamma_o = torch.sigmoid(z_o)                         # output gate Γo
-    c = gamma_u * c_tilde + gamma_f * c_prev             # memory cell c<t>
-    a = gamma_o * torch.tanh(c)                          # hidden state a<t>
-    return {"a": a, "c": c, "c_tilde": c_tilde, "gamma_u": gamma_u, "gamma_f": gamma_f,
-            "gamma_o": gamma_o, "z_u": z_u, "z_f": z_f, "z_c": z_c, "z_o": z_o}
+    z_u, z_f, z_c, z_o = z.chunk(4, dim=1)  # (b, n_a) each
+    gamma_u = torch.sigmoid(z_u)  # update gate Γu (torch: input gate i)
+    gamma_f = torch.sigmoid(z_f)  # forget gate Γf
+    c_tilde = torch.tanh(z_c)  # candidate memory c~<t>
+    gamma_o = torch.sigmoid(z_o)  # output gate Γo
+    c = gamma_u * c_tilde + gamma_f * c_prev  # memory cell c<t>
+    a = gamma_o * torch.tanh(c)  # hidden state a<t>
+    return {
+        "a": a,
+        "c": c,
+        "c_tilde": c_tilde,
+        "gamma_u": gamma_u,
+        "gamma_f": gamma_f,
+        "gamma_o": gamma_o,
+        "z_u": z_u,
+        "z_f": z_f,
+        "z_c": z_c,
+        "z_o": z_o,
+    }
 
 
 def unroll(cell: str, xs: Tensor, w: Weights, reset: Tensor | None = None) -> dict[str, Tensor]:
@@ -97,12 +117,12 @@ def unroll(cell: str, xs: Tensor, w: Weights, reset: Tensor | None = None) -> di
     """
     b, T, _ = xs.shape
     n_a = w.W_a.shape[1]
-    a = xs.new_zeros(b, n_a)                             # a<0> = 0
-    c = xs.new_zeros(b, n_a)                             # c<0> = 0
+    a = xs.new_zeros(b, n_a)  # a<0> = 0
+    c = xs.new_zeros(b, n_a)  # c<0> = 0
     steps = []
-    any_reset = reset.any(dim=0).tolist() if reset is not None else [False] * T   # python bools: no per-step tensor ops
+    any_reset = reset.any(dim=0).tolist() if reset is not None else [False] * T  # python bools: no per-step tensor ops
     for t in range(T):
-        x = xs[:, t]                                     # (b, n_x)
+        x = xs[:, t]  # (b, n_x)
         if any_reset[t]:
             keep = (~reset[:, t]).unsqueeze(1).to(xs.dtype)  # (b, 1): 0 where a new line starts
             a, c = a * keep, c * keep
@@ -117,4 +137,4 @@ def unroll(cell: str, xs: Tensor, w: Weights, reset: Tensor | None = None) -> di
             raise ValueError(f"unknown cell {cell!r}; expected one of {CELLS}")
         a = out["a"]
         steps.append(out)
-    return {k: torch.stack([s[k] for s in steps], dim=1) for k in steps[0]}   # (b, T, n_a)
+    return {k: torch.stack([s[k] for s in steps], dim=1) for k in steps[0]}  # (b, T, n_a)

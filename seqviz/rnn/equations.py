@@ -1,4 +1,5 @@
 """The cell's equations as LaTeX, general form beside the numbers of one step and one unit."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,7 +8,7 @@ import numpy as np
 
 from seqviz.rnn.trace import Trace
 
-GENERAL = {   # what each cell computes, in the course's notation (see seqviz/cells.py)
+GENERAL = {  # what each cell computes, in the course's notation (see seqviz/cells.py)
     "rnn": [
         ("a", r"a^{<t>} = \tanh(W_{aa}\,a^{<t-1>} + W_{ax}\,x^{<t>} + b_a)"),
     ],
@@ -27,13 +28,21 @@ GENERAL = {   # what each cell computes, in the course's notation (see seqviz/ce
         ("a", r"a^{<t>} = \Gamma_o * \tanh(c^{<t>})"),
     ],
 }
-SYMBOL = {"gamma_u": r"\Gamma_u", "gamma_r": r"\Gamma_r", "gamma_f": r"\Gamma_f", "gamma_o": r"\Gamma_o",
-          "c_tilde": r"\tilde c^{<t>}", "c": r"c^{<t>}", "a": r"a^{<t>}"}
+SYMBOL = {
+    "gamma_u": r"\Gamma_u",
+    "gamma_r": r"\Gamma_r",
+    "gamma_f": r"\Gamma_f",
+    "gamma_o": r"\Gamma_o",
+    "c_tilde": r"\tilde c^{<t>}",
+    "c": r"c^{<t>}",
+    "a": r"a^{<t>}",
+}
 
 
 @dataclass
 class Line:
     """One equation: the general form, the same with step t's numbers for one unit, and the value."""
+
     name: str
     general: str
     numeric: str
@@ -52,7 +61,7 @@ def _p(v: float) -> str:
 def step_equations(trace: Trace, t: int, unit: int) -> list[Line]:
     """Equations of `trace.cell` at step t for hidden unit `unit`, with the numbers filled in."""
     t = int(np.clip(t, 0, trace.T - 1))
-    new_line = t == 0 or trace.tokens[t] == "\n"                     # the state restarts: a<0> = c<0> = 0
+    new_line = t == 0 or trace.tokens[t] == "\n"  # the state restarts: a<0> = c<0> = 0
     prev = lambda arr: 0.0 if new_line else float(arr[t - 1, unit])
     at = lambda arr: float(arr[t, unit])
     g, z = trace.gates, trace.pre
@@ -86,13 +95,29 @@ def step_equations(trace: Trace, t: int, unit: int) -> list[Line]:
         out.append(Line(name, general, num, val))
     ch, p = trace.top_k(t, 1)[0]
     shown = {"\n": r"\text{⏎}", " ": r"\text{␣}"}.get(ch, r"\text{" + _latex_char(ch) + "}")
-    out.append(Line("y_hat", r"\hat y^{<t>} = \mathrm{softmax}(W_{ya}\,a^{<t>} + b_y)",
-                    rf"\max_k \hat y^{{<t>}}_k = P({shown}) = {_f(p)}", p))
+    out.append(
+        Line(
+            "y_hat",
+            r"\hat y^{<t>} = \mathrm{softmax}(W_{ya}\,a^{<t>} + b_y)",
+            rf"\max_k \hat y^{{<t>}}_k = P({shown}) = {_f(p)}",
+            p,
+        )
+    )
     return out
 
 
 def _latex_char(ch: str) -> str:
     """Escape one vocabulary character for \\text{...}."""
-    special = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
-               "_": r"\_", "%": r"\%", "^": r"\^{}", "~": r"\~{}"}
+    special = {
+        "\\": r"\textbackslash{}",
+        "{": r"\{",
+        "}": r"\}",
+        "$": r"\$",
+        "&": r"\&",
+        "#": r"\#",
+        "_": r"\_",
+        "%": r"\%",
+        "^": r"\^{}",
+        "~": r"\~{}",
+    }
     return special.get(ch, ch)

@@ -1,5 +1,6 @@
 """The character language model kind ("char_lm"): its corpora, loss, held-out metrics, data reader, recipe
 and the four checkpoints it ships (names-rnn, names-gru, names-lstm, wiki-lstm)."""
+
 from __future__ import annotations
 
 import math
@@ -11,22 +12,34 @@ import torch.nn.functional as F
 from seqviz.core.checkpoint import config_size
 from seqviz.core.data import NAMES_DATA, WIKI_DATA, LineDataset, full_names, pad_collate, split_lines, wiki_sentences
 from seqviz.core.loop import fit_run, training_meta
-from seqviz.core.registry import COMMON, LRS, Data, DataError, ModelKind, Param, Result, Shipped, register
+from seqviz.core.registry import (
+    COMMON,
+    LRS,
+    Data,
+    DataError,
+    ModelKind,
+    Param,
+    Result,
+    Shipped,
+    fields,
+    figure,
+    register,
+)
 from seqviz.core.vocab import CharVocab
 from seqviz.rnn.models import FUSED, CharLM, CharLMConfig
 
-CORPORA = {   # bundled corpus -> (lines loader, what the JSON says of it, how the page names it)
+CORPORA = {  # bundled corpus -> (lines loader, what the JSON says of it, how the page names it)
     "names": (lambda: full_names(seed=0), NAMES_DATA, "people's names (the `names` package: 1990 US census lists)"),
     "wiki": (wiki_sentences, WIKI_DATA, "Wikipedia sentences (gensim's bundled extract)"),
 }
-MAX_LINE = 200                          # a character model's training lines are cut into pieces this long
-MAX_CHARSET = 500                       # most distinct characters a character model keeps (the rarest are dropped)
+MAX_LINE = 200  # a character model's training lines are cut into pieces this long
+MAX_CHARSET = 500  # most distinct characters a character model keeps (the rarest are dropped)
 
 
 def lm_loss(model, batch):
     """Mean cross-entropy (nats per character) of the next-character predictions."""
     x, y = batch
-    logits = model(x)                                           # (b, T, V)
+    logits = model(x)  # (b, T, V)
     return F.cross_entropy(logits.flatten(0, 1), y.flatten(), ignore_index=-100)
 
 
@@ -42,10 +55,11 @@ def lm_eval(model, data: LineDataset, batch_size: int = 512) -> dict:
         total += float(F.cross_entropy(logits.flatten(0, 1), y.flatten(), ignore_index=-100, reduction="sum"))
         count += int((y != -100).sum())
     loss = total / count
-    return {"loss": loss, "perplexity": math.exp(loss) if loss < 700 else float("inf")}   # exp overflows past 709
+    return {"loss": loss, "perplexity": math.exp(loss) if loss < 700 else float("inf")}  # exp overflows past 709
 
 
 # ---------------------------------------------------------------- data
+
 
 def _cap_lines(lines: list[str], n: int, seed: int) -> list[str]:
     if len(lines) <= n:
@@ -81,7 +95,7 @@ def read(kind: str, source: str, text: str | None, params: dict, limits) -> Data
         for ln in lines:
             for ch in ln:
                 counts[ch] = counts.get(ch, 0) + 1
-        if len(counts) > MAX_CHARSET:       # keep the commonest characters; the rarest are removed
+        if len(counts) > MAX_CHARSET:  # keep the commonest characters; the rarest are removed
             keep = set(sorted(counts, key=lambda c: -counts[c])[:MAX_CHARSET])
             notes["charset"] = {"n": len(counts), "kept": MAX_CHARSET}
             lines = ["".join(ch for ch in ln if ch in keep) for ln in lines]
@@ -97,25 +111,47 @@ def read(kind: str, source: str, text: str | None, params: dict, limits) -> Data
 
 # ---------------------------------------------------------------- recipe
 
+
 def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
     """Split the lines (10% held out), build a CharLM over their characters, fit it, score the held-out lines."""
     train_lines, val_lines = split_lines(data.items, 0.1, seed=p["seed"])
-    val_lines = val_lines[: p["val_lines"]]               # a bounded validation set keeps the checks quick
+    val_lines = val_lines[: p["val_lines"]]  # a bounded validation set keeps the checks quick
     vocab = CharVocab.from_text("\n".join(data.items))
     torch.manual_seed(p["seed"])
     model = CharLM(CharLMConfig(p["cell"], p["n_a"], tuple(vocab.chars)))
     train_ds, val_ds = LineDataset(train_lines, vocab), LineDataset(val_lines, vocab)
-    state, seconds = fit_run(model, lm_loss, train_ds, p, device, max_seconds, lambda m: lm_eval(m, val_ds),
-                             callbacks, pad_collate)
+    state, seconds = fit_run(
+        model, lm_loss, train_ds, p, device, max_seconds, lambda m: lm_eval(m, val_ds), callbacks, pad_collate
+    )
     val = lm_eval(model, val_ds)
-    meta = {"title": f"{p['cell'].upper()} character model of {data.description}", "corpus": data.source,
-            "data": {**data.extra.get("about", {}), "source": data.extra.get("about", {}).get("source",
-                                                                                              data.description),
-                     "n_train_lines": len(train_lines), "n_val_lines": len(val_lines), "n_chars": len(vocab)},
-            "training": training_meta(p, state, seconds),
-            "metrics": {"val_loss_nats_per_char": round(val["loss"], 4), "val_perplexity": round(val["perplexity"], 3),
-                        "final_train_loss": None if not math.isfinite(state.loss) else round(state.loss, 4)}}
+    meta = {
+        "title": f"{p['cell'].upper()} character model of {data.description}",
+        "corpus": data.source,
+        "data": {
+            **data.extra.get("about", {}),
+            "source": data.extra.get("about", {}).get("source", data.description),
+            "n_train_lines": len(train_lines),
+            "n_val_lines": len(val_lines),
+            "n_chars": len(vocab),
+        },
+        "training": training_meta(p, state, seconds),
+        "metrics": {
+            "val_loss_nats_per_char": round(val["loss"], 4),
+            "val_perplexity": round(val["perplexity"], 3),
+            "final_train_loss": None if not math.isfinite(state.loss) else round(state.loss, 4),
+        },
+    }
     return Result(model, meta, state)
+
+
+def summary(doc: dict) -> tuple[str, dict]:
+    """The Train page's line on a checkpoint: cell, n_a and held-out perplexity."""
+    cfg, met = fields(doc)
+    return "", {
+        "cell": str(cfg.get("cell", "")).upper(),
+        "n_a": figure(cfg.get("n_a"), ".0f"),
+        "ppl": figure(met.get("val_perplexity"), ".2f"),
+    }
 
 
 def model(cfg: dict) -> CharLM:
@@ -126,30 +162,67 @@ def model(cfg: dict) -> CharLM:
 
 
 def _names(cell: str) -> Shipped:
-    return Shipped(f"names-{cell}", "names", dict(cell=cell, n_a=64, epochs=12, lr=3e-3, batch_size=128, **_FULL),
-                   f"{cell.upper()} character model of people's names")
+    return Shipped(
+        f"names-{cell}",
+        "names",
+        dict(cell=cell, n_a=64, epochs=12, lr=3e-3, batch_size=128, **_FULL),
+        f"{cell.upper()} character model of people's names",
+    )
 
 
-_FULL = dict(max_lines=100_000, val_lines=100_000, evals=0)   # the shipped models: every line, a check per epoch
-KIND = register(ModelKind(
-    name="char_lm", order=1, checkpoint="char_lm", model=model, read=read, train=train,
-    params=(
-        Param("cell", "lstm", choices=("rnn", "gru", "lstm"), hint="the recurrent cell: RNN, GRU (Γu, Γr) or LSTM "
-              "(Γf, Γu, Γo, c<t>)"),
-        Param("n_a", 64, lo=8, hi=512, hint="hidden units in a<t>: more remember more, train slower"),
-        Param("epochs", 3, lo=1, hi=50, hint="passes over the training lines"),
-        Param("lr", 3e-3, lo=1e-6, hi=100.0, ticks=LRS, hint="Adam's learning rate: 1e-3..1e-2 is safe; 1 and above "
-              "diverge"),
-        Param("max_lines", 10_000, lo=20, hi=100_000, hint="lines used (a random sample when there are more)"),
-        *COMMON,
-        Param("val_lines", 2000, lo=1, hi=100_000, page=False, hint="held-out lines checked during training (the "
-              "first ones of the 10% held out)"),
-        Param("evals", 25, lo=0, hi=1000, page=False, hint="held-out checks per run (0: one after each epoch)"),
-    ),
-    bundled=tuple(CORPORA),
-    upload_format="any UTF-8 text. Each line is one training sequence; long lines are cut into 200-character pieces.",
-    pages=("pages/rnn_cell.py", "pages/language_model.py"),
-    shipped=(_names("rnn"), _names("gru"), _names("lstm"),
-             Shipped("wiki-lstm", "wiki", dict(cell="lstm", n_a=256, epochs=12, lr=2e-3, batch_size=64, **_FULL),
-                     "LSTM character model of Wikipedia sentences")),
-))
+_FULL = dict(max_lines=100_000, val_lines=100_000, evals=0)  # the shipped models: every line, a check per epoch
+KIND = register(
+    ModelKind(
+        summary=summary,
+        name="char_lm",
+        order=1,
+        checkpoint="char_lm",
+        model=model,
+        read=read,
+        train=train,
+        params=(
+            Param(
+                "cell",
+                "lstm",
+                choices=("rnn", "gru", "lstm"),
+                hint="the recurrent cell: RNN, GRU (Γu, Γr) or LSTM (Γf, Γu, Γo, c<t>)",
+            ),
+            Param("n_a", 64, lo=8, hi=512, hint="hidden units in a<t>: more remember more, train slower"),
+            Param("epochs", 3, lo=1, hi=50, hint="passes over the training lines"),
+            Param(
+                "lr",
+                3e-3,
+                lo=1e-6,
+                hi=100.0,
+                ticks=LRS,
+                hint="Adam's learning rate: 1e-3..1e-2 is safe; 1 and above diverge",
+            ),
+            Param("max_lines", 10_000, lo=20, hi=100_000, hint="lines used (a random sample when there are more)"),
+            *COMMON,
+            Param(
+                "val_lines",
+                2000,
+                lo=1,
+                hi=100_000,
+                page=False,
+                hint="held-out lines checked during training (the first ones of the 10% held out)",
+            ),
+            Param("evals", 25, lo=0, hi=1000, page=False, hint="held-out checks per run (0: one after each epoch)"),
+        ),
+        bundled=tuple(CORPORA),
+        upload_format="any UTF-8 text. Each line is one training sequence; long lines are cut into 200-character "
+        "pieces.",
+        pages=("pages/rnn_cell.py", "pages/language_model.py"),
+        shipped=(
+            _names("rnn"),
+            _names("gru"),
+            _names("lstm"),
+            Shipped(
+                "wiki-lstm",
+                "wiki",
+                dict(cell="lstm", n_a=256, epochs=12, lr=2e-3, batch_size=64, **_FULL),
+                "LSTM character model of Wikipedia sentences",
+            ),
+        ),
+    )
+)

@@ -1,4 +1,5 @@
 """Language models: sample novel sequences (temperature, top-k) and score text (log-likelihood, perplexity)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ class Sample:
         vocab: the V characters.
         temperature, top_k: the settings used (top_k None = off, already clamped to V).
     """
+
     probs: np.ndarray
     raw: np.ndarray
     chosen: np.ndarray
@@ -44,7 +46,7 @@ def adjust(p: torch.Tensor, temperature: float, top_k: int | None) -> torch.Tens
     Args:
         p: (V,) probabilities.
     """
-    if temperature <= 0:                                         # the limit T → 0: all mass on the argmax
+    if temperature <= 0:  # the limit T → 0: all mass on the argmax
         out = torch.zeros_like(p)
         out[p.argmax()] = 1.0
         return out
@@ -69,13 +71,12 @@ def step_cell(model) -> nn.Module:
     else:
         cell = nn.utils.skip_init(nn.RNNCell, rnn.input_size, rnn.hidden_size, nonlinearity=rnn.nonlinearity)
     for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
-        setattr(cell, name, getattr(rnn, f"{name}_l0"))          # the same Parameters, not copies
+        setattr(cell, name, getattr(rnn, f"{name}_l0"))  # the same Parameters, not copies
     return cell.to(next(rnn.parameters()).device)
 
 
 @torch.no_grad()
-def sample(model, n_chars: int = 120, temperature: float = 1.0, top_k: int | None = None,
-           seed: int = 0) -> Sample:
+def sample(model, n_chars: int = 120, temperature: float = 1.0, top_k: int | None = None, seed: int = 0) -> Sample:
     """Sample n_chars characters from a character model, one x<t> at a time.
 
     Each step feeds the previous sample as x<t>; after ⏎ the state restarts at 0,
@@ -87,22 +88,28 @@ def sample(model, n_chars: int = 120, temperature: float = 1.0, top_k: int | Non
     device = next(model.parameters()).device
     cell = step_cell(model)
     probs, raw, chosen = [], [], []
-    state, x = None, 0                                           # x<1> is the start marker ⏎
+    state, x = None, 0  # x<1> is the start marker ⏎
     for _ in range(max(0, int(n_chars))):
-        inp = model.one_hot(torch.tensor([x], device=device))    # (1, V)
+        inp = model.one_hot(torch.tensor([x], device=device))  # (1, V)
         state = cell(inp, state)
-        a = state[0] if isinstance(state, tuple) else state      # a<t> (1, n_a); an LSTM also returns c<t>
-        p = torch.softmax(model.head(a[0]), dim=-1).cpu()        # ŷ<t>
+        a = state[0] if isinstance(state, tuple) else state  # a<t> (1, n_a); an LSTM also returns c<t>
+        p = torch.softmax(model.head(a[0]), dim=-1).cpu()  # ŷ<t>
         q = adjust(p, temperature, top_k)
         x = int(torch.multinomial(q, 1, generator=g)) if temperature > 0 else int(q.argmax())
         probs.append(q.numpy())
         raw.append(p.numpy())
         chosen.append(x)
         if x == 0:
-            state = None                                         # a new name: a<0> = c<0> = 0
+            state = None  # a new name: a<0> = c<0> = 0
     empty = np.zeros((0, V))
-    return Sample(np.array(probs) if probs else empty, np.array(raw) if raw else empty,
-                  np.array(chosen, dtype=np.int64), list(model.vocab.chars), float(temperature), top_k)
+    return Sample(
+        np.array(probs) if probs else empty,
+        np.array(raw) if raw else empty,
+        np.array(chosen, dtype=np.int64),
+        list(model.vocab.chars),
+        float(temperature),
+        top_k,
+    )
 
 
 @dataclass
@@ -114,6 +121,7 @@ class Score:
         p: (N,) P(character | everything before it on its line); NaN for unknown characters.
         known: (N,) False where the model never saw the character.
     """
+
     chars: list[str]
     p: np.ndarray
     known: np.ndarray
@@ -149,10 +157,10 @@ def score(model, text: str) -> Score:
     for i, s in enumerate(seqs):
         x[i, : len(s) - 1] = s[:-1]
     device = next(model.parameters()).device
-    logp = torch.log_softmax(model(torch.from_numpy(x).to(device)), dim=-1).cpu().numpy()   # (lines, T, V)
+    logp = torch.log_softmax(model(torch.from_numpy(x).to(device)), dim=-1).cpu().numpy()  # (lines, T, V)
     p, chars = [], []
     for i, (line, s) in enumerate(zip(lines, seqs)):
-        nxt = s[1:]                                              # the line's characters, then ⏎
+        nxt = s[1:]  # the line's characters, then ⏎
         p.append(np.where(nxt >= 0, np.exp(logp[i, np.arange(len(nxt)), np.clip(nxt, 0, None)]), np.nan))
         chars += list(line) + [BOUNDARY]
     p = np.concatenate(p).astype(np.float64)

@@ -1,4 +1,5 @@
 """The trace of a recurrent network over one text: every number a page draws."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ class Trace:
         y_hat: (T, V) next-character probabilities ŷ<t> = P(x<t+1> | x<1..t>).
         vocab: the V characters that y_hat ranks.
     """
+
     cell: str
     tokens: list[str]
     ids: np.ndarray

@@ -6,6 +6,7 @@ between them is how they combine the words.
 The point of the lesson: averaging forgets word order, so "not feeling happy" looks like
 "feeling happy" plus a little "not"; the LSTM carries "not" forward in its state.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -14,21 +15,38 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+
 from seqviz.core.text import tokenize
 
-
 CLASSES = ("negative", "positive")
-PAD = "<pad>"                      # index 0: padding and every word E does not know
-MAX_TOKENS = 100                   # words read per text, in training and on the page (longer ones are cut)
-NEGATIONS = {"en": {"not", "no", "never", "nothing", "nor", "neither", "without", "hardly"},
-             "zh": {"不", "没", "没有", "不是", "不会", "别", "无", "未", "不能", "不太", "并不", "毫无"}}
-CONTRAST = {   # (text, true label) pairs that differ by a negation, as in the course
-    "en": [("i am feeling happy", 1), ("i am not feeling happy", 0), ("this movie is good", 1),
-           ("this movie is not good", 0), ("the food was bad", 0), ("the food was not bad", 1),
-           ("there is nothing to like in this movie", 0)],
-    "zh": [("我很喜欢", 1), ("我一点也不喜欢", 0), ("质量差", 0), ("质量不差", 1),
-           ("有问题", 0), ("没有问题", 1), ("我不难过", 1), ("买了不会后悔", 1)],
+PAD = "<pad>"  # index 0: padding and every word E does not know
+MAX_TOKENS = 100  # words read per text, in training and on the page (longer ones are cut)
+NEGATIONS = {
+    "en": {"not", "no", "never", "nothing", "nor", "neither", "without", "hardly"},
+    "zh": {"不", "没", "没有", "不是", "不会", "别", "无", "未", "不能", "不太", "并不", "毫无"},
 }
+CONTRAST = {  # (text, true label) pairs that differ by a negation, as in the course
+    "en": [
+        ("i am feeling happy", 1),
+        ("i am not feeling happy", 0),
+        ("this movie is good", 1),
+        ("this movie is not good", 0),
+        ("the food was bad", 0),
+        ("the food was not bad", 1),
+        ("there is nothing to like in this movie", 0),
+    ],
+    "zh": [
+        ("我很喜欢", 1),
+        ("我一点也不喜欢", 0),
+        ("质量差", 0),
+        ("质量不差", 1),
+        ("有问题", 0),
+        ("没有问题", 1),
+        ("我不难过", 1),
+        ("买了不会后悔", 1),
+    ],
+}
+
 
 def is_negation(token: str, lang: str) -> bool:
     """A word that turns the meaning round: not, never, n't ... / 不, 没有 ..."""
@@ -38,24 +56,26 @@ def is_negation(token: str, lang: str) -> bool:
 @dataclass
 class SentimentConfig:
     """Shape of a pair of classifiers over one shared embedding matrix."""
-    lang: str = "en"           # "en" or "zh": which tokenizer
-    words: tuple = ()          # vocabulary of E, PAD first
-    n_e: int = 50              # embedding size
-    n_a: int = 64              # LSTM hidden units
+
+    lang: str = "en"  # "en" or "zh": which tokenizer
+    words: tuple = ()  # vocabulary of E, PAD first
+    n_e: int = 50  # embedding size
+    n_a: int = 64  # LSTM hidden units
 
 
 class SentimentModels(nn.Module):
     """E -> (a) mean of the e_w -> softmax, and (b) LSTM over the e_w -> softmax on its last state a<T>."""
-    KIND = "sentiment"        # the checkpoint kind (see seqviz.core.checkpoint)
+
+    KIND = "sentiment"  # the checkpoint kind (see seqviz.core.checkpoint)
 
     def __init__(self, config: SentimentConfig):
         super().__init__()
         self.config = config
         self.index = {w: i for i, w in enumerate(config.words)}
-        self.E = nn.Embedding(len(config.words), config.n_e, padding_idx=0)   # e_w = E o_w
-        self.avg = nn.Linear(config.n_e, len(CLASSES))      # the averaging model's softmax layer
+        self.E = nn.Embedding(len(config.words), config.n_e, padding_idx=0)  # e_w = E o_w
+        self.avg = nn.Linear(config.n_e, len(CLASSES))  # the averaging model's softmax layer
         self.lstm = nn.LSTM(config.n_e, config.n_a, batch_first=True)
-        self.head = nn.Linear(config.n_a, len(CLASSES))     # the LSTM model's softmax layer on a<T>
+        self.head = nn.Linear(config.n_a, len(CLASSES))  # the LSTM model's softmax layer on a<T>
         self.drop = nn.Dropout(0.3)
 
     def config_dict(self) -> dict:
@@ -80,8 +100,9 @@ class SentimentModels(nn.Module):
 
     def lstm_logits(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """(b, T), lengths (b,) -> (b, 2): softmax layer on the last state a<T> of each sequence."""
-        packed = nn.utils.rnn.pack_padded_sequence(self.drop(self.E(ids)), lengths.cpu().clamp(min=1),
-                                                   batch_first=True, enforce_sorted=False)
+        packed = nn.utils.rnn.pack_padded_sequence(
+            self.drop(self.E(ids)), lengths.cpu().clamp(min=1), batch_first=True, enforce_sorted=False
+        )
         _, (h, _) = self.lstm(packed)
         return self.head(self.drop(h[-1]))
 
@@ -94,16 +115,17 @@ class Reading:
     averaging: bias + Σ_w (w_pos − w_neg)·e_w / n;  LSTM: z(a<0>) + Σ_t [z(a<t>) − z(a<t−1>)],
     i.e. how much reading word t moved the LSTM's opinion.
     """
-    tokens: list[str]                      # the words read (at most MAX_TOKENS)
+
+    tokens: list[str]  # the words read (at most MAX_TOKENS)
     known: list[bool]
-    p_average: float                       # P(positive) from averaging
-    p_lstm: float                          # P(positive) from the LSTM
+    p_average: float  # P(positive) from averaging
+    p_lstm: float  # P(positive) from the LSTM
     avg_bias: float = 0.0
     avg_contrib: list[float] = field(default_factory=list)
-    lstm_start: float = 0.0                # log-odds before any word (a<0> = 0)
+    lstm_start: float = 0.0  # log-odds before any word (a<0> = 0)
     lstm_contrib: list[float] = field(default_factory=list)
-    lstm_running: list[float] = field(default_factory=list)   # P(positive) after each known word
-    n_words: int = 0                       # words in the text before the cut at MAX_TOKENS
+    lstm_running: list[float] = field(default_factory=list)  # P(positive) after each known word
+    n_words: int = 0  # words in the text before the cut at MAX_TOKENS
 
     @property
     def n_known(self) -> int:
@@ -128,13 +150,20 @@ def read(model: SentimentModels, text: str) -> Reading:
     w = model.avg.weight[1] - model.avg.weight[0]
     bias = float(model.avg.bias[1] - model.avg.bias[0])
     avg_c = (model.E(ids[0]) @ w / ids.shape[1]).tolist()
-    a = model.lstm_states(ids)[0]                                          # (T, n_a)
+    a = model.lstm_states(ids)[0]  # (T, n_a)
     z = _log_odds(model.head(torch.cat([torch.zeros(1, a.shape[1]), a])))  # z(a<0>) .. z(a<T>)
-    return Reading(tokens, known,
-                   p_average=float(torch.sigmoid(torch.tensor(bias + sum(avg_c)))),
-                   p_lstm=float(torch.sigmoid(z[-1])), avg_bias=bias, avg_contrib=avg_c,
-                   lstm_start=float(z[0]), lstm_contrib=(z[1:] - z[:-1]).tolist(),
-                   lstm_running=torch.sigmoid(z[1:]).tolist(), n_words=len(words))
+    return Reading(
+        tokens,
+        known,
+        p_average=float(torch.sigmoid(torch.tensor(bias + sum(avg_c)))),
+        p_lstm=float(torch.sigmoid(z[-1])),
+        avg_bias=bias,
+        avg_contrib=avg_c,
+        lstm_start=float(z[0]),
+        lstm_contrib=(z[1:] - z[:-1]).tolist(),
+        lstm_running=torch.sigmoid(z[1:]).tolist(),
+        n_words=len(words),
+    )
 
 
 def collate(items: list[tuple[torch.Tensor, int]]):
@@ -169,7 +198,7 @@ def predict(model: SentimentModels, data, which: str, batch_size: int = 256) -> 
     model.eval()
     out = []
     for i in range(0, len(data), batch_size):
-        ids, lengths, _ = collate(data[i: i + batch_size])
+        ids, lengths, _ = collate(data[i : i + batch_size])
         logits = model.average_logits(ids) if which == "average" else model.lstm_logits(ids, lengths)
         out.append(torch.softmax(logits, -1)[:, 1].numpy())
     return np.concatenate(out) if out else np.zeros(0)

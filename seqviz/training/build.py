@@ -3,6 +3,7 @@
 Each checkpoint in pretrained/ is a run of its registered kind with fixed settings (`Shipped` in the kind's
 declaration), read, trained and saved by the same runner as the Train page's runs.
 """
+
 from __future__ import annotations
 
 import argparse

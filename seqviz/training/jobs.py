@@ -6,6 +6,7 @@ GIL or the CPU that everyone else's pages need. `slots` runs go at once (default
 wait in order and can see how many are ahead. The child writes the same two files as the command
 line; the queue reads them back as bytes and deletes its temporary folder.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,7 @@ from pathlib import Path
 from seqviz.core.registry import LIMITS
 from seqviz.training.runner import safe_name
 
-ROOT = Path(__file__).resolve().parents[2]       # the folder that holds the seqviz package
+ROOT = Path(__file__).resolve().parents[2]  # the folder that holds the seqviz package
 
 
 class QueueFull(RuntimeError):
@@ -36,27 +37,28 @@ class AlreadyRunning(RuntimeError):
 @dataclass
 class Job:
     """One training run and everything the page shows about it."""
+
     id: str
     owner: str
     kind: str
     source: str
     params: dict
     name: str
-    status: str = "queued"                  # queued, running, done, failed, cancelled
+    status: str = "queued"  # queued, running, done, failed, cancelled
     n_steps: int = 0
     step: int = 0
     epoch: int = 0
     loss: float | None = None
     elapsed: float = 0.0
     device: str = ""
-    train_curve: list = field(default_factory=list)     # (step, loss)
-    val_curve: list = field(default_factory=list)       # (step, {metric: value})
-    log: list = field(default_factory=list)             # (seconds since start, code, info) for the page's log
-    notes: dict = field(default_factory=dict)           # what reading the data cut or skipped
-    error: tuple | None = None                          # (code, info)
+    train_curve: list = field(default_factory=list)  # (step, loss)
+    val_curve: list = field(default_factory=list)  # (step, {metric: value})
+    log: list = field(default_factory=list)  # (seconds since start, code, info) for the page's log
+    notes: dict = field(default_factory=dict)  # what reading the data cut or skipped
+    error: tuple | None = None  # (code, info)
     stop_reason: str = ""
     stop_requested: bool = False
-    result: tuple | None = None                         # (json bytes, safetensors bytes)
+    result: tuple | None = None  # (json bytes, safetensors bytes)
     created: float = field(default_factory=time.time)
     started: float | None = None
     finished: float | None = None
@@ -79,14 +81,22 @@ class Job:
 class TrainingQueue:
     """Runs submitted jobs in worker processes, `slots` at a time, oldest first."""
 
-    def __init__(self, slots: int = 1, max_waiting: int = 12, max_seconds: float | None = None,
-                 threads: int | None = None, nice: int = 10, device: str = "auto", keep_seconds: float = 3600):
+    def __init__(
+        self,
+        slots: int = 1,
+        max_waiting: int = 12,
+        max_seconds: float | None = None,
+        threads: int | None = None,
+        nice: int = 10,
+        device: str = "auto",
+        keep_seconds: float = 3600,
+    ):
         self.slots, self.max_waiting, self.nice, self.device = slots, max_waiting, nice, device
         self.max_seconds = LIMITS.seconds if max_seconds is None else max_seconds
         self.threads = threads or max(1, (os.cpu_count() or 2) // 2)
         self.keep_seconds = keep_seconds
         self._jobs: dict[str, Job] = {}
-        self._order: list[str] = []                         # queued job ids, oldest first
+        self._order: list[str] = []  # queued job ids, oldest first
         self._procs: dict[str, subprocess.Popen] = {}
         self._stopfiles: dict[str, Path] = {}
         self._lock = threading.Condition()
@@ -94,8 +104,16 @@ class TrainingQueue:
             threading.Thread(target=self._worker, name=f"seqviz-train-{i}", daemon=True).start()
 
     # ---- what the page calls
-    def submit(self, owner: str, kind: str, source: str, params: dict, name: str, text: str | None = None,
-               device: str | None = None) -> Job:
+    def submit(
+        self,
+        owner: str,
+        kind: str,
+        source: str,
+        params: dict,
+        name: str,
+        text: str | None = None,
+        device: str | None = None,
+    ) -> Job:
         """Queue a run; raises AlreadyRunning or QueueFull (the page says which)."""
         with self._lock:
             self._forget_old()
@@ -104,7 +122,7 @@ class TrainingQueue:
             if len(self._order) >= self.max_waiting:
                 raise QueueFull(len(self._order))
             job = Job(uuid.uuid4().hex[:12], owner, kind, source, dict(params), name)
-            job._text = text                                 # handed to the worker, then dropped
+            job._text = text  # handed to the worker, then dropped
             job.device = device or self.device
             self._jobs[job.id] = job
             self._order.append(job.id)
@@ -157,7 +175,7 @@ class TrainingQueue:
                 job.status, job.started = "running", time.time()
             try:
                 self._run(job)
-            except Exception as err:                          # never let a worker thread die
+            except Exception as err:  # never let a worker thread die
                 job.error = ("failed", {"message": f"{type(err).__name__}: {err}"[:300]})
                 job.status = "failed"
             finally:
@@ -167,9 +185,23 @@ class TrainingQueue:
     def command(self, job: Job, folder: Path) -> list[str]:
         """The command line the worker runs for `job` (the CLI twin with the classroom's caps and JSON-lines
         progress); the checkpoint keeps the student's name."""
-        cmd = [sys.executable, "-m", "seqviz.training.studio", job.kind, "--name", safe_name(job.name), "--out", str(folder),
-               "--progress", "jsonl", "--stop-file", str(folder / "STOP"), "--device", job.device or self.device,
-               "--classroom"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "seqviz.training.studio",
+            job.kind,
+            "--name",
+            safe_name(job.name),
+            "--out",
+            str(folder),
+            "--progress",
+            "jsonl",
+            "--stop-file",
+            str(folder / "STOP"),
+            "--device",
+            job.device or self.device,
+            "--classroom",
+        ]
         if self.max_seconds:
             cmd += ["--max-seconds", str(self.max_seconds)]
         if job.source == "upload":
@@ -184,18 +216,31 @@ class TrainingQueue:
     def _run(self, job: Job) -> None:
         with tempfile.TemporaryDirectory(prefix="seqviz-train-") as tmp:
             folder = Path(tmp)
-            env = {**os.environ, "OMP_NUM_THREADS": str(self.threads), "MKL_NUM_THREADS": str(self.threads),
-                   "PYTHONUNBUFFERED": "1", "PYTHONPATH": os.pathsep.join(
-                       [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
+            env = {
+                **os.environ,
+                "OMP_NUM_THREADS": str(self.threads),
+                "MKL_NUM_THREADS": str(self.threads),
+                "PYTHONUNBUFFERED": "1",
+                "PYTHONPATH": os.pathsep.join(
+                    [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+                ),
+            }
             nice = self.nice
             with self._lock:
                 self._stopfiles[job.id] = folder / "STOP"
                 if job.stop_requested:
                     (folder / "STOP").touch()
             with open(folder / "stderr.txt", "wb") as err:
-                proc = subprocess.Popen(self.command(job, folder), stdout=subprocess.PIPE, stderr=err, cwd=ROOT,
-                                        env=env, text=True, encoding="utf-8",
-                                        preexec_fn=(lambda: os.nice(nice)) if nice and os.name == "posix" else None)
+                proc = subprocess.Popen(
+                    self.command(job, folder),
+                    stdout=subprocess.PIPE,
+                    stderr=err,
+                    cwd=ROOT,
+                    env=env,
+                    text=True,
+                    encoding="utf-8",
+                    preexec_fn=(lambda: os.nice(nice)) if nice and os.name == "posix" else None,
+                )
                 self._procs[job.id] = proc
                 # a hard limit on top of the run's own time cap (one word2vec epoch can overrun it)
                 watchdog = threading.Timer((self.max_seconds or 24 * 3600) + 120, proc.kill)
@@ -215,7 +260,7 @@ class TrainingQueue:
             with self._lock:
                 self._stopfiles.pop(job.id, None)
             if saved is not None:
-                path = folder / f"{safe_name(job.name)}.json"          # what the worker wrote (see command)
+                path = folder / f"{safe_name(job.name)}.json"  # what the worker wrote (see command)
                 job.result = (path.read_bytes(), path.with_suffix(".safetensors").read_bytes())
                 job.status = "done"
             elif job.error is None:
@@ -243,8 +288,9 @@ class TrainingQueue:
             job.notes = ev.get("notes") or {}
         elif kind == "end":
             job.stop_reason = ev.get("stop_reason", "")
-            job.log.append((t, "end", {"reason": job.stop_reason, "steps": ev.get("steps"),
-                                       "elapsed": ev.get("elapsed")}))
+            job.log.append(
+                (t, "end", {"reason": job.stop_reason, "steps": ev.get("steps"), "elapsed": ev.get("elapsed")})
+            )
         elif kind == "error":
             job.error = (ev.get("code", "failed"), ev.get("info") or {})
             job.log.append((t, "error", {"code": job.error[0]}))

@@ -1,5 +1,6 @@
 """One runner for every model kind in the registry: the studio (the Train page and its command line) and the
 rebuild of the shipped checkpoints both read data, train and save through these functions."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,9 @@ from seqviz.core.loop import json_safe
 from seqviz.core.registry import LIMITS, Data, DataError, Limits, Result, get
 
 
-def read_data(kind: str, source: str, text: str | None = None, params: dict | None = None,
-              limits: Limits = LIMITS) -> Data:
+def read_data(
+    kind: str, source: str, text: str | None = None, params: dict | None = None, limits: Limits = LIMITS
+) -> Data:
     """The data of one run: a bundled set by name, or an uploaded text (source "upload"), cut to `limits`.
 
     Raises:
@@ -31,8 +33,16 @@ def read_data(kind: str, source: str, text: str | None = None, params: dict | No
     return k.read(kind, source, text, params, limits)
 
 
-def run(kind: str, data: Data, params: dict | None = None, callbacks=(), device: str = "auto",
-        max_seconds: float | None = None, name: str = "my-model", command: str | None = None) -> Result:
+def run(
+    kind: str,
+    data: Data,
+    params: dict | None = None,
+    callbacks=(),
+    device: str = "auto",
+    max_seconds: float | None = None,
+    name: str = "my-model",
+    command: str | None = None,
+) -> Result:
     """Train a `kind` model on `data`; the model holds the best held-out weights (or the last good ones).
 
     Raises:
@@ -43,12 +53,15 @@ def run(kind: str, data: Data, params: dict | None = None, callbacks=(), device:
     params = k.check(params or {})
     t0 = time.perf_counter()
     res = k.train(data, params, list(callbacks), device, max_seconds)
-    res.meta.update({
-        "name": name, "studio": {"kind": kind, "source": data.source, "notes": data.notes},
-        "command": command or command_line(kind, params, data.source, name),
-        "n_parameters": int(sum(p.numel() for p in res.model.parameters())),
-        "created": time.strftime("%Y-%m-%d %H:%M:%S"),
-    })
+    res.meta.update(
+        {
+            "name": name,
+            "studio": {"kind": kind, "source": data.source, "notes": data.notes},
+            "command": command or command_line(kind, params, data.source, name),
+            "n_parameters": int(sum(p.numel() for p in res.model.parameters())),
+            "created": time.strftime("%Y-%m-%d %H:%M:%S"),
+        }
+    )
     res.meta["training"]["total_seconds"] = round(time.perf_counter() - t0, 1)
     res.meta = json_safe(res.meta)
     return res
@@ -76,7 +89,7 @@ class JsonlProgress:
 
     def __init__(self, stream, stop_file: str | None = None, every: float = 0.2):
         self.stream, self.stop_file, self.every, self._last = stream, stop_file, every, 0.0
-        self._losses: list[float] = []          # losses since the last line: their mean is sent
+        self._losses: list[float] = []  # losses since the last line: their mean is sent
 
     def emit(self, event: str, **kw) -> None:
         self.stream.write(json.dumps({"event": event, **kw}, allow_nan=False, default=str) + "\n")
@@ -98,8 +111,14 @@ class JsonlProgress:
             self._last = now
             mean = sum(self._losses) / len(self._losses) if self._losses else None
             self._losses = []
-            self.emit("step", step=s.step, n_steps=s.n_steps, epoch=s.epoch, loss=self._finite(mean),
-                      elapsed=round(s.elapsed, 2))
+            self.emit(
+                "step",
+                step=s.step,
+                n_steps=s.n_steps,
+                epoch=s.epoch,
+                loss=self._finite(mean),
+                elapsed=round(s.elapsed, 2),
+            )
 
     def on_eval(self, s) -> None:
         self.emit("eval", step=s.step, val={k: self._finite(v) for k, v in s.val.items()})
@@ -114,5 +133,3 @@ SAFE_NAME = re.compile(r"[^A-Za-z0-9._\-\u4e00-\u9fff]+")
 def safe_name(name: str) -> str:
     """A file-system-safe checkpoint name (letters, digits, . _ - and Chinese; at most 60 characters)."""
     return SAFE_NAME.sub("-", name).strip("-.")[:60] or "my-model"
-
-

@@ -9,6 +9,7 @@ in a terminal and one trained in the app are the same two files.
 The classroom's caps (LIMITS: file size, characters, words, examples) apply with --classroom, which the app's
 worker passes; a terminal run is bounded only by the settings' own ranges.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,35 +24,61 @@ from seqviz.training.runner import JsonlProgress, read_data, run, safe_name, sav
 
 
 def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m seqviz.training.studio", description=(
-        "Train a SeqViz model on bundled data or your own file; writes NAME.safetensors + NAME.json, "
-        "which the app's Train page can open."), formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m seqviz.training.studio",
+        description=(
+            "Train a SeqViz model on bundled data or your own file; writes NAME.safetensors + NAME.json, "
+            "which the app's Train page can open."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     ap.add_argument("kind", choices=list(KINDS))
-    ap.add_argument("--data", default=None, help="a bundled data set: " + "; ".join(
-        f"{k.name}: {', '.join(k.bundled)}" for k in KINDS.values()))
-    ap.add_argument("--file", default=None, help="train on this UTF-8 .txt instead (format per kind: " + "; ".join(
-        f"{k.name}: {k.upload_format}" for k in KINDS.values()) + ")")
+    ap.add_argument(
+        "--data",
+        default=None,
+        help="a bundled data set: " + "; ".join(f"{k.name}: {', '.join(k.bundled)}" for k in KINDS.values()),
+    )
+    ap.add_argument(
+        "--file",
+        default=None,
+        help="train on this UTF-8 .txt instead (format per kind: "
+        + "; ".join(f"{k.name}: {k.upload_format}" for k in KINDS.values())
+        + ")",
+    )
     ap.add_argument("--name", default="my-model", help="file name of the checkpoint")
     ap.add_argument("--out", default=".", help="folder to write NAME.safetensors and NAME.json into")
-    ap.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"),
-                    help="where torch trains (word2vec always trains on the CPU: gensim has no GPU code)")
+    ap.add_argument(
+        "--device",
+        default="auto",
+        choices=("auto", "cpu", "cuda"),
+        help="where torch trains (word2vec always trains on the CPU: gensim has no GPU code)",
+    )
     ap.add_argument("--max-seconds", type=float, default=None, help="stop after this long, keeping the best model")
     ap.add_argument("--progress", default="bar", choices=("bar", "jsonl", "none"))
     ap.add_argument("--stop-file", default=None, help="stop (keeping the best model) when this file appears")
-    ap.add_argument("--classroom", action="store_true", help=(
-        f"apply the Train page's caps: a file up to {LIMITS.upload_bytes // 1_000_000} MB, at most "
-        f"{LIMITS.chars:,} characters, {LIMITS.tokens:,} words or {LIMITS.examples:,} examples (the app's worker "
-        "passes it; without it only the settings' own ranges apply)"))
+    ap.add_argument(
+        "--classroom",
+        action="store_true",
+        help=(
+            f"apply the Train page's caps: a file up to {LIMITS.upload_bytes // 1_000_000} MB, at most "
+            f"{LIMITS.chars:,} characters, {LIMITS.tokens:,} words or {LIMITS.examples:,} examples (the app's worker "
+            "passes it; without it only the settings' own ranges apply)"
+        ),
+    )
     seen = set()
     for kind in KINDS.values():
         for prm in kind.params:
             if prm.name in seen:
                 continue
             seen.add(prm.name)
-            ap.add_argument(f"--{prm.name.replace('_', '-')}", dest=prm.name, default=None,
-                            help=f"{prm.hint} (default for each kind: " + ", ".join(
-                                f"{k.name} {k.defaults()[prm.name]}" for k in KINDS.values()
-                                if prm.name in k.defaults()) + ")")
+            ap.add_argument(
+                f"--{prm.name.replace('_', '-')}",
+                dest=prm.name,
+                default=None,
+                help=f"{prm.hint} (default for each kind: "
+                + ", ".join(f"{k.name} {k.defaults()[prm.name]}" for k in KINDS.values() if prm.name in k.defaults())
+                + ")",
+            )
     return ap
 
 
@@ -91,15 +118,21 @@ def main(argv: list[str] | None = None) -> int:
         result = run(a.kind, data, params, callbacks, a.device, a.max_seconds, safe_name(a.name))
     except DataError as err:
         return fail(err.code, 2, **err.info)
-    except (RuntimeError, MemoryError, OverflowError) as err:   # e.g. out of memory for a huge n_a
+    except (RuntimeError, MemoryError, OverflowError) as err:  # e.g. out of memory for a huge n_a
         return fail("failed", 3, message=str(err)[:300])
     path = save(result, safe_name(a.name), a.out)
     if progress:
-        progress.emit("saved", json=str(path), weights=str(path.with_suffix(".safetensors")),
-                      stop_reason=result.state.stop_reason or "finished")
+        progress.emit(
+            "saved",
+            json=str(path),
+            weights=str(path.with_suffix(".safetensors")),
+            stop_reason=result.state.stop_reason or "finished",
+        )
     else:
-        print(f"wrote {path} and {path.with_suffix('.safetensors')}; metrics: "
-              f"{json.dumps(result.meta['metrics'], ensure_ascii=False)[:400]}")
+        print(
+            f"wrote {path} and {path.with_suffix('.safetensors')}; metrics: "
+            f"{json.dumps(result.meta['metrics'], ensure_ascii=False)[:400]}"
+        )
     return 0
 
 

@@ -9,12 +9,13 @@ Scores follow the course: a hypothesis y<1..Ty> has log P(y|x) = Σ_t log P(y<t>
 length-normalised score (1 / Ty^α) · log P(y|x), where Ty counts the end mark ⏎ too (α = 0: no
 normalisation, α = 1: the average log-probability per token).
 """
+
 from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import torch
 
@@ -31,13 +32,14 @@ def normalized(log_prob: float, length: int, alpha: float) -> float:
 @dataclass
 class Hyp:
     """One hypothesis y<1..t> at one step of the search."""
-    tokens: tuple           # token ids y<1..t>
-    log_prob: float         # log P(y<1..t> | x)
-    score: float            # log_prob / t^α
-    token_log_prob: float   # log P(y<t> | x, y<1..t-1>) of the last token
-    parent: int             # index of the parent in the previous step's `beam` (-1 at t = 1)
-    status: str             # "kept" (stays in the beam), "finished" (ended with ⏎), "pruned",
-                            # "forced" (the what-if prefix), "cut" (still open at the length limit)
+
+    tokens: tuple  # token ids y<1..t>
+    log_prob: float  # log P(y<1..t> | x)
+    score: float  # log_prob / t^α
+    token_log_prob: float  # log P(y<t> | x, y<1..t-1>) of the last token
+    parent: int  # index of the parent in the previous step's `beam` (-1 at t = 1)
+    status: str  # "kept" (stays in the beam), "finished" (ended with ⏎), "pruned",
+    # "forced" (the what-if prefix), "cut" (still open at the length limit)
 
     @property
     def length(self) -> int:
@@ -47,18 +49,20 @@ class Hyp:
 @dataclass
 class BeamStep:
     """Step t of the search: the candidates considered, best first, and the beam kept for step t + 1."""
-    t: int                          # 1-based output position
-    candidates: list[Hyp]           # every candidate shown: the kept/finished/forced ones first, then pruned
-    beam: list[Hyp]                 # the live hypotheses carried on (status kept or forced)
-    n_expansions: int               # how many one-token extensions existed (live hypotheses x V)
-    forced: bool = False            # this step was dictated by the prefix
+
+    t: int  # 1-based output position
+    candidates: list[Hyp]  # every candidate shown: the kept/finished/forced ones first, then pruned
+    beam: list[Hyp]  # the live hypotheses carried on (status kept or forced)
+    n_expansions: int  # how many one-token extensions existed (live hypotheses x V)
+    forced: bool = False  # this step was dictated by the prefix
 
 
 @dataclass
 class BeamResult:
     """Everything the search did."""
+
     steps: list[BeamStep]
-    finished: list[Hyp]             # complete hypotheses (and those cut at max_len), best normalised score first
+    finished: list[Hyp]  # complete hypotheses (and those cut at max_len), best normalised score first
     beam_width: int
     length_alpha: float
     max_len: int
@@ -75,8 +79,17 @@ def select(state: tuple, idx: torch.Tensor) -> tuple:
 
 
 @torch.no_grad()
-def beam_search(step: Step, state0: tuple, *, start: int, eos: int, max_len: int, beam_width: int = 3,
-                length_alpha: float = 0.7, prefix: Sequence[int] = ()) -> BeamResult:
+def beam_search(
+    step: Step,
+    state0: tuple,
+    *,
+    start: int,
+    eos: int,
+    max_len: int,
+    beam_width: int = 3,
+    length_alpha: float = 0.7,
+    prefix: Sequence[int] = (),
+) -> BeamResult:
     """The course's beam search with every step recorded.
 
     At each step every live hypothesis is extended by every token; the `beam_width` (B) likeliest
@@ -96,22 +109,28 @@ def beam_search(step: Step, state0: tuple, *, start: int, eos: int, max_len: int
     steps, finished = [], []
     for t in range(1, max_len + 1):
         prev = torch.tensor([h.tokens[-1] if h.tokens else start for h in live], dtype=torch.long)
-        logp, new_state = step(state, prev)                         # (n, V)
+        logp, new_state = step(state, prev)  # (n, V)
         logp = logp.float().cpu()
         n, V = logp.shape
         forced = t <= len(prefix)
         k = min(B, V)
-        top_lp, top_ix = logp.topk(k, dim=1)                       # only a parent's top B can make the beam
+        top_lp, top_ix = logp.topk(k, dim=1)  # only a parent's top B can make the beam
         cands = []
         for i, h in enumerate(live):
             for lp, ix in zip(top_lp[i].tolist(), top_ix[i].tolist()):
                 total = h.log_prob + lp
                 cands.append(Hyp(h.tokens + (ix,), total, normalized(total, t, length_alpha), lp, i, PRUNED))
-        if forced:                                                   # the one live hypothesis takes the prefix token
+        if forced:  # the one live hypothesis takes the prefix token
             tok = prefix[t - 1]
             lp = float(logp[0, tok])
-            chosen = Hyp(live[0].tokens + (tok,), live[0].log_prob + lp,
-                         normalized(live[0].log_prob + lp, t, length_alpha), lp, 0, FORCED)
+            chosen = Hyp(
+                live[0].tokens + (tok,),
+                live[0].log_prob + lp,
+                normalized(live[0].log_prob + lp, t, length_alpha),
+                lp,
+                0,
+                FORCED,
+            )
             cands = [c for c in cands if c.tokens != chosen.tokens]
             cands.sort(key=lambda h: -h.log_prob)
             keep = [chosen]
@@ -163,15 +182,16 @@ def sequence_log_probs(step: Step, state0: tuple, tokens: Sequence[int], *, star
 
 
 @torch.no_grad()
-def exhaustive_search(step: Step, state0: tuple, *, start: int, eos: int, max_len: int, vocab_size: int,
-                      length_alpha: float = 0.7) -> tuple[tuple, float]:
+def exhaustive_search(
+    step: Step, state0: tuple, *, start: int, eos: int, max_len: int, vocab_size: int, length_alpha: float = 0.7
+) -> tuple[tuple, float]:
     """The exact argmax of the normalised score over every output of at most `max_len` tokens (ending
     with `eos`, or `max_len` long): V^max_len sequences, so only for tiny models. Returns (tokens, score)."""
     best, best_score = (), -math.inf
     for L in range(1, max_len + 1):
         for body in itertools.product(range(vocab_size), repeat=L):
             if eos in body[:-1] or (L < max_len and body[-1] != eos):
-                continue                    # ⏎ only at the end; shorter outputs must have ended
+                continue  # ⏎ only at the end; shorter outputs must have ended
             lp = sum(sequence_log_probs(step, state0, body, start=start))
             s = normalized(lp, L, length_alpha)
             if s > best_score:
@@ -188,6 +208,7 @@ class ErrorAnalysis:
     architecture are needed). Compared with the objective the search maximises: the length-normalised
     score (for equal lengths, the same as comparing P).
     """
+
     verdict: str
     log_p_hat: float
     log_p_star: float
@@ -196,8 +217,9 @@ class ErrorAnalysis:
     details: dict = field(default_factory=dict)
 
 
-def error_verdict(y_hat: Sequence[int], log_p_hat: float, y_star: Sequence[int], log_p_star: float,
-                  length_alpha: float) -> ErrorAnalysis:
+def error_verdict(
+    y_hat: Sequence[int], log_p_hat: float, y_star: Sequence[int], log_p_star: float, length_alpha: float
+) -> ErrorAnalysis:
     """Compare P(y*|x) with P(ŷ|x) as the course teaches (normalised by length with the search's α)."""
     s_hat = normalized(log_p_hat, len(y_hat), length_alpha)
     s_star = normalized(log_p_star, len(y_star), length_alpha)

@@ -6,35 +6,38 @@ the modified precisions p1..p4, the brevity penalty BP and the score.
     BP   = 1 if c > r else exp(1 − r / c)                c: candidate length, r: the closest reference length
     BLEU = BP · exp(¼ Σ_n log p_n)                       (n = 1..4), reported ×100 as sacrebleu does
 """
+
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
 
-TOKENIZERS = ("13a", "zh", "char", "intl", "none")          # sacrebleu's, offered on the page
-SMOOTHING = ("exp", "none", "floor", "add-k")                # sacrebleu's smooth_method values
+TOKENIZERS = ("13a", "zh", "char", "intl", "none")  # sacrebleu's, offered on the page
+SMOOTHING = ("exp", "none", "floor", "add-k")  # sacrebleu's smooth_method values
 
 
 @dataclass
 class NgramRow:
     """One distinct n-gram of the candidate."""
+
     n: int
-    ngram: tuple            # its tokens
-    count: int              # times it occurs in the candidate
-    max_ref: int            # the most times it occurs in any single reference
-    clipped: int            # min(count, max_ref): the credit it gets
+    ngram: tuple  # its tokens
+    count: int  # times it occurs in the candidate
+    max_ref: int  # the most times it occurs in any single reference
+    clipped: int  # min(count, max_ref): the credit it gets
 
 
 @dataclass
 class BleuParts:
     """sacrebleu's numbers for one candidate, and where they come from."""
-    score: float                      # BLEU × 100 (sacrebleu's BLEUScore.score)
-    counts: list[int]                 # clipped matches per n (sacrebleu's .counts; before add-k's +k)
-    totals: list[int]                 # candidate n-grams per n (sacrebleu's .totals; before add-k's +k)
-    precisions: list[float]           # p_n × 100 after smoothing (.precisions)
-    bp: float                         # brevity penalty (.bp)
-    sys_len: int                      # candidate length c in tokens (.sys_len)
-    ref_len: int                      # closest reference length r (.ref_len)
+
+    score: float  # BLEU × 100 (sacrebleu's BLEUScore.score)
+    counts: list[int]  # clipped matches per n (sacrebleu's .counts; before add-k's +k)
+    totals: list[int]  # candidate n-grams per n (sacrebleu's .totals; before add-k's +k)
+    precisions: list[float]  # p_n × 100 after smoothing (.precisions)
+    bp: float  # brevity penalty (.bp)
+    sys_len: int  # candidate length c in tokens (.sys_len)
+    ref_len: int  # closest reference length r (.ref_len)
     candidate_tokens: list[str]
     reference_tokens: list[list[str]]
     rows: list[NgramRow] = field(default_factory=list)
@@ -48,8 +51,14 @@ class BleuParts:
         return [c / t if t else None for c, t in zip(self.counts, self.totals)]
 
 
-def bleu(candidate: str, references: list[str], tokenize: str = "13a", smooth_method: str = "exp",
-         lowercase: bool = False, max_order: int = 4) -> BleuParts:
+def bleu(
+    candidate: str,
+    references: list[str],
+    tokenize: str = "13a",
+    smooth_method: str = "exp",
+    lowercase: bool = False,
+    max_order: int = 4,
+) -> BleuParts:
     """BLEU of `candidate` against `references` (sacrebleu's corpus BLEU of one segment) and its parts.
 
     Args:
@@ -79,11 +88,21 @@ def bleu(candidate: str, references: list[str], tokenize: str = "13a", smooth_me
         for g, c in extract_all_word_ngrams(r, 1, max_order)[0].items():
             max_ref[g] = max(max_ref[g], c)
     rows = [NgramRow(len(g), g, c, max_ref[g], min(c, max_ref[g])) for g, c in cand_ngrams.items()]
-    rows.sort(key=lambda r: r.n)                             # stable: first occurrence order within each n
+    rows.sort(key=lambda r: r.n)  # stable: first occurrence order within each n
     counts = [sum(r.clipped for r in rows if r.n == n) for n in range(1, max_order + 1)]
     totals = [sum(r.count for r in rows if r.n == n) for n in range(1, max_order + 1)]
-    return BleuParts(score=float(s.score), counts=counts, totals=totals,
-                     precisions=[float(p) for p in s.precisions], bp=float(s.bp), sys_len=int(s.sys_len),
-                     ref_len=int(s.ref_len), candidate_tokens=cand.split(),
-                     reference_tokens=[r.split() for r in ref_tok],
-                     rows=rows, smooth_method=smooth_method, tokenize=tokenize, signature=str(metric.get_signature()))
+    return BleuParts(
+        score=float(s.score),
+        counts=counts,
+        totals=totals,
+        precisions=[float(p) for p in s.precisions],
+        bp=float(s.bp),
+        sys_len=int(s.sys_len),
+        ref_len=int(s.ref_len),
+        candidate_tokens=cand.split(),
+        reference_tokens=[r.split() for r in ref_tok],
+        rows=rows,
+        smooth_method=smooth_method,
+        tokenize=tokenize,
+        signature=str(metric.get_signature()),
+    )

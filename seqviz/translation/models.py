@@ -15,6 +15,7 @@ The plain seq2seq (`attention=False`) has the same encoder and decoder, but its 
 the encoder's final states h = [a→<Tx>; a←<1>]: s<0> = tanh(W_h h) and context<t> = h at every step.
 That one vector is the bottleneck attention removes.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -24,35 +25,36 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from seqviz.core.vocab import CharVocab
 from seqviz.translation import beam as beam_mod
 from seqviz.translation.dates import MAX_SOURCE, matching_formats, normalize
-from seqviz.core.vocab import CharVocab
 
-
-EOS = "\n"                                   # target index 0: y<0> (start) and the end mark ⏎
+EOS = "\n"  # target index 0: y<0> (start) and the end mark ⏎
 TGT_CHARS = (EOS,) + tuple("0123456789-")
-UNSURE = 0.5                                 # P(ŷ|x) below this: the model is unsure (a note says so)
+UNSURE = 0.5  # P(ŷ|x) below this: the model is unsure (a note says so)
 
 
 @dataclass
 class NMTConfig:
     """Shape of a date translator."""
-    attention: bool = True       # False: the plain seq2seq whose decoder only sees the encoder's last states
-    n_a: int = 32                # encoder LSTM units per direction; a<t'> has 2 n_a
-    n_s: int = 64                # post-attention LSTM units in s<t>
-    n_e: int = 10                # hidden units of the energy network
-    src_chars: tuple = ()        # the input characters x<t'> it knows
+
+    attention: bool = True  # False: the plain seq2seq whose decoder only sees the encoder's last states
+    n_a: int = 32  # encoder LSTM units per direction; a<t'> has 2 n_a
+    n_s: int = 64  # post-attention LSTM units in s<t>
+    n_e: int = 10  # hidden units of the energy network
+    src_chars: tuple = ()  # the input characters x<t'> it knows
     tgt_chars: tuple = TGT_CHARS  # the output characters, ⏎ first
-    max_src: int = MAX_SOURCE    # Tx: input characters read (longer input is cut)
-    max_tgt: int = 12            # Ty limit of the search: 10 characters + ⏎, one to spare
+    max_src: int = MAX_SOURCE  # Tx: input characters read (longer input is cut)
+    max_tgt: int = 12  # Ty limit of the search: 10 characters + ⏎, one to spare
 
 
 @dataclass
 class Memory:
     """What the encoder hands the decoder (first dimension: 1 or the batch)."""
-    a: torch.Tensor              # (b, Tx, 2 n_a) a<t'>
-    mask: torch.Tensor           # (b, Tx) True at real characters
-    h: torch.Tensor              # (b, 2 n_a) the final states [a→<Tx>; a←<1>]
+
+    a: torch.Tensor  # (b, Tx, 2 n_a) a<t'>
+    mask: torch.Tensor  # (b, Tx) True at real characters
+    h: torch.Tensor  # (b, 2 n_a) the final states [a→<Tx>; a←<1>]
     a_proj: torch.Tensor | None  # (b, Tx, n_e) W_e's a<t'> part, computed once for every t
 
 
@@ -62,22 +64,23 @@ class Translation:
 
     Shapes: Ty output steps (⏎ included), Tx input characters.
     """
-    text: str                    # the input as given
-    source: list[str]            # x<1..Tx> as read: normalised (lower case, NFKC) and cut at max_src
-    target: list[str]            # ŷ<1..Ty>, the last one ⏎ unless the search hit its length limit
-    output: str                  # the translation (ŷ without ⏎)
-    log_prob: float              # log P(ŷ | x)
-    score: float                 # (1 / Ty^α) log P(ŷ | x), what the search ranked by
+
+    text: str  # the input as given
+    source: list[str]  # x<1..Tx> as read: normalised (lower case, NFKC) and cut at max_src
+    target: list[str]  # ŷ<1..Ty>, the last one ⏎ unless the search hit its length limit
+    output: str  # the translation (ŷ without ⏎)
+    log_prob: float  # log P(ŷ | x)
+    score: float  # (1 / Ty^α) log P(ŷ | x), what the search ranked by
     token_log_probs: np.ndarray  # (Ty,) log P(ŷ<t> | x, ŷ<1..t-1>)
-    probs: np.ndarray            # (Ty, V_y) the model's ŷ<t> distribution at each step
-    alpha: np.ndarray | None     # (Ty, Tx) α<t,t'>; None without attention
+    probs: np.ndarray  # (Ty, V_y) the model's ŷ<t> distribution at each step
+    alpha: np.ndarray | None  # (Ty, Tx) α<t,t'>; None without attention
     energies: np.ndarray | None  # (Ty, Tx) e<t,t'>; None without attention
-    context: np.ndarray          # (Ty, 2 n_a) context<t> (without attention: h at every step)
-    s: np.ndarray                # (Ty, n_s) decoder states s<t>
-    unknown: list[bool]          # per input character: never seen in training (fed as x<t'> = 0)
-    notes: list[str] = field(default_factory=list)    # "empty", "cut", "unknown", "no_digits", "unsure", "unchecked"
-    info: dict = field(default_factory=dict)           # numbers for the notes (n_chars, chars, p ...)
-    formats: list = field(default_factory=list)        # (locale, pattern) pairs that write `output` as the input
+    context: np.ndarray  # (Ty, 2 n_a) context<t> (without attention: h at every step)
+    s: np.ndarray  # (Ty, n_s) decoder states s<t>
+    unknown: list[bool]  # per input character: never seen in training (fed as x<t'> = 0)
+    notes: list[str] = field(default_factory=list)  # "empty", "cut", "unknown", "no_digits", "unsure", "unchecked"
+    info: dict = field(default_factory=dict)  # numbers for the notes (n_chars, chars, p ...)
+    formats: list = field(default_factory=list)  # (locale, pattern) pairs that write `output` as the input
     search: beam_mod.BeamResult | None = None
 
     @property
@@ -93,7 +96,8 @@ class Translation:
 
 class DateTranslator(nn.Module):
     """Bi-LSTM encoder, attention (or the plain final-state bridge), post-attention LSTM decoder."""
-    KIND = "nmt"                 # the checkpoint kind (see seqviz.core.checkpoint)
+
+    KIND = "nmt"  # the checkpoint kind (see seqviz.core.checkpoint)
 
     def __init__(self, config: NMTConfig):
         super().__init__()
@@ -101,16 +105,16 @@ class DateTranslator(nn.Module):
         self.src_vocab = CharVocab(list(config.src_chars))
         self.tgt_vocab = CharVocab(list(config.tgt_chars))
         Vx, Vy, n_a, n_s = len(self.src_vocab), len(self.tgt_vocab), config.n_a, config.n_s
-        self.enc_fwd = nn.LSTM(Vx, n_a, batch_first=True)    # a→<t'>: reads x<1> .. x<Tx>
-        self.enc_bwd = nn.LSTM(Vx, n_a, batch_first=True)    # a←<t'>: reads x<Tx> .. x<1>
+        self.enc_fwd = nn.LSTM(Vx, n_a, batch_first=True)  # a→<t'>: reads x<1> .. x<Tx>
+        self.enc_bwd = nn.LSTM(Vx, n_a, batch_first=True)  # a←<t'>: reads x<Tx> .. x<1>
         if config.attention:
-            self.W_es = nn.Linear(n_s, config.n_e)                 # W_e's s<t-1> columns, and b_e
+            self.W_es = nn.Linear(n_s, config.n_e)  # W_e's s<t-1> columns, and b_e
             self.W_ea = nn.Linear(2 * n_a, config.n_e, bias=False)  # W_e's a<t'> columns
-            self.v = nn.Linear(config.n_e, 1, bias=False)          # e = v · tanh(...)
+            self.v = nn.Linear(config.n_e, 1, bias=False)  # e = v · tanh(...)
         else:
-            self.W_h = nn.Linear(2 * n_a, n_s)                     # s<0> = tanh(W_h h)
-        self.decoder = nn.LSTMCell(2 * n_a + Vy, n_s)               # post-attention LSTM: [context; y<t-1>] -> s<t>
-        self.W_y = nn.Linear(n_s, Vy)                              # ŷ<t> = softmax(W_y s<t> + b_y)
+            self.W_h = nn.Linear(2 * n_a, n_s)  # s<0> = tanh(W_h h)
+        self.decoder = nn.LSTMCell(2 * n_a + Vy, n_s)  # post-attention LSTM: [context; y<t-1>] -> s<t>
+        self.W_y = nn.Linear(n_s, Vy)  # ŷ<t> = softmax(W_y s<t> + b_y)
 
     # ---- shapes and bookkeeping ------------------------------------------------------------
     @property
@@ -154,15 +158,15 @@ class DateTranslator(nn.Module):
         enters a real position's a<t'> (what packing does, at half the cost on a CPU)."""
         b, Tx = ids.shape
         lengths = lengths.to(ids.device).clamp(min=1)
-        t = torch.arange(Tx, device=ids.device)[None]                               # (1, Tx)
-        mask = t < lengths[:, None]                                                 # (b, Tx)
-        rev = torch.where(mask, lengths[:, None] - 1 - t, t)                        # (b, Tx) flips the real part
-        x = self.src_one_hot(ids)                                                   # (b, Tx, Vx)
-        a_f, _ = self.enc_fwd(x)                                                    # (b, Tx, n_a)
+        t = torch.arange(Tx, device=ids.device)[None]  # (1, Tx)
+        mask = t < lengths[:, None]  # (b, Tx)
+        rev = torch.where(mask, lengths[:, None] - 1 - t, t)  # (b, Tx) flips the real part
+        x = self.src_one_hot(ids)  # (b, Tx, Vx)
+        a_f, _ = self.enc_fwd(x)  # (b, Tx, n_a)
         gather = lambda z: z.gather(1, rev[:, :, None].expand(-1, -1, z.shape[-1]))
-        a_b = gather(self.enc_bwd(gather(x))[0])                                    # (b, Tx, n_a)
-        a = torch.cat([a_f, a_b], dim=-1)                                           # (b, Tx, 2 n_a)
-        h = torch.cat([a_f[torch.arange(b), lengths - 1], a_b[:, 0]], dim=-1)       # (b, 2 n_a) [a→<Tx>; a←<1>]
+        a_b = gather(self.enc_bwd(gather(x))[0])  # (b, Tx, n_a)
+        a = torch.cat([a_f, a_b], dim=-1)  # (b, Tx, 2 n_a)
+        h = torch.cat([a_f[torch.arange(b), lengths - 1], a_b[:, 0]], dim=-1)  # (b, 2 n_a) [a→<Tx>; a←<1>]
         return Memory(a, mask, h, self.W_ea(a) if self.attention else None)
 
     def start_state(self, mem: Memory) -> tuple[torch.Tensor, torch.Tensor]:
@@ -176,18 +180,18 @@ class DateTranslator(nn.Module):
         """e<t,t'>, α<t,t'> and context<t> for decoder states s<t-1> (n, n_s); mem may have batch 1."""
         if not self.attention:
             return None, None, mem.h.expand(s_prev.shape[0], -1)
-        e = self.v(torch.tanh(self.W_es(s_prev)[:, None, :] + mem.a_proj)).squeeze(-1)   # (n, Tx)
+        e = self.v(torch.tanh(self.W_es(s_prev)[:, None, :] + mem.a_proj)).squeeze(-1)  # (n, Tx)
         e = e.masked_fill(~mem.mask, float("-inf"))
-        alpha = torch.softmax(e, dim=-1)                                         # (n, Tx), rows sum to 1
-        context = torch.matmul(alpha.unsqueeze(1), mem.a).squeeze(1)             # (n, 2 n_a) Σ α a
+        alpha = torch.softmax(e, dim=-1)  # (n, Tx), rows sum to 1
+        context = torch.matmul(alpha.unsqueeze(1), mem.a).squeeze(1)  # (n, 2 n_a) Σ α a
         return e, alpha, context
 
     def decode_step(self, mem: Memory, s: torch.Tensor, c: torch.Tensor, y_prev: torch.Tensor):
         """One output step: attention on s<t-1>, then the post-attention LSTM. Returns logits (n, Vy),
         s<t>, c<t>, e, α, context<t>."""
         e, alpha, context = self.attend(mem, s)
-        y1 = F.one_hot(y_prev, len(self.tgt_vocab)).float()                      # (n, Vy) y<t-1>
-        s, c = self.decoder(torch.cat([context, y1], dim=-1), (s, c))            # (n, n_s)
+        y1 = F.one_hot(y_prev, len(self.tgt_vocab)).float()  # (n, Vy) y<t-1>
+        s, c = self.decoder(torch.cat([context, y1], dim=-1), (s, c))  # (n, n_s)
         return self.W_y(s), s, c, e, alpha, context
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor, y_in: torch.Tensor) -> torch.Tensor:
@@ -203,7 +207,7 @@ class DateTranslator(nn.Module):
     # ---- translation ---------------------------------------------------------------------------
     def _prepare(self, text: str):
         tokens, ids, notes, info = self.read_source(text)
-        if len(ids) == 0:                                    # nothing to read: one all-zero x<1>
+        if len(ids) == 0:  # nothing to read: one all-zero x<1>
             ids = np.array([-1])
         device = next(self.parameters()).device
         mem = self.encode(torch.from_numpy(ids)[None].to(device), torch.tensor([len(ids)]))
@@ -211,10 +215,12 @@ class DateTranslator(nn.Module):
 
     def step_fn(self, mem: Memory):
         """The (state, prev) -> (log-probabilities, state) function seqviz.translation.beam searches with."""
+
         def step(state, prev):
             s, c = state
             logits, s, c, *_ = self.decode_step(mem, s, c, prev.to(s.device))
             return torch.log_softmax(logits, dim=-1), (s, c)
+
         return step
 
     def target_ids(self, text: str) -> list[int] | None:
@@ -232,9 +238,16 @@ class DateTranslator(nn.Module):
         self.eval()
         tokens, ids, notes, info, mem = self._prepare(text)
         forced = [self.tgt_vocab.index[ch] for ch in prefix if ch in self.tgt_vocab.index and ch != EOS]
-        res = beam_mod.beam_search(self.step_fn(mem), self.start_state(mem), start=0, eos=0,
-                                   max_len=self.config.max_tgt, beam_width=beam_width,
-                                   length_alpha=length_alpha, prefix=forced)
+        res = beam_mod.beam_search(
+            self.step_fn(mem),
+            self.start_state(mem),
+            start=0,
+            eos=0,
+            max_len=self.config.max_tgt,
+            beam_width=beam_width,
+            length_alpha=length_alpha,
+            prefix=forced,
+        )
         best = res.best
         tr = self._follow(mem, best.tokens)
         target = [self.tgt_vocab.chars[i] for i in best.tokens]
@@ -245,9 +258,20 @@ class DateTranslator(nn.Module):
         formats = matching_formats(text, output) if "cut" not in notes else []
         if not formats:
             notes.append("unchecked")
-        return Translation(text=text, source=tokens, target=target, output=output, log_prob=best.log_prob,
-                           score=best.score, unknown=[bool(i < 0) for i in ids[: len(tokens)]],
-                           notes=notes, info=info, formats=formats, search=res, **tr)
+        return Translation(
+            text=text,
+            source=tokens,
+            target=target,
+            output=output,
+            log_prob=best.log_prob,
+            score=best.score,
+            unknown=[bool(i < 0) for i in ids[: len(tokens)]],
+            notes=notes,
+            info=info,
+            formats=formats,
+            search=res,
+            **tr,
+        )
 
     @torch.no_grad()
     def _follow(self, mem: Memory, out_ids) -> dict:
@@ -280,8 +304,9 @@ class DateTranslator(nn.Module):
         return beam_mod.sequence_log_probs(self.step_fn(mem), self.start_state(mem), ids, start=0)
 
     @torch.no_grad()
-    def error_analysis(self, text: str, reference: str, beam_width: int = 1,
-                       length_alpha: float = 0.7) -> beam_mod.ErrorAnalysis | None:
+    def error_analysis(
+        self, text: str, reference: str, beam_width: int = 1, length_alpha: float = 0.7
+    ) -> beam_mod.ErrorAnalysis | None:
         """The course's error analysis of one example against the reference y* (None when y* has a
         character the model cannot write)."""
         ref = self.target_ids(reference)
@@ -296,6 +321,7 @@ class DateTranslator(nn.Module):
 
 
 # ---- batched decoding and training ------------------------------------------------------------
+
 
 def encode_batch(model: DateTranslator, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
     """Padded ids (b, Tx) with -1 for padding and unknown characters, and lengths (b,)."""
@@ -315,7 +341,7 @@ def greedy_batch(model: DateTranslator, texts: list[str], batch_size: int = 512)
     device = next(model.parameters()).device
     outs, lps = [], []
     for i in range(0, len(texts), batch_size):
-        ids, lengths = encode_batch(model, texts[i: i + batch_size])
+        ids, lengths = encode_batch(model, texts[i : i + batch_size])
         mem = model.encode(ids.to(device), lengths)
         s, c = model.start_state(mem)
         prev = torch.zeros(len(lengths), dtype=torch.long, device=device)

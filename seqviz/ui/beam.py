@@ -1,4 +1,5 @@
 """Widgets of the "Beam search & BLEU" page: the search tree, the what-if prefix, error analysis and BLEU."""
+
 from __future__ import annotations
 
 import math
@@ -6,9 +7,9 @@ import math
 import streamlit as st
 
 from seqviz import viz
+from seqviz.core.vocab import display
 from seqviz.ui import cache, mt, picker
 from seqviz.ui.common import md_escape, t, table
-from seqviz.core.vocab import display
 
 MAX_B = 16
 DEFAULT_TEXT = "Tuesday 13 June 1989"
@@ -25,16 +26,19 @@ def controls() -> dict:
     loaded.update({name: cache.model(name) for name in own})
     picker.settle("beam_model", list(loaded), "attention", "beam")
     sb = st.sidebar
-    labels = {w: t(f"mt.which.{w}") if w in mt.CHECKPOINTS else f"{picker.label(w)} · {t(f'mt.which.{mt.role(w)}')}"
-              for w in loaded}
+    labels = {
+        w: t(f"mt.which.{w}") if w in mt.CHECKPOINTS else f"{picker.label(w)} · {t(f'mt.which.{mt.role(w)}')}"
+        for w in loaded
+    }
     pick = sb.radio(t("beam.model"), list(loaded), key="beam_model", format_func=labels.get)
     picker.hint(own)
     which = mt.role(pick) if pick in own else pick
     B = sb.slider(t("beam.B"), 1, MAX_B, key="beam_B", help=t("beam.B.help"))
     alpha = sb.slider(t("beam.alpha"), 0.0, 1.0, step=0.1, key="beam_alpha", help=t("beam.alpha.help"))
     sb.caption(t("beam.greedy") if B == 1 else t("beam.width_note", B=B))
-    return dict(which=which, name=mt.CHECKPOINTS.get(pick, pick), B=int(B), alpha=round(float(alpha), 2),
-                model=loaded[pick])
+    return dict(
+        which=which, name=mt.CHECKPOINTS.get(pick, pick), B=int(B), alpha=round(float(alpha), 2), model=loaded[pick]
+    )
 
 
 def _text(tokens, vocab) -> str:
@@ -62,27 +66,55 @@ def search(c: dict, text: str):
     tr = mt.translation(c["name"], text, c["B"], c["alpha"])
     mt.notes([(text, {"attention": tr})])
     res, vocab = tr.search, list(c["model"].tgt_vocab.chars)
-    st.markdown(t("beam.answer", out=tr.output or "∅", lp=tr.log_prob, p=tr.p, score=tr.score, B=c["B"],
-                  alpha=c["alpha"]))
+    st.markdown(
+        t("beam.answer", out=tr.output or "∅", lp=tr.log_prob, p=tr.p, score=tr.score, B=c["B"], alpha=c["alpha"])
+    )
     mt.beside("beam.tree.explain", B=c["B"]).plotly_chart(
-        tree_figure(c["name"], text, c["B"], c["alpha"], "", mt.figure_labels()), key="beam_tree")
+        tree_figure(c["name"], text, c["B"], c["alpha"], "", mt.figure_labels()), key="beam_tree"
+    )
     T = len(res.steps)
     st.session_state["beam_t"] = int(min(max(st.session_state.get("beam_t", 1), 1), T))
     step = st.slider(t("beam.step"), 1, max(T, 2), key="beam_t", disabled=T < 2) if T > 1 else 1
     st_ = res.steps[step - 1]
-    st.caption(t("beam.step.explain", t=step, n=st_.n_expansions, shown=len(st_.candidates),
-                 kept=len([h for h in st_.candidates if h.status != "pruned"])))
-    table([{t("beam.col.hyp"): _text(h.tokens, vocab), t("beam.col.token"): display(vocab[h.tokens[-1]]),
-            t("beam.col.token_lp"): round(h.token_log_prob, 6), t("beam.col.logp"): round(h.log_prob, 6),
-            t("beam.col.score"): round(h.score, 6), t("beam.col.status"): t(f"beam.status.{h.status}")}
-           for h in st_.candidates])
+    st.caption(
+        t(
+            "beam.step.explain",
+            t=step,
+            n=st_.n_expansions,
+            shown=len(st_.candidates),
+            kept=len([h for h in st_.candidates if h.status != "pruned"]),
+        )
+    )
+    table(
+        [
+            {
+                t("beam.col.hyp"): _text(h.tokens, vocab),
+                t("beam.col.token"): display(vocab[h.tokens[-1]]),
+                t("beam.col.token_lp"): round(h.token_log_prob, 6),
+                t("beam.col.logp"): round(h.log_prob, 6),
+                t("beam.col.score"): round(h.score, 6),
+                t("beam.col.status"): t(f"beam.status.{h.status}"),
+            }
+            for h in st_.candidates
+        ]
+    )
     st.subheader(t("beam.final.head"))
     st.caption(t("beam.final.explain", alpha=c["alpha"]))
     by_lp = sorted(res.finished, key=lambda h: -h.log_prob)
-    table([{t("beam.col.rank"): i + 1, t("beam.col.hyp"): _text(h.tokens, vocab),
-            t("beam.col.Ty"): h.length, t("beam.col.logp"): round(h.log_prob, 6),
-            t("beam.col.score"): round(h.score, 6), t("beam.col.rank_lp"): by_lp.index(h) + 1,
-            t("beam.col.status"): t(f"beam.status.{h.status}")} for i, h in enumerate(res.finished[:20])])
+    table(
+        [
+            {
+                t("beam.col.rank"): i + 1,
+                t("beam.col.hyp"): _text(h.tokens, vocab),
+                t("beam.col.Ty"): h.length,
+                t("beam.col.logp"): round(h.log_prob, 6),
+                t("beam.col.score"): round(h.score, 6),
+                t("beam.col.rank_lp"): by_lp.index(h) + 1,
+                t("beam.col.status"): t(f"beam.status.{h.status}"),
+            }
+            for i, h in enumerate(res.finished[:20])
+        ]
+    )
     return tr
 
 
@@ -99,13 +131,26 @@ def what_if(c: dict, text: str, own) -> None:
         st.info(t("beam.prefix.none"))
         return
     forced = mt.translation(c["name"], text, c["B"], c["alpha"], prefix)
-    st.markdown(t("beam.prefix.result", prefix=prefix, out=forced.output, lp=forced.log_prob, p=forced.p,
-                  own=own.output, own_lp=own.log_prob))
+    st.markdown(
+        t(
+            "beam.prefix.result",
+            prefix=prefix,
+            out=forced.output,
+            lp=forced.log_prob,
+            p=forced.p,
+            own=own.output,
+            own_lp=own.log_prob,
+        )
+    )
     delta = own.log_prob - forced.log_prob
-    st.caption(t("beam.prefix.same") if forced.output == own.output else
-               t("beam.prefix.cost", ratio=math.exp(min(delta, 700)) if delta < 700 else float("inf")))
+    st.caption(
+        t("beam.prefix.same")
+        if forced.output == own.output
+        else t("beam.prefix.cost", ratio=math.exp(min(delta, 700)) if delta < 700 else float("inf"))
+    )
     mt.beside("beam.prefix.explain").plotly_chart(
-        tree_figure(c["name"], text, c["B"], c["alpha"], prefix, mt.figure_labels()), key="beam_tree_prefix")
+        tree_figure(c["name"], text, c["B"], c["alpha"], prefix, mt.figure_labels()), key="beam_tree_prefix"
+    )
 
 
 def _use_example(text: str, ref: str, B: int) -> None:
@@ -115,7 +160,7 @@ def _use_example(text: str, ref: str, B: int) -> None:
 def error_analysis(c: dict, text: str, own) -> None:
     """The course's error analysis of this date against a reference y*, then the held-out summary."""
     default = own.output if own.formats else ""
-    if st.session_state.get("_beam_ref_for") != text:          # a new date: start from its checked answer
+    if st.session_state.get("_beam_ref_for") != text:  # a new date: start from its checked answer
         st.session_state["beam_ref"] = default
         st.session_state["_beam_ref_for"] = text
     ref = st.text_input(t("beam.ref"), key="beam_ref", max_chars=40, help=t("beam.ref.help"))
@@ -126,38 +171,77 @@ def error_analysis(c: dict, text: str, own) -> None:
         if ea is None:
             st.warning(t("beam.ref.bad", ref=md_escape(ref)))
         else:
-            table([{t("beam.col.which"): "ŷ", t("beam.col.hyp"): ea.details["output"],
-                    t("beam.col.logp"): round(ea.log_p_hat, 4), "P": f"{math.exp(ea.log_p_hat):.3g}",
-                    t("beam.col.score"): round(ea.score_hat, 4)},
-                   {t("beam.col.which"): "y*", t("beam.col.hyp"): ea.details["reference"],
-                    t("beam.col.logp"): round(ea.log_p_star, 4), "P": f"{math.exp(ea.log_p_star):.3g}",
-                    t("beam.col.score"): round(ea.score_star, 4)}])
+            table(
+                [
+                    {
+                        t("beam.col.which"): "ŷ",
+                        t("beam.col.hyp"): ea.details["output"],
+                        t("beam.col.logp"): round(ea.log_p_hat, 4),
+                        "P": f"{math.exp(ea.log_p_hat):.3g}",
+                        t("beam.col.score"): round(ea.score_hat, 4),
+                    },
+                    {
+                        t("beam.col.which"): "y*",
+                        t("beam.col.hyp"): ea.details["reference"],
+                        t("beam.col.logp"): round(ea.log_p_star, 4),
+                        "P": f"{math.exp(ea.log_p_star):.3g}",
+                        t("beam.col.score"): round(ea.score_star, 4),
+                    },
+                ]
+            )
             show = {"correct": st.success, "search": st.warning, "model": st.error}[ea.verdict]
             show(t(f"beam.verdict.{ea.verdict}", B=c["B"]))
     st.subheader(t("beam.dev.head"))
     scan = (c["model"].meta.get("metrics") or {}).get("scan")
     if not isinstance(scan, dict) or "greedy_wrong" not in scan:
-        st.caption(t("beam.dev.none"))             # only the shipped models carry this scan
+        st.caption(t("beam.dev.none"))  # only the shipped models carry this scan
         return
-    st.markdown(t("beam.dev.summary", n=scan["n"], wrong=scan["greedy_wrong"], s=scan["search"], m=scan["model"],
-                  fixed=scan["fixed_by_beam"], B=scan["beam_width"], alpha=scan["length_alpha"]))
+    st.markdown(
+        t(
+            "beam.dev.summary",
+            n=scan["n"],
+            wrong=scan["greedy_wrong"],
+            s=scan["search"],
+            m=scan["model"],
+            fixed=scan["fixed_by_beam"],
+            B=scan["beam_width"],
+            alpha=scan["length_alpha"],
+        )
+    )
     other = "plain" if c["which"] == "attention" else "attention"
-    other_scan = cache.model(mt.CHECKPOINTS[other]).meta.get("metrics", {}).get("scan", {}) \
-        if cache.available(mt.CHECKPOINTS[other]) else {}
+    other_scan = (
+        cache.model(mt.CHECKPOINTS[other]).meta.get("metrics", {}).get("scan", {})
+        if cache.available(mt.CHECKPOINTS[other])
+        else {}
+    )
     if not scan["search"] and other_scan.get("search"):
         st.info(t("beam.dev.hint", model=t(f"mt.which.{other}"), s=other_scan["search"]))
     examples = scan.get("examples", [])
     if examples:
-        table([{t("mt.col.input"): e["human"], "y*": e["reference"], t("beam.col.greedy"): e["greedy"],
-                t("beam.col.verdict_g"): t(f"beam.v.{e['verdict_greedy']}"),
-                t("beam.col.beam", B=scan["beam_width"]): e["beam"],
-                t("beam.col.verdict_b"): t(f"beam.v.{e['verdict_beam']}")} for e in examples])
+        table(
+            [
+                {
+                    t("mt.col.input"): e["human"],
+                    "y*": e["reference"],
+                    t("beam.col.greedy"): e["greedy"],
+                    t("beam.col.verdict_g"): t(f"beam.v.{e['verdict_greedy']}"),
+                    t("beam.col.beam", B=scan["beam_width"]): e["beam"],
+                    t("beam.col.verdict_b"): t(f"beam.v.{e['verdict_beam']}"),
+                }
+                for e in examples
+            ]
+        )
         cols = st.columns(min(4, len(examples)))
         for i, (col, e) in enumerate(zip(cols, examples)):
-            col.button(t("beam.try", text=e["human"][:24]), key=f"beam_try_{i}", on_click=_use_example,
-                       args=(e["human"], e["reference"], 1))
+            col.button(
+                t("beam.try", text=e["human"][:24]),
+                key=f"beam_try_{i}",
+                on_click=_use_example,
+                args=(e["human"], e["reference"], 1),
+            )
 
-BLEU_EXAMPLES = {   # name -> (candidate, references, tokenizer)
+
+BLEU_EXAMPLES = {  # name -> (candidate, references, tokenizer)
     "course": ("the the the the the the the", "the cat is on the mat\nthere is a cat on the mat", "13a"),
     "good": ("the cat is on the mat", "the cat is on the mat\nthere is a cat on the mat", "13a"),
     "short": ("the cat", "the cat is on the mat\nthere is a cat on the mat", "13a"),
@@ -173,11 +257,18 @@ def _bleu_example() -> None:
 def bleu_panel() -> None:
     """BLEU of a candidate against references, by sacrebleu, with every part shown."""
     from seqviz.translation.bleu import SMOOTHING, TOKENIZERS, bleu
+
     cand0, refs0, tok0 = BLEU_EXAMPLES["course"]
     for k, v in dict(bleu_example="course", bleu_cand=cand0, bleu_refs=refs0, bleu_tok=tok0, bleu_smooth="exp").items():
         st.session_state.setdefault(k, v)
-    st.radio(t("bleu.example"), list(BLEU_EXAMPLES), format_func=lambda k: t(f"bleu.example.{k}"),
-             key="bleu_example", on_change=_bleu_example, horizontal=True)
+    st.radio(
+        t("bleu.example"),
+        list(BLEU_EXAMPLES),
+        format_func=lambda k: t(f"bleu.example.{k}"),
+        key="bleu_example",
+        on_change=_bleu_example,
+        horizontal=True,
+    )
     left, right = st.columns([3, 2])
     cand = left.text_input(t("bleu.candidate"), key="bleu_cand", max_chars=1000)
     refs_text = left.text_area(t("bleu.refs"), key="bleu_refs", height=110, max_chars=4000)
@@ -195,19 +286,42 @@ def bleu_panel() -> None:
     m2.metric(t("bleu.bp"), f"{b.bp:.3f}")
     m3.metric(t("bleu.c"), b.sys_len)
     m4.metric(t("bleu.r"), b.ref_len)
-    table([{"n": n, t("bleu.col.clipped"): b.counts[n - 1], t("bleu.col.total"): b.totals[n - 1],
-            t("bleu.col.raw"): "—" if b.raw_precisions[n - 1] is None else f"{b.raw_precisions[n - 1]:.4f}",
-            t("bleu.col.p"): f"{b.precisions[n - 1] / 100:.4f}"} for n in range(1, 5)])
+    table(
+        [
+            {
+                "n": n,
+                t("bleu.col.clipped"): b.counts[n - 1],
+                t("bleu.col.total"): b.totals[n - 1],
+                t("bleu.col.raw"): "—" if b.raw_precisions[n - 1] is None else f"{b.raw_precisions[n - 1]:.4f}",
+                t("bleu.col.p"): f"{b.precisions[n - 1] / 100:.4f}",
+            }
+            for n in range(1, 5)
+        ]
+    )
     logs = [math.log(p / 100) if p > 0 else None for p in b.precisions]
     if all(v is not None for v in logs):
         terms = " + ".join(f"\\log {p / 100:.3f}" for p in b.precisions)
-        st.latex(rf"\mathrm{{BLEU}} = \mathrm{{BP}}\cdot\exp\Big(\tfrac14\sum_{{n=1}}^{{4}}\log p_n\Big) = "
-                 rf"{b.bp:.3f}\cdot\exp\big(\tfrac14({terms})\big) = {b.score / 100:.4f}")
+        st.latex(
+            rf"\mathrm{{BLEU}} = \mathrm{{BP}}\cdot\exp\Big(\tfrac14\sum_{{n=1}}^{{4}}\log p_n\Big) = "
+            rf"{b.bp:.3f}\cdot\exp\big(\tfrac14({terms})\big) = {b.score / 100:.4f}"
+        )
     else:
-        st.latex(r"\mathrm{BLEU} = \mathrm{BP}\cdot\exp\Big(\tfrac14\sum_{n=1}^{4}\log p_n\Big) = 0"
-                 r"\quad (\text{some } p_n = 0)")
+        st.latex(
+            r"\mathrm{BLEU} = \mathrm{BP}\cdot\exp\Big(\tfrac14\sum_{n=1}^{4}\log p_n\Big) = 0"
+            r"\quad (\text{some } p_n = 0)"
+        )
     st.caption(t("bleu.parts", c=b.sys_len, r=b.ref_len, bp=b.bp, sig=b.signature))
     with st.expander(t("bleu.ngrams", n=len(b.rows))):
-        table([{"n": r.n, t("bleu.col.ngram"): " ".join(r.ngram), t("bleu.col.count"): r.count,
-                t("bleu.col.max_ref"): r.max_ref, t("bleu.col.clip"): r.clipped} for r in b.rows])
+        table(
+            [
+                {
+                    "n": r.n,
+                    t("bleu.col.ngram"): " ".join(r.ngram),
+                    t("bleu.col.count"): r.count,
+                    t("bleu.col.max_ref"): r.max_ref,
+                    t("bleu.col.clip"): r.clipped,
+                }
+                for r in b.rows
+            ]
+        )
         st.caption(t("bleu.tokens", cand=md_escape(" · ".join(b.candidate_tokens[:60])) or "∅"))

@@ -1,4 +1,5 @@
 """Cached models, traces and figures: models shared read-only by all sessions, traces keyed by content."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -101,6 +102,7 @@ def gates_figure(name: str, text: str, labels: tuple):
 def architecture_figure(kind: str, words: tuple = ()):
     """A small RNN-architecture diagram; `words` translates its plain-word labels (("encoder", "编码器"), ...)."""
     from seqviz.viz.diagrams import architecture_figure as draw
+
     fig, names = draw(kind), dict(words)
     for ann in fig.layout.annotations:
         ann.text = names.get(ann.text, ann.text)

@@ -1,4 +1,5 @@
 """Shared widgets: language and device in the sidebar, text input with upload, messages."""
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,7 @@ def language_switch() -> None:
     if "lang" not in st.session_state:
         q = st.query_params.get("lang")
         st.session_state["lang"] = q if q in LANGS else default_lang()
-    st.sidebar.radio(translate("app.language"), list(LANGS), format_func=LANGS.get,
-                     key="lang", horizontal=True)
+    st.sidebar.radio(translate("app.language"), list(LANGS), format_func=LANGS.get, key="lang", horizontal=True)
 
 
 def table(rows: list[dict], **kwargs):
@@ -47,6 +47,7 @@ def table(rows: list[dict], **kwargs):
     classroom server's time (issue 8). Rows whose columns differ or do not fit one Arrow type each go the
     slow way."""
     import pyarrow as pa
+
     data = rows
     if rows and all(r.keys() == rows[0].keys() for r in rows):
         try:
@@ -61,7 +62,7 @@ def upload_mb(max_bytes: int) -> int:
     """The cap (in MiB) to give st.file_uploader for an upload the app limits to `max_bytes` itself: a little
     above it, so that a file just over the limit still reaches the app and gets the app's own message in the
     session's language. `.streamlit/config.toml`'s server.maxUploadSize must be at least the largest of these."""
-    return max_bytes // 2 ** 20 + 2
+    return max_bytes // 2**20 + 2
 
 
 def show_problems(clean: CleanText) -> None:
@@ -80,21 +81,22 @@ def text_source(key: str, default: str, height: int = 100) -> CleanText:
 
     Returns the cleaned text (possibly empty) after showing any message about it.
     """
-    keep = f"_kept_{key}"                 # survives page switches, unlike widget state
+    keep = f"_kept_{key}"  # survives page switches, unlike widget state
     if key not in st.session_state:
         st.session_state[key] = st.session_state.get(keep, default)
     col_text, col_up = st.columns([3, 2])
     typed = col_text.text_area(t("input.text"), key=key, height=height)
     st.session_state[keep] = typed
-    upload = col_up.file_uploader(t("input.upload"), type=["txt"], key=f"{key}_upload",
-                                  max_upload_size=upload_mb(MAX_UPLOAD_BYTES))
+    upload = col_up.file_uploader(
+        t("input.upload"), type=["txt"], key=f"{key}_upload", max_upload_size=upload_mb(MAX_UPLOAD_BYTES)
+    )
     if upload is not None:
         clean = decode_upload(upload.getvalue())
         if clean.ok:
             col_up.caption(t("input.using_upload", name=md_escape(upload.name)))
             show_problems(clean)
             return clean
-        show_problems(clean)         # explain why the file was refused, then fall back to the text box
+        show_problems(clean)  # explain why the file was refused, then fall back to the text box
     clean = clean_text(typed)
     show_problems(clean)
     return clean

@@ -1,4 +1,5 @@
 """Widgets and cached computations of the "Word embeddings" page."""
+
 from __future__ import annotations
 
 import threading
@@ -15,19 +16,22 @@ from seqviz.ui import cache, mymodels, train
 from seqviz.ui.common import fig_labels, md_escape, t, table
 
 CHECKPOINTS = ("wiki-skipgram", "wiki-glove")
-MAX_WORDS = 5000                       # most words a projection shows
-TSNE_3D_MAX = 1000                     # sklearn's 3-D t-SNE is slow (about 15 s here at 1,000 words): more are cut
-MAX_PAIR_WORDS = 30                    # words of the sentence the training-pairs figure walks through
+MAX_WORDS = 5000  # most words a projection shows
+TSNE_3D_MAX = 1000  # sklearn's 3-D t-SNE is slow (about 15 s here at 1,000 words): more are cut
+MAX_PAIR_WORDS = 30  # words of the sentence the training-pairs figure walks through
 # defaults in English: the shipped vectors learnt English (a Chinese corpus can be trained below)
-DEFAULT_LISTS = ("countries: france germany italy spain china japan india russia\n"
-                 "numbers: one two three four five six seven eight nine ten\n"
-                 "family: father mother son daughter brother sister wife husband")
+DEFAULT_LISTS = (
+    "countries: france germany italy spain china japan india russia\n"
+    "numbers: one two three four five six seven eight nine ten\n"
+    "family: father mother son daughter brother sister wife husband"
+)
 DEFAULT_AXIS = "woman-man, she-he, her-his, mother-father, daughter-son"
 DEFAULT_NEUTRAL = "doctor, teacher, engineer, scientist, writer, artist, president, soldier"
 DEFAULT_PAIRS = "actress-actor, queen-king, sister-brother"
 
 
 # ---------------------------------------------------------------- which vectors
+
 
 @st.cache_resource(show_spinner=False)
 def shipped(name: str) -> em.WordVectors:
@@ -37,7 +41,7 @@ def shipped(name: str) -> em.WordVectors:
 
 @st.cache_resource(show_spinner=False)
 def shipped_views(name: str) -> dict:
-    return load_views(checkpoint.PRETRAINED_DIR / f"{name}.views.safetensors")   # read now: tests may move it
+    return load_views(checkpoint.PRETRAINED_DIR / f"{name}.views.safetensors")  # read now: tests may move it
 
 
 def _user() -> dict:
@@ -59,7 +63,7 @@ def choose_vectors() -> tuple[str, em.WordVectors]:
     options = list(CHECKPOINTS) + list(user)
     new = st.session_state.get("my_models_new")
     if new in user and new not in st.session_state.setdefault("emb_seen_new", set()):
-        st.session_state["emb_seen_new"].add(new)               # vectors just trained: show them, once
+        st.session_state["emb_seen_new"].add(new)  # vectors just trained: show them, once
         st.session_state["emb_vectors"] = new
     if st.session_state.get("emb_vectors") not in options:
         st.session_state["emb_vectors"] = CHECKPOINTS[0]
@@ -80,8 +84,9 @@ def _vectors_label(name: str) -> str:
     if name in CHECKPOINTS:
         return t(f"emb.ckpt.{name}")
     m = mymodels.get(name)
-    return t("emb.ckpt.yours", method=m.doc.get("config", {}).get("method", "?") if m else "?",
-             name=m.label if m else name)
+    return t(
+        "emb.ckpt.yours", method=m.doc.get("config", {}).get("method", "?") if m else "?", name=m.label if m else name
+    )
 
 
 def word_input(v: em.WordVectors, label: str, key: str, default: str, container=st) -> str | None:
@@ -94,7 +99,9 @@ def word_input(v: em.WordVectors, label: str, key: str, default: str, container=
         return None
     if word not in v:
         close = v.suggest(word)
-        hint = t("emb.word.suggest", words=", ".join(f"`{md_escape(w)}`" for w in close)) if close else t("emb.word.none")
+        hint = (
+            t("emb.word.suggest", words=", ".join(f"`{md_escape(w)}`" for w in close)) if close else t("emb.word.none")
+        )
         container.warning(t("emb.word.missing", word=md_escape(word[:60])) + " " + hint)
         return None
     return word
@@ -140,7 +147,7 @@ def _missing_message(words: list[str], v: em.WordVectors) -> None:
 
 # ---------------------------------------------------------------- the map
 
-_UMAP_LOCK = threading.Lock()     # the warm-up and the first real UMAP never import / compile at once
+_UMAP_LOCK = threading.Lock()  # the warm-up and the first real UMAP never import / compile at once
 _TSNE3D_LOCK = threading.Lock()
 
 
@@ -151,23 +158,26 @@ def warm_up_projections() -> threading.Thread:
     projection does not wait."""
     import sklearn.cluster  # noqa: F401  imported here, in the page's thread, so the warm-up thread (which
     import sklearn.decomposition  # noqa: F401  imports umap, and umap sklearn) never races a half-imported module
+
     from seqviz.embeddings.projection import warm_up
 
     def run():
         with _UMAP_LOCK:
             warm_up()
+
     thread = threading.Thread(target=run, name="seqviz-umap-warm-up", daemon=True)
     thread.start()
     return thread
 
 
 @st.cache_data(max_entries=24, ttl=3600, show_spinner=False)
-def _projection(key: str, _X: np.ndarray, method: str, dim: int, perplexity: float, n_neighbors: int,
-                min_dist: float, seed: int) -> np.ndarray:
+def _projection(
+    key: str, _X: np.ndarray, method: str, dim: int, perplexity: float, n_neighbors: int, min_dist: float, seed: int
+) -> np.ndarray:
     """A projection, computed once per (vectors, words, settings): students asking the same pay once."""
     cfg = ProjectionConfig(method, dim, perplexity, n_neighbors, min_dist, seed)
-    if method == "umap" or (method == "tsne" and dim == 3):    # one at a time: a class asking at once
-        with _UMAP_LOCK if method == "umap" else _TSNE3D_LOCK:    # must not put several on 2 cores
+    if method == "umap" or (method == "tsne" and dim == 3):  # one at a time: a class asking at once
+        with _UMAP_LOCK if method == "umap" else _TSNE3D_LOCK:  # must not put several on 2 cores
             return project(_X, cfg)
     return project(_X, cfg)
 
@@ -193,34 +203,57 @@ def map_settings(v: em.WordVectors) -> dict:
     """The projection's settings, in a form: nothing is computed until Draw is pressed."""
     with st.form("emb_map_form", border=True):
         c1, c2, c3 = st.columns([2, 1, 2])
-        method = c1.radio(t("emb.map.method"), METHODS, format_func=lambda m: t(f"emb.method.{m}"),
-                          horizontal=True, key="emb_method", index=2)
+        method = c1.radio(
+            t("emb.map.method"),
+            METHODS,
+            format_func=lambda m: t(f"emb.method.{m}"),
+            horizontal=True,
+            key="emb_method",
+            index=2,
+        )
         dim = c2.radio(t("emb.map.dim"), (2, 3), format_func=lambda d: f"{d}-D", horizontal=True, key="emb_dim")
         if len(v) > 200:
-            n = c3.slider(t("emb.map.n"), 200, min(MAX_WORDS, len(v)), min(2000, len(v)), step=100, key="emb_n",
-                          help=t("emb.map.n.help"))
+            n = c3.slider(
+                t("emb.map.n"),
+                200,
+                min(MAX_WORDS, len(v)),
+                min(2000, len(v)),
+                step=100,
+                key="emb_n",
+                help=t("emb.map.n.help"),
+            )
         else:
             n = len(v)
             c3.caption(t("emb.map.all", n=n))
         c1, c2, c3, c4 = st.columns(4)
-        perplexity = c1.slider(t("emb.map.perplexity"), 5, 50, 30, key="emb_perplexity", help=t("emb.map.perplexity.help"))
+        perplexity = c1.slider(
+            t("emb.map.perplexity"), 5, 50, 30, key="emb_perplexity", help=t("emb.map.perplexity.help")
+        )
         nn = c2.slider(t("emb.map.nn"), 2, 100, 15, key="emb_nn", help=t("emb.map.nn.help"))
-        min_dist = c3.slider(t("emb.map.min_dist"), 0.0, 0.99, 0.1, step=0.05, key="emb_min_dist",
-                             help=t("emb.map.min_dist.help"))
+        min_dist = c3.slider(
+            t("emb.map.min_dist"), 0.0, 0.99, 0.1, step=0.05, key="emb_min_dist", help=t("emb.map.min_dist.help")
+        )
         seed = int(c4.number_input(t("emb.map.seed"), 0, 9999, 0, key="emb_seed", help=t("emb.map.seed.help")))
         c1, c2 = st.columns([1, 2])
-        colour = c1.radio(t("emb.map.colour"), ("clusters", "lists"), format_func=lambda c: t(f"emb.colour.{c}"),
-                          key="emb_colour")
+        colour = c1.radio(
+            t("emb.map.colour"), ("clusters", "lists"), format_func=lambda c: t(f"emb.colour.{c}"), key="emb_colour"
+        )
         k = c1.slider(t("emb.map.k"), 2, 20, 10, key="emb_k")
-        lists = c2.text_area(t("emb.map.lists"), key="emb_lists", height=110, help=t("emb.map.lists.help"),
-                             value=DEFAULT_LISTS)
+        lists = c2.text_area(
+            t("emb.map.lists"), key="emb_lists", height=110, help=t("emb.map.lists.help"), value=DEFAULT_LISTS
+        )
         st.form_submit_button(t("emb.map.draw"), type="primary")
     n = min(n, len(v))
     if method == "tsne" and dim == 3 and n > TSNE_3D_MAX:
         st.info(t("emb.map.tsne3d", n=TSNE_3D_MAX))
         n = TSNE_3D_MAX
-    return {"cfg": ProjectionConfig(method, dim, float(perplexity), int(nn), float(min_dist), seed), "n": n,
-            "colour": colour, "k": k, "lists": lists}
+    return {
+        "cfg": ProjectionConfig(method, dim, float(perplexity), int(nn), float(min_dist), seed),
+        "n": n,
+        "colour": colour,
+        "k": k,
+        "lists": lists,
+    }
 
 
 def groups_from_lists(v: em.WordVectors, words: list[str], text: str) -> tuple[np.ndarray, list[str], list[str]]:
@@ -267,29 +300,51 @@ def map_figure(name: str, v: em.WordVectors, s: dict, marks: dict, arrows: list)
         if unknown:
             st.caption(t("emb.map.not_shown", words=", ".join(md_escape(w) for w in unknown[:12])))
     key = (name, n, cfg, s["colour"], s["k"], s["lists"])
-    fig = _map_fig(key, v, Y, groups, tuple(group_names), tuple(marks.items()), tuple(arrows),
-                   tuple(_labels().items()))
+    fig = _map_fig(key, v, Y, groups, tuple(group_names), tuple(marks.items()), tuple(arrows), tuple(_labels().items()))
     st.plotly_chart(fig, key="emb_map", config={"scrollZoom": True})
-    st.caption(t("emb.map.shipped" if was_shipped else "emb.map.time", secs=secs, n=n,
-                 method=t(f"emb.method.{cfg.method}")) + " " + t(f"emb.map.explain.{cfg.method}"))
+    st.caption(
+        t("emb.map.shipped" if was_shipped else "emb.map.time", secs=secs, n=n, method=t(f"emb.method.{cfg.method}"))
+        + " "
+        + t(f"emb.map.explain.{cfg.method}")
+    )
 
 
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
-def _map_fig(key: tuple, _v: em.WordVectors, _Y, _groups, group_names: tuple, marks: tuple, arrows: tuple,
-             labels: tuple):
+def _map_fig(
+    key: tuple, _v: em.WordVectors, _Y, _groups, group_names: tuple, marks: tuple, arrows: tuple, labels: tuple
+):
     """The map figure, built once per (vectors, projection, colours, marked words, language): a rerun for
     another part of the page (typing in the debiasing fields, say) does not rebuild 2,000 points."""
     n = len(_Y)
     words = _v.words[:n]
     projected = set(words)
     extra = {w: place_near(_v, n, _Y, w) for w, _ in marks if w not in projected}
-    return cache.frozen(viz.embeddings.embedding_map(words, _Y, _groups, list(group_names), dict(marks), list(arrows), extra,
-                                            dict(labels)))
+    return cache.frozen(
+        viz.embeddings.embedding_map(
+            words, _Y, _groups, list(group_names), dict(marks), list(arrows), extra, dict(labels)
+        )
+    )
 
 
 def _labels() -> dict:
-    keys = ("other", "query", "neighbour", "analogy", "placed", "n_e", "E", "o", "e", "before", "after", "cos_g",
-            "pairs", "freq", "freq34", "target")
+    keys = (
+        "other",
+        "query",
+        "neighbour",
+        "analogy",
+        "placed",
+        "n_e",
+        "E",
+        "o",
+        "e",
+        "before",
+        "after",
+        "cos_g",
+        "pairs",
+        "freq",
+        "freq34",
+        "target",
+    )
     return {**fig_labels(), **{k: t(f"emb.fig.{k}") for k in keys}}
 
 
@@ -310,19 +365,28 @@ def _figure(key: tuple, build, v: em.WordVectors | None = None):
 
 # ---------------------------------------------------------------- neighbours and analogies
 
+
 def neighbours_table(v: em.WordVectors, found: list[tuple[str, float]]) -> list[str]:
-    rows = [{t("emb.col.word"): w, t("emb.col.cos"): round(c, 3), t("emb.col.count"): int(v.counts[v.index[w]])}
-            for w, c in found]
-    table(rows, column_config={
- t("emb.col.cos"): st.column_config.ProgressColumn(t("emb.col.cos"), min_value=-1, max_value=1, format="%.3f")})
+    rows = [
+        {t("emb.col.word"): w, t("emb.col.cos"): round(c, 3), t("emb.col.count"): int(v.counts[v.index[w]])}
+        for w, c in found
+    ]
+    table(
+        rows,
+        column_config={
+            t("emb.col.cos"): st.column_config.ProgressColumn(
+                t("emb.col.cos"), min_value=-1, max_value=1, format="%.3f"
+            )
+        },
+    )
     return [r[t("emb.col.word")] for r in rows]
 
 
 def analogy_inputs(v: em.WordVectors) -> tuple[str, str, str] | None:
     c1, c2, c3 = st.columns(3)
-    a = word_input(v, t("emb.an.a"), "emb_an_a", "france", c1)     # one both shipped sets get right;
-    b = word_input(v, t("emb.an.b"), "emb_an_b", "french", c2)     # man : king :: woman : queen needs
-    c = word_input(v, t("emb.an.c"), "emb_an_c", "spain", c3)      # more text than half a million words
+    a = word_input(v, t("emb.an.a"), "emb_an_a", "france", c1)  # one both shipped sets get right;
+    b = word_input(v, t("emb.an.b"), "emb_an_b", "french", c2)  # man : king :: woman : queen needs
+    c = word_input(v, t("emb.an.c"), "emb_an_c", "spain", c3)  # more text than half a million words
     if a and b and c:
         if len({a, b, c}) < 3:
             st.info(t("emb.an.same"))
@@ -338,25 +402,44 @@ def analogy_result(v: em.WordVectors, a: str, b: str, c: str, found: list[tuple[
     with col_t:
         table([{t("emb.col.word"): w, t("emb.col.cos"): round(s, 3)} for w, s in found])
     from sklearn.decomposition import PCA
+
     words = [a, b, c, d] + [w for w, _ in found[1:]]
     roles = ["a", "b", "c", "d"] + ["candidate"] * (len(words) - 4)
     U = np.stack([v.unit[v.index[w]] for w in words] + [v.unit[v.index[b]] - v.unit[v.index[a]] + v.unit[v.index[c]]])
     P = PCA(n_components=2, random_state=0).fit_transform(U)
     with col_f:
-        st.plotly_chart(_figure(("analogy", a, b, c, tuple(words)), lambda: viz.embeddings.analogy_figure(
-            P, words + [""], roles + ["target"], _labels()), v), key="emb_analogy")
+        st.plotly_chart(
+            _figure(
+                ("analogy", a, b, c, tuple(words)),
+                lambda: viz.embeddings.analogy_figure(P, words + [""], roles + ["target"], _labels()),
+                v,
+            ),
+            key="emb_analogy",
+        )
     st.caption(t("emb.an.explain"))
     return d
 
 
 # ---------------------------------------------------------------- one-hot, training pairs, negative sampling
 
+
 def onehot(v: em.WordVectors, word: str) -> None:
     k, o, e = em.onehot(v, word)
-    st.plotly_chart(_figure(("onehot", k), lambda: viz.embeddings.onehot_figure(v.words, k, v.E, labels=_labels()), v),
-                    key="emb_onehot")
-    st.caption(t("emb.onehot.explain", word=md_escape(word), k=k, V=len(v), n_e=v.n_e, ones=int(o.sum()),
-                 e=", ".join(f"{x:.2f}" for x in e[:4])))
+    st.plotly_chart(
+        _figure(("onehot", k), lambda: viz.embeddings.onehot_figure(v.words, k, v.E, labels=_labels()), v),
+        key="emb_onehot",
+    )
+    st.caption(
+        t(
+            "emb.onehot.explain",
+            word=md_escape(word),
+            k=k,
+            V=len(v),
+            n_e=v.n_e,
+            ones=int(o.sum()),
+            e=", ".join(f"{x:.2f}" for x in e[:4]),
+        )
+    )
 
 
 def training_pairs(v: em.WordVectors, sentence: str) -> None:
@@ -368,19 +451,30 @@ def training_pairs(v: em.WordVectors, sentence: str) -> None:
         st.caption(t("emb.pairs.cut", n=MAX_PAIR_WORDS))
         tokens = tokens[:MAX_PAIR_WORDS]
     c1, c2 = st.columns(2)
-    mode = c1.radio(t("emb.pairs.mode"), ("skip-gram", "cbow"), format_func=lambda m: t(f"emb.method.{m}"),
-                    horizontal=True, key="emb_pairs_mode")
+    mode = c1.radio(
+        t("emb.pairs.mode"),
+        ("skip-gram", "cbow"),
+        format_func=lambda m: t(f"emb.method.{m}"),
+        horizontal=True,
+        key="emb_pairs_mode",
+    )
     window = c2.slider(t("emb.pairs.window"), 1, 5, 2, key="emb_pairs_window", help=t("emb.pairs.window.help"))
-    st.plotly_chart(_figure(("pairs", tuple(tokens), window, mode),
-                            lambda: viz.embeddings.pairs_animation(tokens, window, mode, _labels())), key="emb_pairs")
+    st.plotly_chart(
+        _figure(
+            ("pairs", tuple(tokens), window, mode),
+            lambda: viz.embeddings.pairs_animation(tokens, window, mode, _labels()),
+        ),
+        key="emb_pairs",
+    )
     n_pairs = len(em.skipgram_pairs(tokens, window))
     st.caption(t(f"emb.pairs.explain.{mode}", n=n_pairs, T=len(tokens), window=window))
 
     st.subheader(t("emb.neg.head"))
     pairs = [(c, w) for _, c, w in em.skipgram_pairs(tokens, window)]
     c1, c2 = st.columns([2, 1])
-    pick = c1.selectbox(t("emb.neg.pair"), range(len(pairs)), key="emb_neg_pair",
-                        format_func=lambda i: f"{pairs[i][0]} → {pairs[i][1]}")
+    pick = c1.selectbox(
+        t("emb.neg.pair"), range(len(pairs)), key="emb_neg_pair", format_func=lambda i: f"{pairs[i][0]} → {pairs[i][1]}"
+    )
     k = c2.slider(t("emb.neg.k"), 1, 20, 4, key="emb_neg_k", help=t("emb.neg.k.help"))
     context, target = pairs[min(pick, len(pairs) - 1)]
     seed = st.session_state.get("emb_neg_seed", 0)
@@ -392,12 +486,17 @@ def training_pairs(v: em.WordVectors, sentence: str) -> None:
             st.session_state["emb_neg_seed"] = seed + 1
             st.rerun()
     with col_f:
-        st.plotly_chart(_figure(("sampling",), lambda: viz.embeddings.sampling_figure(*em.sampling_distribution(v, 12),
-                                                                             _labels()), v), key="emb_sampling")
+        st.plotly_chart(
+            _figure(
+                ("sampling",), lambda: viz.embeddings.sampling_figure(*em.sampling_distribution(v, 12), _labels()), v
+            ),
+            key="emb_sampling",
+        )
     st.caption(t("emb.neg.explain", k=k))
 
 
 # ---------------------------------------------------------------- benchmarks
+
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def _evaluate(key: str, _v: em.WordVectors) -> dict:
@@ -412,29 +511,43 @@ def benchmarks(current: str) -> None:
     for name, v, m in entries:
         m = m or _evaluate(name, v)
         a, ws, sl = m["analogy"], m["wordsim353"], m["simlex999"]
-        rows.append({t("emb.col.vectors"): ("▶ " if name == current else "") + _vectors_label(name),
-                     t("emb.col.tokens"): f"{(v.info.get('tokens') or _tokens(name)):,}", t("emb.col.V"): f"{len(v):,}",
-                     t("emb.col.analogy"): f"{a['accuracy']:.1%} ({a['covered']:,} / {a['total']:,})",
-                     t("emb.col.ws"): f"{ws['spearman']:.2f} ({ws['coverage']:.0%})",
-                     t("emb.col.sl"): f"{sl['spearman']:.2f} ({sl['coverage']:.0%})"})
+        rows.append(
+            {
+                t("emb.col.vectors"): ("▶ " if name == current else "") + _vectors_label(name),
+                t("emb.col.tokens"): f"{(v.info.get('tokens') or _tokens(name)):,}",
+                t("emb.col.V"): f"{len(v):,}",
+                t("emb.col.analogy"): f"{a['accuracy']:.1%} ({a['covered']:,} / {a['total']:,})",
+                t("emb.col.ws"): f"{ws['spearman']:.2f} ({ws['coverage']:.0%})",
+                t("emb.col.sl"): f"{sl['spearman']:.2f} ({sl['coverage']:.0%})",
+            }
+        )
     if chance:
-        rows.append({t("emb.col.vectors"): t("emb.bench.random"), t("emb.col.tokens"): "—", t("emb.col.V"): "—",
-                     t("emb.col.analogy"): f"{chance['analogy']:.1%}", t("emb.col.ws"): f"{chance['wordsim353']:.2f}",
-                     t("emb.col.sl"): f"{chance['simlex999']:.2f}"})
+        rows.append(
+            {
+                t("emb.col.vectors"): t("emb.bench.random"),
+                t("emb.col.tokens"): "—",
+                t("emb.col.V"): "—",
+                t("emb.col.analogy"): f"{chance['analogy']:.1%}",
+                t("emb.col.ws"): f"{chance['wordsim353']:.2f}",
+                t("emb.col.sl"): f"{chance['simlex999']:.2f}",
+            }
+        )
     table(rows)
     st.caption(t("emb.bench.explain"))
 
 
 # ---------------------------------------------------------------- debiasing
 
+
 def debiasing(v: em.WordVectors) -> None:
     c1, c2, c3 = st.columns(3)
-    axis_raw = c1.text_input(t("emb.bias.axis"), key="emb_bias_axis", value=DEFAULT_AXIS,
-                             help=t("emb.bias.axis.help"))
-    neutral_raw = c2.text_input(t("emb.bias.neutral"), key="emb_bias_neutral", value=DEFAULT_NEUTRAL,
-                                help=t("emb.bias.neutral.help"))
-    pairs_raw = c3.text_input(t("emb.bias.pairs"), key="emb_bias_pairs", value=DEFAULT_PAIRS,
-                              help=t("emb.bias.pairs.help"))
+    axis_raw = c1.text_input(t("emb.bias.axis"), key="emb_bias_axis", value=DEFAULT_AXIS, help=t("emb.bias.axis.help"))
+    neutral_raw = c2.text_input(
+        t("emb.bias.neutral"), key="emb_bias_neutral", value=DEFAULT_NEUTRAL, help=t("emb.bias.neutral.help")
+    )
+    pairs_raw = c3.text_input(
+        t("emb.bias.pairs"), key="emb_bias_pairs", value=DEFAULT_PAIRS, help=t("emb.bias.pairs.help")
+    )
     axis, bad_axis = word_pairs(v, axis_raw)
     neutral, missing = word_list(v, neutral_raw)
     pairs, bad_pairs = word_pairs(v, pairs_raw)
@@ -453,18 +566,31 @@ def debiasing(v: em.WordVectors) -> None:
     except ValueError:
         st.warning(t("emb.bias.degenerate"))
         return
-    st.plotly_chart(_figure(("debias", tuple(axis), tuple(neutral), tuple(pairs[:8])),
-                            lambda: viz.embeddings.debias_figure(report, _labels()), v), key="emb_debias")
+    st.plotly_chart(
+        _figure(
+            ("debias", tuple(axis), tuple(neutral), tuple(pairs[:8])),
+            lambda: viz.embeddings.debias_figure(report, _labels()),
+            v,
+        ),
+        key="emb_debias",
+    )
     st.caption(t("emb.bias.explain"))
     if report.distances:
-        rows = [{t("emb.col.word"): d["word"], t("emb.col.pair"): f"{d['pair'][0]} / {d['pair'][1]}",
-                 t("emb.col.before"): f"{d['before'][0]:+.3f} / {d['before'][1]:+.3f}",
-                 t("emb.col.after"): f"{d['after'][0]:+.3f} / {d['after'][1]:+.3f}"} for d in report.distances]
+        rows = [
+            {
+                t("emb.col.word"): d["word"],
+                t("emb.col.pair"): f"{d['pair'][0]} / {d['pair'][1]}",
+                t("emb.col.before"): f"{d['before'][0]:+.3f} / {d['before'][1]:+.3f}",
+                t("emb.col.after"): f"{d['after'][0]:+.3f} / {d['after'][1]:+.3f}",
+            }
+            for d in report.distances
+        ]
         table(rows)
         st.caption(t("emb.bias.eq_explain"))
 
 
 # ---------------------------------------------------------------- train your own
+
 
 def train_own() -> None:
     """Train word2vec or GloVe on the Wikipedia extract, the Lee corpus or an upload, through the

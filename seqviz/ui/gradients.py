@@ -1,4 +1,5 @@
 """Widgets and cached computations of the "Vanishing & exploding gradients" page."""
+
 from __future__ import annotations
 
 import threading
@@ -9,26 +10,43 @@ import torch
 
 from seqviz import viz
 from seqviz.rnn.cells import open_memory_
-from seqviz.viz.diagrams import bptt_figure
 from seqviz.rnn.gradients import grad_norms, jacobian_spectra, spectral_norm
 from seqviz.rnn.longrange import LongRangeConfig, run
 from seqviz.rnn.models import CharLM, CharLMConfig
 from seqviz.ui import cache
 from seqviz.ui.common import t
+from seqviz.viz.diagrams import bptt_figure
 
 CELLS = ("rnn", "gru", "lstm")
 STREAM = "mary johnson andrew ng james smith linda garcia robert brown patricia davis "
-DERIVATIVE_MAX = {"tanh": 1.0, "relu": 1.0, "sigmoid": 0.25}   # max |g'(z)|, for the Pascanu bound
-PRESETS = {   # name -> widget values
-    "vanish": dict(grad_source="open", grad_set_scale=True, grad_scale=0.5, grad_T=100, grad_act="tanh",
-                   grad_clip_on=False),
-    "explode": dict(grad_source="fresh", grad_set_scale=True, grad_scale=6.0, grad_T=200, grad_act="tanh",
-                    grad_clip_on=False),
-    "rescue": dict(grad_source="fresh", grad_set_scale=True, grad_scale=6.0, grad_T=200, grad_act="tanh",
-                   grad_clip_on=True, grad_clip=1.0),
+DERIVATIVE_MAX = {"tanh": 1.0, "relu": 1.0, "sigmoid": 0.25}  # max |g'(z)|, for the Pascanu bound
+PRESETS = {  # name -> widget values
+    "vanish": dict(
+        grad_source="open", grad_set_scale=True, grad_scale=0.5, grad_T=100, grad_act="tanh", grad_clip_on=False
+    ),
+    "explode": dict(
+        grad_source="fresh", grad_set_scale=True, grad_scale=6.0, grad_T=200, grad_act="tanh", grad_clip_on=False
+    ),
+    "rescue": dict(
+        grad_source="fresh",
+        grad_set_scale=True,
+        grad_scale=6.0,
+        grad_T=200,
+        grad_act="tanh",
+        grad_clip_on=True,
+        grad_clip=1.0,
+    ),
 }
-DEFAULTS = dict(grad_source="open", grad_set_scale=True, grad_scale=1.0, grad_T=100, grad_act="tanh",
-                grad_loss="last", grad_clip_on=False, grad_clip=1.0)
+DEFAULTS = dict(
+    grad_source="open",
+    grad_set_scale=True,
+    grad_scale=1.0,
+    grad_T=100,
+    grad_act="tanh",
+    grad_loss="last",
+    grad_clip_on=False,
+    grad_clip=1.0,
+)
 
 
 SOURCES = ("open", "fresh", "pretrained")
@@ -42,7 +60,7 @@ def fresh_model(cell: str, open_memory: bool) -> CharLM:
     so a training run in another thread reseeding torch cannot change it.
     """
     m = CharLM(CharLMConfig(cell, 64, tuple(cache.model(cache.MODELS[cell]).vocab.chars))).eval()
-    g, bound = torch.Generator().manual_seed(0), 1 / 64 ** 0.5
+    g, bound = torch.Generator().manual_seed(0), 1 / 64**0.5
     with torch.no_grad():
         for p in m.parameters():
             p.uniform_(-bound, bound, generator=g)
@@ -52,7 +70,7 @@ def fresh_model(cell: str, open_memory: bool) -> CharLM:
 
 
 def model_for(source: str, cell: str) -> CharLM:
-    """"open": fresh with the memory open; "fresh": PyTorch's default init; "pretrained": the names model."""
+    """ "open": fresh with the memory open; "fresh": PyTorch's default init; "pretrained": the names model."""
     return cache.model(cache.MODELS[cell]) if source == "pretrained" else fresh_model(cell, source == "open")
 
 
@@ -74,9 +92,11 @@ def figures(settings: tuple, labels: tuple) -> dict:
     """The page's three figures for one setting (built once, dicts frozen, shared)."""
     settings, labels = dict(settings), dict(labels)
     view = compute(**settings)
-    return {"norms": cache.frozen(viz.rnn.grad_norms_figure(view["norms"], labels)),
-            "jac": cache.frozen(viz.rnn.jacobian_figure(view["spectra"], bound(view, settings), labels)),
-            "bptt": cache.frozen(bptt_figure(view["norms"]["rnn"].norms[-5:], loss=settings["loss"]))}
+    return {
+        "norms": cache.frozen(viz.rnn.grad_norms_figure(view["norms"], labels)),
+        "jac": cache.frozen(viz.rnn.jacobian_figure(view["spectra"], bound(view, settings), labels)),
+        "bptt": cache.frozen(bptt_figure(view["norms"]["rnn"].norms[-5:], loss=settings["loss"])),
+    }
 
 
 def apply_preset(name: str) -> None:
@@ -88,8 +108,7 @@ def controls() -> dict:
     for k, v in DEFAULTS.items():
         st.session_state.setdefault(k, v)
     sb = st.sidebar
-    source = sb.radio(t("grad.source"), SOURCES, key="grad_source",
-                      format_func=lambda s: t(f"grad.source.{s}"))
+    source = sb.radio(t("grad.source"), SOURCES, key="grad_source", format_func=lambda s: t(f"grad.source.{s}"))
     T = sb.slider(t("grad.T"), 1, 300, key="grad_T")
     set_scale = sb.toggle(t("grad.set_scale"), key="grad_set_scale")
     scale = sb.slider(t("grad.scale"), 0.0, 6.0, step=0.1, key="grad_scale", disabled=not set_scale)
@@ -97,21 +116,26 @@ def controls() -> dict:
     loss = sb.radio(t("grad.loss"), ["last", "sum"], key="grad_loss", format_func=lambda s: t(f"grad.loss.{s}"))
     clip_on = sb.toggle(t("grad.clip_on"), key="grad_clip_on")
     clip = sb.slider(t("grad.clip"), 0.1, 10.0, step=0.1, key="grad_clip", disabled=not clip_on)
-    return dict(source=source, T=int(T), scale=float(scale) if set_scale else None, activation=act,
-                loss=loss, clip=float(clip) if clip_on else None)
+    return dict(
+        source=source,
+        T=int(T),
+        scale=float(scale) if set_scale else None,
+        activation=act,
+        loss=loss,
+        clip=float(clip) if clip_on else None,
+    )
 
 
 def presets() -> None:
     cols = st.columns(3)
     for col, name in zip(cols, PRESETS):
-        col.button(t(f"grad.preset.{name}"), key=f"preset_{name}", on_click=apply_preset, args=(name,),
-                   width="stretch")
+        col.button(t(f"grad.preset.{name}"), key=f"preset_{name}", on_click=apply_preset, args=(name,), width="stretch")
 
 
 def summaries(norms: dict) -> None:
     """One metric per cell: how many powers of ten the gradient changes over the sequence."""
     for col, (cell, tr) in zip(st.columns(len(norms)), norms.items()):
-        first, last = tr.norms[-1], tr.norms[0]          # at T − t = 0 and at T − t = T − 1
+        first, last = tr.norms[-1], tr.norms[0]  # at T − t = 0 and at T − t = T − 1
         if not np.all(np.isfinite(tr.norms)):
             value = t("grad.metric.overflow", n=int((~np.isfinite(tr.norms)).sum()))
         elif last == 0 or first == 0:
@@ -141,7 +165,7 @@ def bound(view: dict, settings: dict) -> np.ndarray:
         return gamma ** np.arange(settings["T"])[::-1].astype(float)
 
 
-_LOCK = threading.Lock()     # one live experiment at a time on this server
+_LOCK = threading.Lock()  # one live experiment at a time on this server
 
 
 @st.cache_resource
@@ -156,12 +180,14 @@ def experiment_store() -> dict:
 
 def _train_in_background(store: dict) -> None:
     """Run the experiment in a thread, so a student clicking elsewhere does not kill it."""
+
     def progress(done, total, cell, k, loss):
         store["progress"] = (done, total, cell, k, loss)
+
     try:
         store["result"] = run(LongRangeConfig(), progress=progress)
         store["status"] = "done"
-    except Exception as err:          # reported on the page, never a traceback
+    except Exception as err:  # reported on the page, never a traceback
         store["status"], store["error"] = "failed", f"{type(err).__name__}: {err}"
     finally:
         _LOCK.release()
@@ -178,7 +204,7 @@ def start_experiment() -> None:
 def _progress() -> None:
     store = experiment_store()
     if store["status"] != "running":
-        st.rerun()                    # finished: redraw the whole page with the result
+        st.rerun()  # finished: redraw the whole page with the result
     done, total, cell, k, loss = store["progress"]
     text = t("grad.exp.progress", cell=cell.upper(), k=k, loss=loss) if cell else t("grad.exp.waiting")
     st.progress(min(done / total, 1.0), text=text)
@@ -187,8 +213,13 @@ def _progress() -> None:
 def experiment(labels: dict) -> None:
     """Run (or show) the long-range experiment through the one training loop."""
     store = experiment_store()
-    st.button(t("grad.exp.run"), key="grad_exp_run", type="primary", on_click=start_experiment,
-              disabled=store["status"] in ("running", "done"))
+    st.button(
+        t("grad.exp.run"),
+        key="grad_exp_run",
+        type="primary",
+        on_click=start_experiment,
+        disabled=store["status"] in ("running", "done"),
+    )
     if store["status"] == "running":
         _progress()
         return
@@ -210,5 +241,11 @@ def experiment(labels: dict) -> None:
             key = "grad.exp.none"
         else:
             key = "grad.exp.verdict"
-        st.markdown(t(key, cell=cell.upper(), learned=", ".join(map(str, learned)),
-                      failed=", ".join(f"{k} ({a:.0%})" for k, a in zip(res.ks, acc) if a < 0.9)))
+        st.markdown(
+            t(
+                key,
+                cell=cell.upper(),
+                learned=", ".join(map(str, learned)),
+                failed=", ".join(f"{k} ({a:.0%})" for k, a in zip(res.ks, acc) if a < 0.9),
+            )
+        )

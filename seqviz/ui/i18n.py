@@ -11,6 +11,7 @@ goes before the backslash. The Train page's setting hints are English only in th
 of each model kind); locales/zh/hints.toml holds their translations.
 Each language is read once, on first use, and kept.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Widgets and cached computations of the "Attention" page (dates translated with and without attention)."""
+
 from __future__ import annotations
 
 import math
@@ -9,8 +10,8 @@ from seqviz import viz
 from seqviz.ui import cache, mymodels, picker
 from seqviz.ui.common import fig_labels, md_escape, t, table
 
-CHECKPOINTS = {"attention": "date-attention", "plain": "date-no-attention"}   # which -> checkpoint
-MAX_LINES = 100                                    # lines translated from one text box or upload
+CHECKPOINTS = {"attention": "date-attention", "plain": "date-no-attention"}  # which -> checkpoint
+MAX_LINES = 100  # lines translated from one text box or upload
 
 
 def figure_labels() -> tuple:
@@ -25,7 +26,7 @@ def role(name: str) -> str:
 
 
 def which_label(which: str, name: str, markdown: bool = False) -> str:
-    """"with attention", or "with attention · ⭐ NAME (yours)" for this session's own model."""
+    """ "with attention", or "with attention · ⭐ NAME (yours)" for this session's own model."""
     return t(f"mt.which.{which}") + (f" · {picker.label(name, markdown)}" if mymodels.is_mine(name) else "")
 
 
@@ -57,7 +58,7 @@ def models() -> dict:
 
 
 def _pct(v, digits: int = 2) -> str:
-    v = picker.number(v)                         # missing from a checkpoint's JSON: "—"
+    v = picker.number(v)  # missing from a checkpoint's JSON: "—"
     return "—" if math.isnan(v) else f"{100 * v:.{digits}f}%"
 
 
@@ -66,11 +67,21 @@ def model_captions(loaded: dict) -> None:
     for which, name in loaded.items():
         meta = cache.model(name).meta
         metrics = meta.get("metrics") or {}
-        fmt = dict(n=int(picker.number(metrics.get("n_test"), 0)), params=int(picker.number(meta.get("n_parameters"), 0)),
-                   command=str(meta.get("command", "")).replace("`", "'"))
+        fmt = dict(
+            n=int(picker.number(metrics.get("n_test"), 0)),
+            params=int(picker.number(meta.get("n_parameters"), 0)),
+            command=str(meta.get("command", "")).replace("`", "'"),
+        )
         if mymodels.is_mine(name):
-            st.sidebar.caption(t("mt.model.yours", name=picker.label(name), which=t(f"mt.which.{which}"),
-                                 acc=_pct(metrics.get("exact_greedy")), **fmt))
+            st.sidebar.caption(
+                t(
+                    "mt.model.yours",
+                    name=picker.label(name),
+                    which=t(f"mt.which.{which}"),
+                    acc=_pct(metrics.get("exact_greedy")),
+                    **fmt,
+                )
+            )
         else:
             st.sidebar.caption(t(f"mt.model.{which}", acc=100 * picker.number(metrics.get("exact_greedy")), **fmt))
 
@@ -111,8 +122,13 @@ def notes(results: list[tuple]) -> None:
         st.info(t("mt.note.cut", lines=quote(groups["cut"]), max=cut_at))
     unknown = sorted({ch for _, r in results for ch in r["attention"].info.get("chars", [])})
     if unknown:
-        st.warning(t("mt.note.unknown", lines=quote(groups["unknown"]),
-                     chars=" ".join(md_escape(repr(c)) for c in unknown[:20])))
+        st.warning(
+            t(
+                "mt.note.unknown",
+                lines=quote(groups["unknown"]),
+                chars=" ".join(md_escape(repr(c)) for c in unknown[:20]),
+            )
+        )
     if "no_digits" in groups:
         st.warning(t("mt.note.no_digits", lines=quote(groups["no_digits"])))
     unsure = [ln for ln in groups.get("unsure", []) if ln not in groups.get("no_digits", [])]
@@ -155,7 +171,9 @@ def heatmap_figure(name: str, text: str, labels: tuple):
 @st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
 def decoding_figure(name: str, text: str, labels: tuple):
     m = cache.model(name)
-    return cache.frozen(viz.translation.decoding_animation(translation(name, text), list(m.tgt_vocab.chars), dict(labels)))
+    return cache.frozen(
+        viz.translation.decoding_animation(translation(name, text), list(m.tgt_vocab.chars), dict(labels))
+    )
 
 
 def beside(explain_key: str, **fmt):
@@ -171,17 +189,19 @@ def heatmap(line: str, loaded: dict) -> None:
     tr = translation(name, line)
     st.markdown(t("mt.heat.result", text=md_escape("".join(tr.source)), out=tr.output, p=tr.p))
     beside("mt.heat.explain", Tx=len(tr.source), Ty=len(tr.target)).plotly_chart(
-        heatmap_figure(name, line, figure_labels()), key="mt_heat")
+        heatmap_figure(name, line, figure_labels()), key="mt_heat"
+    )
 
 
 def decoding(line: str, which: str, loaded: dict) -> None:
     """The step-by-step decoding figure of one model, with the explanation beside it."""
     name = loaded[which]
-    beside(f"mt.steps.explain.{which}").plotly_chart(decoding_figure(name, line, figure_labels()),
-                                                     key=f"mt_steps_{which}")
+    beside(f"mt.steps.explain.{which}").plotly_chart(
+        decoding_figure(name, line, figure_labels()), key=f"mt_steps_{which}"
+    )
 
 
-@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)      # pairs may name a session's own model
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)  # pairs may name a session's own model
 def length_figure(pairs: tuple, labels: tuple):
     """Accuracy by input length of each (which, checkpoint) in `pairs` whose JSON records it."""
     lab = dict(labels)
@@ -201,7 +221,7 @@ def _curve(name: str) -> list[dict]:
     return [r for r in rows if isinstance(r, dict) and r.get("val_exact") is not None and r.get("epoch") is not None]
 
 
-@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)      # pairs may name a session's own model
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)  # pairs may name a session's own model
 def curve_figure(pairs: tuple, labels: tuple):
     """Validation accuracy while training of each (which, checkpoint) in `pairs` whose JSON records it."""
     lab = dict(labels)
@@ -221,32 +241,59 @@ def compare(loaded: dict, results: list[tuple]) -> None:
     for w, name in pairs:
         meta = cache.model(name).meta
         mm, tr = meta.get("metrics") or {}, meta.get("training") or {}
-        rows.append({t("mt.col.model"): which_label(w, name), t("mt.col.exact"): _pct(mm.get("exact_greedy")),
-                     t("mt.col.exact_beam"): _pct(mm.get("exact_beam10")),
-                     t("mt.col.chars"): _pct(mm.get("char_accuracy_greedy")), t("mt.col.n"): mm.get("n_test"),
-                     t("mt.col.params"): f"{int(picker.number(meta.get('n_parameters'), 0)):,}",
-                     t("mt.col.train"): t("mt.train_time", s=picker.number(tr.get("seconds"), 0),
-                                          epochs=tr.get("epochs", "?"), device=tr.get("device", "?"))})
+        rows.append(
+            {
+                t("mt.col.model"): which_label(w, name),
+                t("mt.col.exact"): _pct(mm.get("exact_greedy")),
+                t("mt.col.exact_beam"): _pct(mm.get("exact_beam10")),
+                t("mt.col.chars"): _pct(mm.get("char_accuracy_greedy")),
+                t("mt.col.n"): mm.get("n_test"),
+                t("mt.col.params"): f"{int(picker.number(meta.get('n_parameters'), 0)):,}",
+                t("mt.col.train"): t(
+                    "mt.train_time",
+                    s=picker.number(tr.get("seconds"), 0),
+                    epochs=tr.get("epochs", "?"),
+                    device=tr.get("device", "?"),
+                ),
+            }
+        )
     table(rows)
     if any(mymodels.is_mine(name) for _, name in pairs):
-        st.caption(t("mt.compare.mine_note"))      # trained on other data with other settings: not like for like
+        st.caption(t("mt.compare.mine_note"))  # trained on other data with other settings: not like for like
     yours(results, names)
     plain, by_len = cache.model(loaded["plain"]).meta.get("metrics") or {}, _by_length(loaded["plain"])
     if by_len:
         worst = min(by_len, key=lambda b: by_len[b]["exact"])
-        beside("mt.compare.length_explain", acc=100 * picker.number(plain.get("exact_greedy")), worst=worst,
-               worst_acc=100 * by_len[worst]["exact"]).plotly_chart(length_figure(pairs, labels), key="mt_len")
+        beside(
+            "mt.compare.length_explain",
+            acc=100 * picker.number(plain.get("exact_greedy")),
+            worst=worst,
+            worst_acc=100 * by_len[worst]["exact"],
+        ).plotly_chart(length_figure(pairs, labels), key="mt_len")
     else:
         st.caption(t("mt.compare.no_length"))
     scan = plain.get("scan") if isinstance(plain.get("scan"), dict) else None
     scan_att = (cache.model(loaded["attention"]).meta.get("metrics") or {}).get("scan") or {}
     if scan and scan.get("examples"):
-        st.markdown(t("mt.compare.errors", wrong=scan.get("greedy_wrong", "?"), n=scan.get("n", 0),
-                      wrong_att=scan_att.get("greedy_wrong", "?")))
-        table([{t("mt.col.input"): e["human"], t("mt.col.reference"): e["reference"],
-                t("mt.col.plain"): e["greedy"],
-                t("mt.col.att"): translation(loaded["attention"], e["human"]).output}
-               for e in scan["examples"]])
+        st.markdown(
+            t(
+                "mt.compare.errors",
+                wrong=scan.get("greedy_wrong", "?"),
+                n=scan.get("n", 0),
+                wrong_att=scan_att.get("greedy_wrong", "?"),
+            )
+        )
+        table(
+            [
+                {
+                    t("mt.col.input"): e["human"],
+                    t("mt.col.reference"): e["reference"],
+                    t("mt.col.plain"): e["greedy"],
+                    t("mt.col.att"): translation(loaded["attention"], e["human"]).output,
+                }
+                for e in scan["examples"]
+            ]
+        )
     elif mymodels.is_mine(loaded["plain"]):
         st.caption(t("mt.compare.no_scan"))
     if any(_curve(name) for _, name in pairs):

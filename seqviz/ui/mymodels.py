@@ -4,6 +4,7 @@ shipped ones, never seen by other sessions, downloadable as safetensors + JSON.
 A model's name is "my-" + a hash of its two files, so cached traces keyed by name stay correct when
 two students happen to hold the same model, and nobody can guess another student's model.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,24 +19,25 @@ import streamlit as st
 
 from seqviz.core.checkpoint import CheckpointError, model_from_bytes
 
-KEY = "my_models"                 # session_state: id -> MyModel, oldest first
-MAX_MODELS = 5                    # a session keeps its last five models (the oldest is dropped, with a note)
-MAX_UPLOAD_BYTES = 50_000_000     # a checkpoint upload (the shipped ones are at most 4 MB)
+KEY = "my_models"  # session_state: id -> MyModel, oldest first
+MAX_MODELS = 5  # a session keeps its last five models (the oldest is dropped, with a note)
+MAX_UPLOAD_BYTES = 50_000_000  # a checkpoint upload (the shipped ones are at most 4 MB)
 PREFIX = "my-"
 
 
 @dataclass
 class MyModel:
     """One of this session's models: its files as bytes and the model built from them (read-only)."""
+
     id: str
-    label: str                    # the name the student gave it
-    kind: str                     # the checkpoint kind: char_lm, embeddings, nmt, sentiment
-    doc: dict                     # the JSON: config and meta (metrics, training curve ...)
+    label: str  # the name the student gave it
+    kind: str  # the checkpoint kind: char_lm, embeddings, nmt, sentiment
+    doc: dict  # the JSON: config and meta (metrics, training curve ...)
     json_bytes: bytes
     weights: bytes
     model: Any
-    origin: str                   # "trained" or "uploaded"
-    extra: dict = field(default_factory=dict)   # things derived once from the model (e.g. its WordVectors)
+    origin: str  # "trained" or "uploaded"
+    extra: dict = field(default_factory=dict)  # things derived once from the model (e.g. its WordVectors)
 
 
 def _store() -> dict:
@@ -76,12 +78,13 @@ def add(json_bytes: bytes, weights: bytes, origin: str, label: str | None = None
     mid = PREFIX + digest
     store = _store()
     if mid not in store:
-        while len(store) >= MAX_MODELS:                      # drop the oldest
+        while len(store) >= MAX_MODELS:  # drop the oldest
             store.pop(next(iter(store)))
             st.session_state["my_models_dropped"] = st.session_state.get("my_models_dropped", 0) + 1
         doc = doc_model.meta
-        store[mid] = MyModel(mid, str(label or doc.get("name") or "model")[:60], doc["kind"], doc, json_bytes,
-                             weights, doc_model, origin)
+        store[mid] = MyModel(
+            mid, str(label or doc.get("name") or "model")[:60], doc["kind"], doc, json_bytes, weights, doc_model, origin
+        )
     return store[mid]
 
 
@@ -109,9 +112,9 @@ def files_from_upload(files: list[tuple[str, bytes]]) -> tuple[bytes, bytes, str
     if total > MAX_UPLOAD_BYTES:
         raise CheckpointError(f"the upload is {total / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 1_000_000} MB")
     named: dict[str, tuple[str, bytes]] = {}
-    budget = MAX_UPLOAD_BYTES                            # bytes all uploaded zips may unpack to, together
+    budget = MAX_UPLOAD_BYTES  # bytes all uploaded zips may unpack to, together
     unpacked = []
-    for fname, data in files:                            # only the zips the student uploaded: never a zip in a zip
+    for fname, data in files:  # only the zips the student uploaded: never a zip in a zip
         if not fname.lower().endswith(".zip"):
             continue
         try:
@@ -121,7 +124,7 @@ def files_from_upload(files: list[tuple[str, bytes]]) -> tuple[bytes, bytes, str
                     raise CheckpointError("the zip is too large once unpacked")
                 for i in infos:
                     with z.open(i) as f:
-                        content = f.read(budget + 1)     # the sizes in a zip's directory can lie: count the bytes
+                        content = f.read(budget + 1)  # the sizes in a zip's directory can lie: count the bytes
                     if len(content) > budget:
                         raise CheckpointError("the zip is too large once unpacked")
                     budget -= len(content)
@@ -140,10 +143,12 @@ def files_from_upload(files: list[tuple[str, bytes]]) -> tuple[bytes, bytes, str
             raise CheckpointError(f"{fname} looks like a pickle; SeqViz only opens safetensors + JSON")
     if "json" not in named or "weights" not in named:
         missing = "the .json" if "json" not in named else "the .safetensors"
-        raise CheckpointError(f"{missing} file is missing: a checkpoint is a .json and a .safetensors (or a zip of both)")
+        raise CheckpointError(
+            f"{missing} file is missing: a checkpoint is a .json and a .safetensors (or a zip of both)"
+        )
     label = named["json"][0].rsplit(".", 1)[0]
     try:
         label = str(json.loads(named["json"][1].decode("utf-8")).get("name") or label)
     except (UnicodeDecodeError, ValueError, AttributeError):
-        pass                                              # model_from_bytes reports it properly
+        pass  # model_from_bytes reports it properly
     return named["json"][1], named["weights"][1], label

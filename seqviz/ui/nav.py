@@ -13,8 +13,8 @@ WEEK3 = [
     ("pages/attention_model.py", "nav.mt", "🎯", "attention"),
     ("pages/beam_search_bleu.py", "nav.beam", "🌳", "beam-search"),
 ]
-SECTIONS = [("nav.group.week1", WEEK1), ("nav.group.week2", WEEK2)]   # (group title key, its pages)
+SECTIONS = [("nav.group.week1", WEEK1), ("nav.group.week2", WEEK2)]  # (group title key, its pages)
 SECTIONS.append(("nav.group.week3", WEEK3))
 STUDIO = [("pages/train.py", "nav.train", "🏋️", "train")]
 SECTIONS.append(("nav.group.studio", STUDIO))
-TITLES = {file: key for _, pages in SECTIONS for file, key, _, _ in pages}   # page file -> its title key
+TITLES = {file: key for _, pages in SECTIONS for file, key, _, _ in pages}  # page file -> its title key

@@ -1,17 +1,25 @@
 """Widget groups of the "Inside the RNN cell" page, so the page file stays short."""
+
 from __future__ import annotations
 
 import numpy as np
 import streamlit as st
 
 from seqviz import viz
+from seqviz.core.vocab import display
 from seqviz.rnn.equations import step_equations
 from seqviz.ui import cache, mymodels, picker
 from seqviz.ui.common import md_escape, t, table
-from seqviz.core.vocab import display
 
-ARCHITECTURES = ("one_to_one", "one_to_many", "many_to_one", "many_to_many_same",
-                 "many_to_many_diff", "brnn", "deep_rnn")
+ARCHITECTURES = (
+    "one_to_one",
+    "one_to_many",
+    "many_to_one",
+    "many_to_many_same",
+    "many_to_many_diff",
+    "brnn",
+    "deep_rnn",
+)
 
 
 def choose_model() -> tuple[str, object]:
@@ -31,11 +39,20 @@ def model_caption(m, name: str = "") -> None:
     meta = getattr(m, "meta", None) or {}
     metrics = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
     cell = m.config.cell.upper()
-    title = t("cell.model_title.yours", cell=cell, name=picker.label(name)) if mymodels.is_mine(name) \
+    title = (
+        t("cell.model_title.yours", cell=cell, name=picker.label(name))
+        if mymodels.is_mine(name)
         else t("cell.model_title", cell=cell)
-    st.sidebar.caption(t("cell.model_info", title=title, n_a=m.config.n_a,
-                         ppl=picker.number(metrics.get("val_perplexity")),
-                         command=str(meta.get("command", "")).replace("`", "'")))
+    )
+    st.sidebar.caption(
+        t(
+            "cell.model_info",
+            title=title,
+            n_a=m.config.n_a,
+            ppl=picker.number(metrics.get("val_perplexity")),
+            command=str(meta.get("command", "")).replace("`", "'"),
+        )
+    )
 
 
 def input_notes(trace) -> None:
@@ -64,8 +81,7 @@ def unit_picker(trace) -> int:
     """The hidden unit the page follows, chosen in the sidebar; starts on the most varying unit."""
     best = suggested_units(trace)
     clamp_state("cell_unit", trace.n_a - 1, best[0])
-    unit = st.sidebar.slider(t("cell.step.unit"), 0, trace.n_a - 1, key="cell_unit",
-                             help=t("cell.step.unit_help"))
+    unit = st.sidebar.slider(t("cell.step.unit"), 0, trace.n_a - 1, key="cell_unit", help=t("cell.step.unit_help"))
     st.sidebar.caption(t("cell.hunt.suggest", units=", ".join(map(str, best))))
     return unit
 
@@ -77,14 +93,19 @@ def step_panel(trace, unit: int) -> None:
     clamp_state("cell_t", trace.T - 1, min(3, trace.T - 1))
     left, right = st.columns([3, 2])
     with left:
-        step = st.slider(t("cell.step.t"), 0, trace.T - 1, key="cell_t")   # T >= 2 whenever there is text
+        step = st.slider(t("cell.step.t"), 0, trace.T - 1, key="cell_t")  # T >= 2 whenever there is text
         ch = display(trace.tokens[step])
         st.markdown(t("cell.step.reading", t=step, ch=md_escape(ch)))
     with right:
         st.markdown(f"**{t('cell.step.top5', ch=md_escape(ch))}**")
         rows = [{t("cell.step.char"): display(c), t("cell.step.prob"): p} for c, p in trace.top_k(step, 5)]
-        table(rows, width="stretch", column_config={
-     t("cell.step.prob"): st.column_config.ProgressColumn(format="%.3f", min_value=0, max_value=1)})
+        table(
+            rows,
+            width="stretch",
+            column_config={
+                t("cell.step.prob"): st.column_config.ProgressColumn(format="%.3f", min_value=0, max_value=1)
+            },
+        )
     h1, h2 = st.columns(2)
     h1.markdown(f"**{t('cell.step.general')}**")
     h2.markdown(f"**{t('cell.step.numbers', unit=unit)}**")
@@ -99,8 +120,9 @@ def hunt_panel(trace, name: str, text: str, unit: int) -> None:
     st.header(t("cell.hunt.head"))
     st.caption(t("cell.hunt.explain"))
     fields = ["a"] + (["c"] if trace.cell == "lstm" else []) + list(trace.gates)
-    field = st.radio(t("cell.hunt.field"), fields, format_func=lambda f: t(f"field.{f}"),
-                     key="cell_field", horizontal=True)
+    field = st.radio(
+        t("cell.hunt.field"), fields, format_func=lambda f: t(f"field.{f}"), key="cell_field", horizontal=True
+    )
     st.markdown(viz.rnn.unit_text_html(trace, unit, field), unsafe_allow_html=True)
     st.plotly_chart(cache.unit_figure(name, text, unit, t("fig.time")), key="unit_curve")
 
@@ -113,9 +135,17 @@ def architectures() -> None:
     st.header(t("cell.types.head"))
     st.caption(t("cell.types.explain"))
     if st.session_state.get("cell_arch") not in ARCHITECTURES:
-        st.session_state["cell_arch"] = "many_to_many_same"      # the shape of this page's model
-    kind = st.segmented_control(t("cell.types.pick"), ARCHITECTURES, format_func=lambda k: t(f"arch.{k}"),
-                                key="cell_arch", selection_mode="single") or "many_to_many_same"
+        st.session_state["cell_arch"] = "many_to_many_same"  # the shape of this page's model
+    kind = (
+        st.segmented_control(
+            t("cell.types.pick"),
+            ARCHITECTURES,
+            format_func=lambda k: t(f"arch.{k}"),
+            key="cell_arch",
+            selection_mode="single",
+        )
+        or "many_to_many_same"
+    )
     left, right = st.columns([3, 2], vertical_alignment="center")
     words = (("encoder", t("arch.encoder")), ("decoder", t("arch.decoder")))
     left.plotly_chart(cache.architecture_figure(kind, words), key="arch_fig", config={"staticPlot": True})

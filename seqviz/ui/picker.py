@@ -1,5 +1,6 @@
 """This session's own models in the pages' model choices: their ids and labels, the hint, and selecting a
 model the student has just trained (once per page, so the student's later choice stands)."""
+
 from __future__ import annotations
 
 import math
@@ -9,7 +10,7 @@ import streamlit as st
 from seqviz.ui import mymodels
 from seqviz.ui.common import md_escape, t
 
-SEEN = "my_models_seen"       # session_state: page -> ids that page has already selected by itself
+SEEN = "my_models_seen"  # session_state: page -> ids that page has already selected by itself
 
 
 def ids(kind: str) -> list[str]:
@@ -18,7 +19,7 @@ def ids(kind: str) -> list[str]:
 
 
 def label(name: str, markdown: bool = True) -> str:
-    """"⭐ NAME (yours)" for one of this session's models; Markdown-escaped unless `markdown` is False
+    """ "⭐ NAME (yours)" for one of this session's models; Markdown-escaped unless `markdown` is False
     (tables and select boxes show text as it is)."""
     m = mymodels.get(name)
     text = m.label if m else name

@@ -1,4 +1,5 @@
 """Widgets and cached computations of the "Sentiment" page."""
+
 from __future__ import annotations
 
 import difflib
@@ -21,7 +22,7 @@ def controls() -> tuple[str, str]:
     """Sidebar: which language's data and models, or one of this session's own; returns (checkpoint, language)."""
     default = "zh" if st.session_state.get("lang") == "zh" else "en"
     st.session_state.setdefault("sent_lang", default)
-    own = picker.ids("sentiment")                # "sent_lang" holds a language (shipped models) or a model id
+    own = picker.ids("sentiment")  # "sent_lang" holds a language (shipped models) or a model id
     options = list(CHECKPOINTS) + own
     picker.settle("sent_lang", options, default, "sent")
     labels = {k: _option_label(k) for k in options}
@@ -42,6 +43,7 @@ def _option_label(k: str) -> str:
 def tokenizer_ready(lang: str) -> bool:
     """Load jieba's dictionary once per server (about a second), not on the first user's click."""
     from seqviz.core.text import tokenize
+
     tokenize("预热", lang)
     return True
 
@@ -67,10 +69,16 @@ def contrast(name: str) -> None:
     rows = []
     for text, truth in CONTRAST[lang]:
         r = cached_read(name, text)
-        rows.append({t("sent.col.text"): text, t("sent.col.truth"): t("sent.pos") if truth else t("sent.neg"),
-                     t("sent.col.avg"): _mark(r.p_average, truth), t("sent.col.lstm"): _mark(r.p_lstm, truth)})
+        rows.append(
+            {
+                t("sent.col.text"): text,
+                t("sent.col.truth"): t("sent.pos") if truth else t("sent.neg"),
+                t("sent.col.avg"): _mark(r.p_average, truth),
+                t("sent.col.lstm"): _mark(r.p_lstm, truth),
+            }
+        )
     table(rows)
-    if lang == "zh" and not mymodels.is_mine(name):      # the note describes what the shipped models learnt
+    if lang == "zh" and not mymodels.is_mine(name):  # the note describes what the shipped models learnt
         st.info(t("sent.zh_note"))
 
 
@@ -101,29 +109,44 @@ def yours(text: str, name: str) -> None:
     scored = [(ln, r) for ln, r in zip(lines, readings) if r.n_known]
     for ln, r in zip(lines, readings):
         if not r.n_known:
-            st.warning(t("sent.no_known", line=md_escape(ln[:80]), words=_suggest(list(dict.fromkeys(r.tokens)), name) or "—")
-                       + (" " + t("sent.other_lang") if _looks_other(ln, lang) else ""))
+            st.warning(
+                t("sent.no_known", line=md_escape(ln[:80]), words=_suggest(list(dict.fromkeys(r.tokens)), name) or "—")
+                + (" " + t("sent.other_lang") if _looks_other(ln, lang) else "")
+            )
     if not scored:
         return
-    table([{t("sent.col.text"): ln, t("sent.col.avg"): f"{_verdict(r.p_average)} ({r.p_average:.2f})",
-            t("sent.col.lstm"): f"{_verdict(r.p_lstm)} ({r.p_lstm:.2f})",
-            t("sent.col.unknown"): ", ".join(w for w, k in zip(r.tokens, r.known) if not k)}
-           for ln, r in scored])
-    pick = st.selectbox(t("sent.pick"), range(len(scored)), format_func=lambda i: scored[i][0][:100],
-                        key=f"sent_pick_{lang}") if len(scored) > 1 else 0
+    table(
+        [
+            {
+                t("sent.col.text"): ln,
+                t("sent.col.avg"): f"{_verdict(r.p_average)} ({r.p_average:.2f})",
+                t("sent.col.lstm"): f"{_verdict(r.p_lstm)} ({r.p_lstm:.2f})",
+                t("sent.col.unknown"): ", ".join(w for w, k in zip(r.tokens, r.known) if not k),
+            }
+            for ln, r in scored
+        ]
+    )
+    pick = (
+        st.selectbox(
+            t("sent.pick"), range(len(scored)), format_func=lambda i: scored[i][0][:100], key=f"sent_pick_{lang}"
+        )
+        if len(scored) > 1
+        else 0
+    )
     line, r = scored[min(pick or 0, len(scored) - 1)]
     unknown = list(dict.fromkeys(w for w, k in zip(r.tokens, r.known) if not k))
     if unknown:
         st.info(t("sent.some_unknown", words=_suggest(unknown, name)))
-    st.markdown(t("sent.verdicts", avg=_verdict(r.p_average), pa=r.p_average,
-                  lstm=_verdict(r.p_lstm), pl=r.p_lstm))
+    st.markdown(t("sent.verdicts", avg=_verdict(r.p_average), pa=r.p_average, lstm=_verdict(r.p_lstm), pl=r.p_lstm))
     labels = {**fig_labels(), **{k: t(f"sent.fig.{k}") for k in viz.sentiment.SENT_LABELS}}
     st.plotly_chart(figure(name, line, tuple(sorted(labels.items()))), key="sent_fig")
     left, right = st.columns(2)
-    left.markdown(f"**{t('sent.col.avg')}**  \n" + chips(r.tokens, r.known, r.avg_contrib, r.avg_bias),
-                  unsafe_allow_html=True)
-    right.markdown(f"**{t('sent.col.lstm')}**  \n" + chips(r.tokens, r.known, r.lstm_contrib, r.lstm_start),
-                   unsafe_allow_html=True)
+    left.markdown(
+        f"**{t('sent.col.avg')}**  \n" + chips(r.tokens, r.known, r.avg_contrib, r.avg_bias), unsafe_allow_html=True
+    )
+    right.markdown(
+        f"**{t('sent.col.lstm')}**  \n" + chips(r.tokens, r.known, r.lstm_contrib, r.lstm_start), unsafe_allow_html=True
+    )
     st.caption(t("sent.chips") + " " + t("sent.running_note"))
 
 
@@ -162,7 +185,7 @@ def _looks_other(line: str, lang: str) -> bool:
 
 
 def pct(v) -> str:
-    v = picker.number(v)                         # None, NaN or not a number (a hand-edited JSON): "—"
+    v = picker.number(v)  # None, NaN or not a number (a hand-edited JSON): "—"
     return "—" if math.isnan(v) else f"{100 * v:.1f}%"
 
 
@@ -174,26 +197,43 @@ def heldout(name: str) -> None:
     metrics = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
     for test, m in metrics.items():
         m = m if isinstance(m, dict) else {}
-        rows.append({t("sent.col.test"): t(f"sent.test.{test}") if has(f"sent.test.{test}") else str(test),
-                     t("sent.col.n"): m.get("n"), t("sent.col.base"): pct(m.get("majority_baseline")),
-                     t("sent.col.avg"): pct(m.get("average_accuracy")), t("sent.col.lstm"): pct(m.get("lstm_accuracy")),
-                     t("sent.col.neg_n"): m.get("n_with_negation"),
-                     t("sent.col.avg_neg"): pct(m.get("average_accuracy_with_negation")),
-                     t("sent.col.lstm_neg"): pct(m.get("lstm_accuracy_with_negation"))})
+        rows.append(
+            {
+                t("sent.col.test"): t(f"sent.test.{test}") if has(f"sent.test.{test}") else str(test),
+                t("sent.col.n"): m.get("n"),
+                t("sent.col.base"): pct(m.get("majority_baseline")),
+                t("sent.col.avg"): pct(m.get("average_accuracy")),
+                t("sent.col.lstm"): pct(m.get("lstm_accuracy")),
+                t("sent.col.neg_n"): m.get("n_with_negation"),
+                t("sent.col.avg_neg"): pct(m.get("average_accuracy_with_negation")),
+                t("sent.col.lstm_neg"): pct(m.get("lstm_accuracy_with_negation")),
+            }
+        )
     if rows:
         table(rows)
     else:
         st.info(t("sent.heldout.none"))
     data = meta.get("data") if isinstance(meta.get("data"), dict) else {}
-    if mymodels.is_mine(name):                   # not the shipped data: say only what the JSON records
-        st.caption(t("sent.data_note.yours", source=md_escape(str(data.get("source", "?"))),
-                     n_train=int(picker.number(data.get("n_train"), 0)),
-                     V=int(picker.number(data.get("n_vocabulary"), len(model.config.words) - 1))))
+    if mymodels.is_mine(name):  # not the shipped data: say only what the JSON records
+        st.caption(
+            t(
+                "sent.data_note.yours",
+                source=md_escape(str(data.get("source", "?"))),
+                n_train=int(picker.number(data.get("n_train"), 0)),
+                V=int(picker.number(data.get("n_vocabulary"), len(model.config.words) - 1)),
+            )
+        )
     else:
         st.caption(t(f"sent.data_note.{lang}", n_train=data["n_train"], V=data["n_vocabulary"]))
     examples = [e for e in meta.get("examples_lstm_right_average_wrong") or [] if isinstance(e, dict) and "text" in e]
     if examples:
         st.markdown(t("sent.examples"))
-        table([{t("sent.col.text"): e["text"], t("sent.col.truth"): t("sent.pos" if e.get("label") == "positive"
-                                                                       else "sent.neg")}
-                for e in examples])
+        table(
+            [
+                {
+                    t("sent.col.text"): e["text"],
+                    t("sent.col.truth"): t("sent.pos" if e.get("label") == "positive" else "sent.neg"),
+                }
+                for e in examples
+            ]
+        )

@@ -4,26 +4,27 @@ The run itself goes to the server's TrainingQueue (seqviz.training.jobs): one wo
 low priority, so the pages of everyone else stay quick. The same launcher is embedded in the word
 embeddings page (kinds word2vec and GloVe).
 """
+
 from __future__ import annotations
 
 import math
 import os
+import re
 import uuid
 
 import streamlit as st
 
-from seqviz.training.jobs import AlreadyRunning, QueueFull, TrainingQueue
-from seqviz.training.runner import safe_name
 from seqviz.core import registry
 from seqviz.core.checkpoint import CheckpointError
 from seqviz.core.text import decode_upload
+from seqviz.training.jobs import AlreadyRunning, QueueFull, TrainingQueue
+from seqviz.training.runner import safe_name
 from seqviz.ui import mymodels
 from seqviz.ui.common import lang, md_escape, show_problems, t, upload_mb
 from seqviz.ui.i18n import has, translate
-from seqviz.ui.picker import number
 
-PAGES = {k.checkpoint: k.pages for k in registry.KINDS.values()}   # checkpoint kind -> the pages that list it
-JOB_KEY = "train_job"          # session_state: the id of this session's current run
+PAGES = {k.checkpoint: k.pages for k in registry.KINDS.values()}  # checkpoint kind -> the pages that list it
+JOB_KEY = "train_job"  # session_state: the id of this session's current run
 
 
 @st.cache_resource(show_spinner=False)
@@ -44,11 +45,21 @@ def current_job():
 
 def limits_caption() -> None:
     L = registry.LIMITS
-    st.caption(t("train.limits", mb=L.upload_bytes // 1_000_000, chars=L.chars, tokens=L.tokens, examples=L.examples,
-                 secs=int(L.seconds), models=mymodels.MAX_MODELS))
+    st.caption(
+        t(
+            "train.limits",
+            mb=L.upload_bytes // 1_000_000,
+            chars=L.chars,
+            tokens=L.tokens,
+            examples=L.examples,
+            secs=int(L.seconds),
+            models=mymodels.MAX_MODELS,
+        )
+    )
 
 
 # ---------------------------------------------------------------- choosing
+
 
 def choose_kind(kinds: tuple, key: str) -> str:
     if len(kinds) == 1:
@@ -64,21 +75,31 @@ def choose_kind(kinds: tuple, key: str) -> str:
 def choose_data(kind: str, key: str):
     """Bundled data or an upload; returns (source, text or None), or None when nothing usable is chosen."""
     options = list(registry.get(kind).bundled) + ["upload"]
-    source = st.radio(t("train.data"), options, key=f"{key}_source_{kind}", horizontal=True,
-                      format_func=lambda s: t(f"train.data.{s}"))
+    source = st.radio(
+        t("train.data"),
+        options,
+        key=f"{key}_source_{kind}",
+        horizontal=True,
+        format_func=lambda s: t(f"train.data.{s}"),
+    )
     if source != "upload":
         return source, None
     st.caption(t("train.format", format=_library_text(kind, "upload_format", registry.get(kind).upload_format)))
-    up = st.file_uploader(t("train.upload"), type=["txt", "tsv", "csv"], key=f"{key}_upload_{kind}",
-                          help=t("train.upload.help", mb=registry.LIMITS.upload_bytes // 1_000_000),
-                          max_upload_size=upload_mb(registry.LIMITS.upload_bytes))
+    up = st.file_uploader(
+        t("train.upload"),
+        type=["txt", "tsv", "csv"],
+        key=f"{key}_upload_{kind}",
+        help=t("train.upload.help", mb=registry.LIMITS.upload_bytes // 1_000_000),
+        max_upload_size=upload_mb(registry.LIMITS.upload_bytes),
+    )
     if up is None:
         st.info(t("train.need_upload"))
         return None
     kept = st.session_state.get(f"{key}_decoded")
-    if not kept or kept[0] != up.file_id:                     # decode each upload once, not on every rerun
-        clean = decode_upload(up.getvalue(), max_chars=registry.LIMITS.upload_bytes,
-                              max_bytes=registry.LIMITS.upload_bytes)
+    if not kept or kept[0] != up.file_id:  # decode each upload once, not on every rerun
+        clean = decode_upload(
+            up.getvalue(), max_chars=registry.LIMITS.upload_bytes, max_bytes=registry.LIMITS.upload_bytes
+        )
         st.session_state[f"{key}_decoded"] = (up.file_id, clean)
     clean = st.session_state[f"{key}_decoded"][1]
     show_problems(clean)
@@ -111,8 +132,9 @@ def _widget(prm: registry.Param, kind: str, key: str):
         fmt = (lambda v: t(f"train.v.{v}")) if isinstance(prm.default, str) else str
         return st.selectbox(label, prm.choices, key=key, help=hint, format_func=fmt)
     if prm.ticks:
-        return st.select_slider(label, prm.ticks, key=key, help=hint,
-                                format_func=lambda v: t("train.off") if v == 0 else f"{v:g}")
+        return st.select_slider(
+            label, prm.ticks, key=key, help=hint, format_func=lambda v: t("train.off") if v == 0 else f"{v:g}"
+        )
     if prm.name in ("seed",):
         return st.number_input(label, int(prm.lo), int(prm.hi), key=key, help=hint, step=1)
     return st.slider(label, int(prm.lo), int(prm.hi), key=key, help=hint)
@@ -132,18 +154,25 @@ def choose_params(kind: str, key: str) -> dict:
 def choose_device(key: str, model_kind: str = "") -> str:
     """CUDA or CPU when there is a GPU (word2vec always on the CPU: gensim has no GPU code)."""
     from seqviz.ui.cache import device_info
+
     kind, detail = device_info()
     if model_kind == "word2vec":
         st.caption(t("train.device.gensim"))
         return "cpu"
     if kind == "cuda":
-        return st.radio(t("train.device"), ("cuda", "cpu"), key=key, horizontal=True,
-                        format_func=lambda d: f"CUDA ({detail})" if d == "cuda" else "CPU")
+        return st.radio(
+            t("train.device"),
+            ("cuda", "cpu"),
+            key=key,
+            horizontal=True,
+            format_func=lambda d: f"CUDA ({detail})" if d == "cuda" else "CPU",
+        )
     st.caption(t("train.device.cpu"))
     return "cpu"
 
 
 # ---------------------------------------------------------------- launching and watching
+
 
 def launcher(kinds: tuple = tuple(registry.KINDS), key: str = "train") -> None:
     """Kind, data, settings and the Train button; the run goes to the server's queue."""
@@ -185,6 +214,7 @@ def launcher(kinds: tuple = tuple(registry.KINDS), key: str = "train") -> None:
 def _chart(job) -> None:
     """Training loss (mean over each reported stretch) and held-out loss, against the step."""
     import plotly.graph_objects as go
+
     fig = go.Figure()
     if job.train_curve:
         x, y = zip(*job.train_curve)
@@ -193,8 +223,13 @@ def _chart(job) -> None:
     if val:
         x, y = zip(*val)
         fig.add_scatter(x=x, y=y, mode="lines+markers", name=t("train.curve.val"))
-    fig.update_layout(height=280, margin=dict(l=10, r=10, t=30, b=10), xaxis_title=t("train.curve.step"),
-                      yaxis_title=t("train.curve.loss"), legend=dict(orientation="h", y=1.12))
+    fig.update_layout(
+        height=280,
+        margin=dict(l=10, r=10, t=30, b=10),
+        xaxis_title=t("train.curve.step"),
+        yaxis_title=t("train.curve.loss"),
+        legend=dict(orientation="h", y=1.12),
+    )
     if all(y > 0 for _, y in job.train_curve):
         fig.update_yaxes(type="log")
     st.plotly_chart(fig, key=f"train_chart_{job.id}")
@@ -223,8 +258,10 @@ def _progress(job) -> None:
     eta = job.eta
     eta_txt = t("train.eta", s=math.ceil(eta)) if eta is not None else t("train.eta.unknown")
     loss = "—" if job.loss is None else f"{job.loss:.4f}"
-    st.progress(job.fraction, text=t("train.progress", step=job.step, n=job.n_steps or "?", loss=loss,
-                                     elapsed=job.elapsed, eta=eta_txt))
+    st.progress(
+        job.fraction,
+        text=t("train.progress", step=job.step, n=job.n_steps or "?", loss=loss, elapsed=job.elapsed, eta=eta_txt),
+    )
     if job.stop_requested:
         st.caption(t("train.stopping"))
 
@@ -243,8 +280,11 @@ def _finish(job) -> None:
     elif job.status == "failed":
         code, info = job.error or ("failed", {})
         key = f"train.error.{code}.{info['unit']}" if "unit" in info else f"train.error.{code}"
-        msg = t(key, **{k: v for k, v in info.items() if isinstance(v, (int, float, str))}) \
-            if has(key) else t("train.failed", msg=md_escape(str(info.get("message", code))))
+        msg = (
+            t(key, **{k: v for k, v in info.items() if isinstance(v, (int, float, str))})
+            if has(key)
+            else t("train.failed", msg=md_escape(str(info.get("message", code))))
+        )
         st.session_state["train_flash"] = ("error", msg)
     elif job.status == "cancelled":
         st.session_state["train_flash"] = ("info", t("train.cancelled"))
@@ -259,10 +299,10 @@ def collect_finished() -> None:
     if not jid:
         return
     job = queue().get(jid)
-    if job is None:                               # forgotten by the queue (e.g. the server restarted)
+    if job is None:  # forgotten by the queue (e.g. the server restarted)
         st.session_state.pop(JOB_KEY, None)
     elif not job.active:
-        _finish(job)                              # the Train page shows what it gave (flash) on the next visit
+        _finish(job)  # the Train page shows what it gave (flash) on the next visit
 
 
 def watch() -> None:
@@ -280,17 +320,21 @@ def watch() -> None:
         if j is None or not j.active:
             if j is not None:
                 _finish(j)
-            st.rerun(scope="app")                 # every list and the sidebar now see the new model
+            st.rerun(scope="app")  # every list and the sidebar now see the new model
         st.subheader(t("train.live", name=md_escape(j.name), kind=t(f"train.kind.{j.kind}")))
         _progress(j)
-        if st.button(t("train.stop") if j.status == "running" else t("train.cancel"), key=f"train_stop_{j.id}",
-                     disabled=j.stop_requested):
+        if st.button(
+            t("train.stop") if j.status == "running" else t("train.cancel"),
+            key=f"train_stop_{j.id}",
+            disabled=j.stop_requested,
+        ):
             queue().stop(j)
         if j.status == "running":
             _chart(j)
             lines = _log_lines(j)
             if lines:
                 st.code("\n".join(lines), language=None)
+
     live()
 
 
@@ -310,6 +354,7 @@ def flash() -> None:
         cols = st.columns(3)
         for col, page in zip(cols, PAGES.get(m.kind, ())):
             from seqviz.ui.nav import TITLES
+
             col.page_link(page, label=t("train.open_on", page=t(TITLES[page])), icon="➡️")
     elif f[0] == "error":
         st.error(f[1])
@@ -319,33 +364,15 @@ def flash() -> None:
 
 # ---------------------------------------------------------------- this session's models
 
-def _fmt(value, spec: str) -> str:
-    """A metric from a model's JSON, formatted ("%" spec: a fraction as a percentage); "—" when it is missing
-    or not a number (an uploaded JSON may hold anything there)."""
-    v = number(value)
-    return "—" if math.isnan(v) else format(v, spec)
-
 
 def summary(m: mymodels.MyModel) -> str:
-    """One line on what a model is and how good it got."""
-    d = m.doc if isinstance(m.doc, dict) else {}
-    met = d.get("metrics") if isinstance(d.get("metrics"), dict) else {}
-    cfg = d.get("config") if isinstance(d.get("config"), dict) else {}
-    if m.kind == "char_lm":
-        return t("train.sum.char_lm", cell=md_escape(str(cfg.get("cell", "")).upper()), n_a=cfg.get("n_a"),
-                 ppl=_fmt(met.get("val_perplexity"), ".2f"))
-    if m.kind == "embeddings":
-        sim = met.get("wordsim353") if isinstance(met.get("wordsim353"), dict) else {}
-        return t("train.sum.embeddings", method=md_escape(str(cfg.get("method", ""))), V=len(cfg.get("words", [])),
-                 n_e=cfg.get("n_e"), rho=_fmt(sim.get("spearman"), ".2f"))
-    if m.kind == "nmt":
-        return t("train.sum.nmt", att=t("train.att.yes" if cfg.get("attention") else "train.att.no"),
-                 acc=_fmt(met.get("exact_greedy"), ".1%"), n=int(number(met.get("n_test"), 0)))
-    rows = [r for r in met.values() if isinstance(r, dict) and "lstm_accuracy" in r]
-    acc = rows[0] if rows else {}
-    return t("train.sum.sentiment", lang=md_escape(str(cfg.get("lang", ""))),
-             avg=_fmt(acc.get("average_accuracy"), ".1%"), lstm=_fmt(acc.get("lstm_accuracy"), ".1%"),
-             n=int(number(acc.get("n"), 0)))
+    """One line on what a model is and how good it got (the figures come from its kind in the registry)."""
+    kind = registry.for_checkpoint(m.kind)
+    if kind is None or kind.summary is None:
+        return ""
+    variant, figures = kind.summary(m.doc)
+    key = f"train.sum.{m.kind}" + (f".{variant}" if variant else "")
+    return t(key, **{k: v if re.fullmatch(r"[\d.,%—-]+", v) else md_escape(v) for k, v in figures.items()})
 
 
 def my_models_panel() -> None:
@@ -355,10 +382,17 @@ def my_models_panel() -> None:
         st.caption(t("train.mine.none"))
     for m in reversed(models):
         c1, c2, c3 = st.columns([5, 2, 1])
-        c1.markdown(f"**{md_escape(m.label)}** · {t(f'train.ckind.{m.kind}')} · "
-                    f"{t(f'train.origin.{m.origin}')}  \n{summary(m)}")
-        c2.download_button(t("train.download"), mymodels.zip_bytes(m), file_name=f"{m.label}.zip",
-                           mime="application/zip", key=f"dl_{m.id}", help=t("train.download.help"))
+        c1.markdown(
+            f"**{md_escape(m.label)}** · {t(f'train.ckind.{m.kind}')} · {t(f'train.origin.{m.origin}')}  \n{summary(m)}"
+        )
+        c2.download_button(
+            t("train.download"),
+            mymodels.zip_bytes(m),
+            file_name=f"{m.label}.zip",
+            mime="application/zip",
+            key=f"dl_{m.id}",
+            help=t("train.download.help"),
+        )
         if c3.button(t("train.remove"), key=f"rm_{m.id}"):
             mymodels.remove(m.id)
             st.rerun()
@@ -369,13 +403,18 @@ def my_models_panel() -> None:
 
 def upload_panel() -> None:
     """Open a checkpoint trained earlier or on another machine (a zip, or its .json and .safetensors)."""
-    ups = st.file_uploader(t("train.open"), type=["zip", "json", "safetensors"], accept_multiple_files=True,
-                           key="train_ckpt_upload", help=t("train.open.help", mb=mymodels.MAX_UPLOAD_BYTES // 1_000_000),
-                           max_upload_size=upload_mb(mymodels.MAX_UPLOAD_BYTES))
+    ups = st.file_uploader(
+        t("train.open"),
+        type=["zip", "json", "safetensors"],
+        accept_multiple_files=True,
+        key="train_ckpt_upload",
+        help=t("train.open.help", mb=mymodels.MAX_UPLOAD_BYTES // 1_000_000),
+        max_upload_size=upload_mb(mymodels.MAX_UPLOAD_BYTES),
+    )
     if not ups:
         return
     sig = tuple(u.file_id for u in ups)
-    if st.session_state.get("train_ckpt_seen") == sig:       # each upload is checked once
+    if st.session_state.get("train_ckpt_seen") == sig:  # each upload is checked once
         return
     st.session_state["train_ckpt_seen"] = sig
     try:

@@ -1,4 +1,6 @@
-"""The fast plotly path every figure takes: plain dicts in, one unchecked Figure out; shared labels, scales and the play/step player."""
+"""The fast plotly path every figure takes: plain dicts in, one unchecked Figure out; shared labels, scales and the
+play/step player."""
+
 from __future__ import annotations
 
 import copy
@@ -15,21 +17,31 @@ from plotly.subplots import make_subplots
 
 from seqviz.core.vocab import display
 
-
 # Course notation for every quantity a figure can show (Plotly's HTML subset).
 NOTATION = {
-    "a": "a<sup>&lt;t&gt;</sup>", "c": "c<sup>&lt;t&gt;</sup>", "c_tilde": "c̃<sup>&lt;t&gt;</sup>",
-    "gamma_u": "Γ<sub>u</sub>", "gamma_r": "Γ<sub>r</sub>", "gamma_f": "Γ<sub>f</sub>",
-    "gamma_o": "Γ<sub>o</sub>", "y_hat": "ŷ<sup>&lt;t&gt;</sup>",
+    "a": "a<sup>&lt;t&gt;</sup>",
+    "c": "c<sup>&lt;t&gt;</sup>",
+    "c_tilde": "c̃<sup>&lt;t&gt;</sup>",
+    "gamma_u": "Γ<sub>u</sub>",
+    "gamma_r": "Γ<sub>r</sub>",
+    "gamma_f": "Γ<sub>f</sub>",
+    "gamma_o": "Γ<sub>o</sub>",
+    "y_hat": "ŷ<sup>&lt;t&gt;</sup>",
 }
-LABELS = {   # English defaults; the UI passes translated ones
-    "play": "▶ Play", "pause": "❚❚ Pause", "resume": "▷ Resume", "step": "step t = ", "unit": "hidden unit",
-    "time": "time step t (input character x<sup>&lt;t&gt;</sup>)", "top5": "top-5 next characters ŷ<sup>&lt;t&gt;</sup>",
-    "prob": "probability", "state": "hidden state a<sup>&lt;t&gt;</sup>, every unit over time",
+LABELS = {  # English defaults; the UI passes translated ones
+    "play": "▶ Play",
+    "pause": "❚❚ Pause",
+    "resume": "▷ Resume",
+    "step": "step t = ",
+    "unit": "hidden unit",
+    "time": "time step t (input character x<sup>&lt;t&gt;</sup>)",
+    "top5": "top-5 next characters ŷ<sup>&lt;t&gt;</sup>",
+    "prob": "probability",
+    "state": "hidden state a<sup>&lt;t&gt;</sup>, every unit over time",
 }
-DIVERGING = "RdBu_r"      # blue negative, white 0, red positive
-GATE_SCALE = "Viridis"    # gates live in (0, 1)
-FRAME_MS = 300            # one animation step
+DIVERGING = "RdBu_r"  # blue negative, white 0, red positive
+GATE_SCALE = "Viridis"  # gates live in (0, 1)
+FRAME_MS = 300  # one animation step
 
 
 def token_label(ch: str, unknown: bool = False) -> str:
@@ -53,7 +65,7 @@ def figure(data: list[dict], layout: dict, frames: list[dict] | None = None) -> 
     """
     layout = {"template": _template(pio.templates.default), **layout}
     fig = go.Figure(data=data, layout=layout, _validate=False)
-    fig._frame_objs = tuple(go.Frame(f, _validate=False) for f in frames or ())   # the frames setter would check
+    fig._frame_objs = tuple(go.Frame(f, _validate=False) for f in frames or ())  # the frames setter would check
     fig._plain = {"data": data, "layout": layout, **({"frames": frames} if frames else {})}
     return fig
 
@@ -66,11 +78,11 @@ def as_dict(fig: go.Figure) -> dict:
         return fig.to_dict()
     _typed_arrays(plain["data"])
     _typed_arrays(plain.get("frames", []))
-    _typed_arrays([v for k, v in plain["layout"].items() if k != "template"])   # the template holds no arrays
+    _typed_arrays([v for k, v in plain["layout"].items() if k != "template"])  # the template holds no arrays
     return plain
 
 
-_NOT_TYPED = {"geojson", "layer", "layers", "range"}    # keys plotly never writes as typed arrays
+_NOT_TYPED = {"geojson", "layer", "layers", "range"}  # keys plotly never writes as typed arrays
 
 
 def _typed_arrays(obj) -> None:
@@ -78,7 +90,7 @@ def _typed_arrays(obj) -> None:
     convert_to_base64 does, without its per-value module look-ups: about a quarter of a cache miss under load)."""
     if isinstance(obj, dict):
         for key, value in obj.items():
-            if isinstance(value, np.ndarray):          # as in plotly: arrays that are values of a dict, not list items
+            if isinstance(value, np.ndarray):  # as in plotly: arrays that are values of a dict, not list items
                 if key not in _NOT_TYPED:
                     obj[key] = to_typed_array_spec(value)
             elif isinstance(value, (dict, list, tuple)):
@@ -106,8 +118,12 @@ def _grid(spec: str) -> tuple[dict, dict]:
     fig = make_subplots(**json.loads(spec))
     layout = fig.layout.to_plotly_json()
     layout.pop("template", None)
-    refs = {(r + 1, c + 1): (cell[0].layout_keys, dict(cell[0].trace_kwargs))
-            for r, row in enumerate(fig._grid_ref) for c, cell in enumerate(row) if cell}
+    refs = {
+        (r + 1, c + 1): (cell[0].layout_keys, dict(cell[0].trace_kwargs))
+        for r, row in enumerate(fig._grid_ref)
+        for c, cell in enumerate(row)
+        if cell
+    }
     return layout, refs
 
 
@@ -135,17 +151,45 @@ def player(layout: dict, tokens: list[str], labels: dict, start: int, x: float =
     `x` is where the slider starts (it runs to the right edge); more room for the buttons in a narrow column.
     """
     go_to = lambda ms, current=False: dict(
-        mode="immediate", fromcurrent=current, frame=dict(duration=ms, redraw=True), transition=dict(duration=0))
+        mode="immediate", fromcurrent=current, frame=dict(duration=ms, redraw=True), transition=dict(duration=0)
+    )
     m = layout["margin"]
-    y = -70 / (layout["height"] - m["t"] - m["b"])   # 70 px below the plot area, whatever its height
-    steps = [dict(method="animate", label=token_label(tok), args=[[str(t)], go_to(0)])
-             for t, tok in enumerate(tokens)]
+    y = -70 / (layout["height"] - m["t"] - m["b"])  # 70 px below the plot area, whatever its height
+    steps = [dict(method="animate", label=token_label(tok), args=[[str(t)], go_to(0)]) for t, tok in enumerate(tokens)]
     return dict(
-        updatemenus=[dict(type="buttons", direction="left", x=0, y=y, xanchor="left", yanchor="top",
-                          pad=dict(r=8, t=8), showactive=False, font=dict(size=15), buttons=[
-            dict(label=labels["play"], method="animate", args=[[str(t) for t in range(len(tokens))], go_to(FRAME_MS)]),
-            dict(label=labels["pause"], method="animate", args=[[None], go_to(0)]),
-            dict(label=labels["resume"], method="animate", args=[None, go_to(FRAME_MS, True)])])],
-        sliders=[dict(active=start, steps=steps, x=x, len=1 - x, y=y, yanchor="top",
-                      currentvalue=dict(prefix=labels["step"], font=dict(size=15)),
-                      pad=dict(t=8, b=0), font=dict(size=10))])
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="left",
+                x=0,
+                y=y,
+                xanchor="left",
+                yanchor="top",
+                pad=dict(r=8, t=8),
+                showactive=False,
+                font=dict(size=15),
+                buttons=[
+                    dict(
+                        label=labels["play"],
+                        method="animate",
+                        args=[[str(t) for t in range(len(tokens))], go_to(FRAME_MS)],
+                    ),
+                    dict(label=labels["pause"], method="animate", args=[[None], go_to(0)]),
+                    dict(label=labels["resume"], method="animate", args=[None, go_to(FRAME_MS, True)]),
+                ],
+            )
+        ],
+        sliders=[
+            dict(
+                active=start,
+                steps=steps,
+                x=x,
+                len=1 - x,
+                y=y,
+                yanchor="top",
+                currentvalue=dict(prefix=labels["step"], font=dict(size=15)),
+                pad=dict(t=8, b=0),
+                font=dict(size=10),
+            )
+        ],
+    )

@@ -1,11 +1,17 @@
 """Schematic Plotly pictures of the RNN architectures of the Sequence Models course, in course notation."""
+
 import plotly.graph_objects as go
 
 KINDS = ("one_to_one", "one_to_many", "many_to_one", "many_to_many_same", "many_to_many_diff", "brnn", "deep_rnn")
 
 # role -> RGB of the box; "text" nodes are bare labels without a box.
-COLORS = {"input": (59, 130, 246), "cell": (245, 158, 11), "cell2": (168, 85, 247), "output": (16, 185, 129),
-          "loss": (220, 38, 38)}
+COLORS = {
+    "input": (59, 130, 246),
+    "cell": (245, 158, 11),
+    "cell2": (168, 85, 247),
+    "output": (16, 185, 129),
+    "loss": (220, 38, 38),
+}
 W, H = 0.34, 0.27  # half width / half height of a box, in data units (one column / one row apart)
 FONT = 15
 
@@ -39,12 +45,30 @@ def _box(fig: _Canvas, x: float, y: float, role: str, text: str, ink: str) -> No
     if role != "text":
         r, g, b = COLORS[role]
         x0, x1, y0, y1, rx, ry = x - W, x + W, y - H, y + H, 0.06, 0.09
-        path = (f"M{x0 + rx},{y0} L{x1 - rx},{y0} Q{x1},{y0} {x1},{y0 + ry} L{x1},{y1 - ry} Q{x1},{y1} {x1 - rx},{y1} "
-                f"L{x0 + rx},{y1} Q{x0},{y1} {x0},{y1 - ry} L{x0},{y0 + ry} Q{x0},{y0} {x0 + rx},{y0} Z")
-        fig.add_shape(type="path", path=path, name=role, xref="x", yref="y", layer="below",
-                      fillcolor=f"rgba({r},{g},{b},0.25)", line=dict(color=f"rgb({r},{g},{b})", width=2))
-    fig.add_annotation(x=x, y=y, xref="x", yref="y", text=text, name=role, showarrow=False,
-                       font=dict(size=FONT if role != "text" else FONT - 1, color=ink))
+        path = (
+            f"M{x0 + rx},{y0} L{x1 - rx},{y0} Q{x1},{y0} {x1},{y0 + ry} L{x1},{y1 - ry} Q{x1},{y1} {x1 - rx},{y1} "
+            f"L{x0 + rx},{y1} Q{x0},{y1} {x0},{y1 - ry} L{x0},{y0 + ry} Q{x0},{y0} {x0 + rx},{y0} Z"
+        )
+        fig.add_shape(
+            type="path",
+            path=path,
+            name=role,
+            xref="x",
+            yref="y",
+            layer="below",
+            fillcolor=f"rgba({r},{g},{b},0.25)",
+            line=dict(color=f"rgb({r},{g},{b})", width=2),
+        )
+    fig.add_annotation(
+        x=x,
+        y=y,
+        xref="x",
+        yref="y",
+        text=text,
+        name=role,
+        showarrow=False,
+        font=dict(size=FONT if role != "text" else FONT - 1, color=ink),
+    )
 
 
 def _edge(p: tuple, q: tuple, boxed: bool) -> tuple:
@@ -58,11 +82,33 @@ def _edge(p: tuple, q: tuple, boxed: bool) -> tuple:
 def _arrow(fig: _Canvas, p: tuple, q: tuple, color: str, dash: bool = False, width: float = 2) -> None:
     if dash:  # annotation arrows cannot be dashed: dotted line shape, then a short solid arrow for the head
         m = (q[0] - 0.2 * (q[0] - p[0]), q[1] - 0.2 * (q[1] - p[1]))
-        fig.add_shape(type="line", x0=p[0], y0=p[1], x1=m[0], y1=m[1], xref="x", yref="y",
-                      line=dict(color=color, width=2, dash="dot"))
+        fig.add_shape(
+            type="line",
+            x0=p[0],
+            y0=p[1],
+            x1=m[0],
+            y1=m[1],
+            xref="x",
+            yref="y",
+            line=dict(color=color, width=2, dash="dot"),
+        )
         p = m
-    fig.add_annotation(x=q[0], y=q[1], ax=p[0], ay=p[1], xref="x", yref="y", axref="x", ayref="y", text="",
-                       showarrow=True, arrowhead=2, arrowsize=1.1, arrowwidth=width, arrowcolor=color)
+    fig.add_annotation(
+        x=q[0],
+        y=q[1],
+        ax=p[0],
+        ay=p[1],
+        xref="x",
+        yref="y",
+        axref="x",
+        ayref="y",
+        text="",
+        showarrow=True,
+        arrowhead=2,
+        arrowsize=1.1,
+        arrowwidth=width,
+        arrowcolor=color,
+    )
 
 
 def _chain(xs: list, ys: list, n: int, feed_back: bool = False) -> tuple:
@@ -87,8 +133,10 @@ def _chain(xs: list, ys: list, n: int, feed_back: bool = False) -> tuple:
 def _layout(kind: str) -> tuple:
     """Nodes {key: (x, y, role, label)} and edges [(from, to, dashed)] of one architecture."""
     if kind == "one_to_one":
-        return ({"x": (0, 0, "input", "x"), "a": (0, 1, "cell", "a"), "y": (0, 2, "output", "ŷ")},
-                [("x", "a", False), ("a", "y", False)])
+        return (
+            {"x": (0, 0, "input", "x"), "a": (0, 1, "cell", "a"), "y": (0, 2, "output", "ŷ")},
+            [("x", "a", False), ("a", "y", False)],
+        )
     if kind == "one_to_many":
         return _chain([0], [0, 1, 2, 3], 4, feed_back=True)
     if kind == "many_to_one":
@@ -98,13 +146,21 @@ def _layout(kind: str) -> tuple:
         for t in range(4):  # Tx = Ty: label both ends with T
             for k, base in (("x", "x"), ("c", "a"), ("y", "ŷ")):
                 x, y, role, _ = nodes[f"{k}{t}"]
-                nodes[f"{k}{t}"] = (x, y, role, _sup(base, _step(t, 4, "T<sub>x</sub>" if k == "x" else "T<sub>y</sub>")))
+                nodes[f"{k}{t}"] = (
+                    x,
+                    y,
+                    role,
+                    _sup(base, _step(t, 4, "T<sub>x</sub>" if k == "x" else "T<sub>y</sub>")),
+                )
         return nodes, edges
     if kind == "many_to_many_diff":
         nodes, edges = _chain([0, 1, 2], [3, 4, 5, 6], 7)
         for t in range(7):  # encoder a<t>; decoder cells s<t> as in the attention model of week 3
-            nodes[f"c{t}"] = ((t, 1, "cell", _sup("a", _step(t, 3, "T<sub>x</sub>"))) if t < 3
-                              else (t, 1, "cell2", _sup("s", _step(t - 3, 4, "T<sub>y</sub>"))))
+            nodes[f"c{t}"] = (
+                (t, 1, "cell", _sup("a", _step(t, 3, "T<sub>x</sub>")))
+                if t < 3
+                else (t, 1, "cell2", _sup("s", _step(t - 3, 4, "T<sub>y</sub>")))
+            )
         nodes["enc"] = (1, 2, "text", "encoder")
         nodes["dec"] = (4.5, 0, "text", "decoder")
         return nodes, edges
@@ -115,8 +171,12 @@ def _layout(kind: str) -> tuple:
             nodes[f"f{t}"] = (t - d, 1, "cell", _sup("→a", t + 1))
             nodes[f"b{t}"] = (t + d, 2, "cell2", _sup("←a", t + 1))
             nodes[f"y{t}"] = (t, 3, "output", _sup("ŷ", t + 1))
-            edges += [(f"x{t}", f"f{t}", False), (f"x{t}", f"b{t}", False),
-                      (f"f{t}", f"y{t}", False), (f"b{t}", f"y{t}", False)]
+            edges += [
+                (f"x{t}", f"f{t}", False),
+                (f"x{t}", f"b{t}", False),
+                (f"f{t}", f"y{t}", False),
+                (f"b{t}", f"y{t}", False),
+            ]
             if t:
                 edges += [(f"f{t - 1}", f"f{t}", False), (f"b{t}", f"b{t - 1}", False)]
         return nodes, edges
@@ -125,18 +185,19 @@ def _layout(kind: str) -> tuple:
         for t in range(4):
             nodes[f"x{t}"] = (t, 0, "input", _sup("x", t + 1))
             nodes[f"y{t}"] = (t, 4, "output", _sup("ŷ", t + 1))
-            for l in range(1, 4):
-                nodes[f"a{l}_{t}"] = (t, l, "cell", f"a<sup>[{l}]&lt;{t + 1}&gt;</sup>")
-                edges.append((f"a{l - 1}_{t}" if l > 1 else f"x{t}", f"a{l}_{t}", False))
+            for layer in range(1, 4):
+                nodes[f"a{layer}_{t}"] = (t, layer, "cell", f"a<sup>[{layer}]&lt;{t + 1}&gt;</sup>")
+                edges.append((f"a{layer - 1}_{t}" if layer > 1 else f"x{t}", f"a{layer}_{t}", False))
                 if t:
-                    edges.append((f"a{l}_{t - 1}", f"a{l}_{t}", False))
+                    edges.append((f"a{layer}_{t - 1}", f"a{layer}_{t}", False))
             edges.append((f"a3_{t}", f"y{t}", False))
         return nodes, edges
     raise ValueError(f"unknown architecture kind {kind!r}; valid kinds: {', '.join(KINDS)}")
 
 
 def architecture_figure(kind: str, height: int = 240, dark: bool = False) -> go.Figure:
-    """One architecture as boxes and arrows: inputs x<t> at the bottom, cells a<t> in the middle, outputs ŷ<t> on top."""
+    """One architecture as boxes and arrows: inputs x<t> at the bottom, cells a<t> in the middle, outputs ŷ<t> on
+    top."""
     nodes, edges = _layout(kind)
     ink, line = ("#F3F4F6", "#D1D5DB") if dark else ("#1F2937", "#374151")
     fig = _Canvas()
@@ -149,10 +210,17 @@ def architecture_figure(kind: str, height: int = 240, dark: bool = False) -> go.
     lo, hi = min(xs) - W - 0.1, max(xs) + W + 0.1
     pad = max(0.0, (3.0 - (hi - lo)) / 2)  # a single column should not stretch across the page
     axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=True)
-    return fig.figure(height=height, showlegend=False, hovermode=False, dragmode=False,
-                      margin=dict(l=4, r=4, t=4, b=4), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-                      xaxis=dict(range=[lo - pad, hi + pad], **axis),
-                      yaxis=dict(range=[min(ys) - H - 0.08, max(ys) + H + 0.08], **axis))
+    return fig.figure(
+        height=height,
+        showlegend=False,
+        hovermode=False,
+        dragmode=False,
+        margin=dict(l=4, r=4, t=4, b=4),
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        xaxis=dict(range=[lo - pad, hi + pad], **axis),
+        yaxis=dict(range=[min(ys) - H - 0.08, max(ys) + H + 0.08], **axis),
+    )
 
 
 def bptt_figure(norms=None, n: int = 5, height: int = 330, loss: str = "sum") -> go.Figure:
@@ -178,13 +246,31 @@ def bptt_figure(norms=None, n: int = 5, height: int = 330, loss: str = "sum") ->
         if t:
             _arrow(fig, _edge((t - 1, 1), (t, 1), True), _edge((t, 1), (t - 1, 1), True), fwd)
         _arrow(fig, _edge((t, 3), top, True), _edge(top, (t, 3), False), fwd if in_loss else faint)
-        if in_loss:   # the gradient's way down: L<t> -> ŷ<t> -> a<t>, just right of the forward arrows
+        if in_loss:  # the gradient's way down: L<t> -> ŷ<t> -> a<t>, just right of the forward arrows
             for y in (3, 2):
-                fig.add_annotation(x=t + 0.14, y=y - 1 + H + 0.04, ax=t + 0.14, ay=y - H - 0.04, xref="x", yref="y",
-                                   axref="x", ayref="y", text="", showarrow=True, arrowhead=2, arrowwidth=1.5,
-                                   arrowcolor=back)
-    _box(fig, top[0], top[1], "text", "L = Σ<sub>t</sub> L<sup>&lt;t&gt;</sup>" if loss == "sum"
-         else "L = L<sup>&lt;T&gt;</sup>", ink)
+                fig.add_annotation(
+                    x=t + 0.14,
+                    y=y - 1 + H + 0.04,
+                    ax=t + 0.14,
+                    ay=y - H - 0.04,
+                    xref="x",
+                    yref="y",
+                    axref="x",
+                    ayref="y",
+                    text="",
+                    showarrow=True,
+                    arrowhead=2,
+                    arrowwidth=1.5,
+                    arrowcolor=back,
+                )
+    _box(
+        fig,
+        top[0],
+        top[1],
+        "text",
+        "L = Σ<sub>t</sub> L<sup>&lt;t&gt;</sup>" if loss == "sum" else "L = L<sup>&lt;T&gt;</sup>",
+        ink,
+    )
     widths = [2.5] * n
     if norms is not None and len(norms):
         logs = [math.log10(v) if v and math.isfinite(v) and v > 0 else None for v in norms[-n:]]
@@ -192,13 +278,32 @@ def bptt_figure(norms=None, n: int = 5, height: int = 330, loss: str = "sum") ->
         best = max(ok) if ok else 0.0
         widths = [1.0 if v is None else max(0.6, 6.0 + 1.2 * (v - best)) for v in logs]
         widths = [1.0] * (n - len(widths)) + widths
-    for t in range(n - 1, 0, -1):                                       # back through time: a<t> -> a<t-1>
+    for t in range(n - 1, 0, -1):  # back through time: a<t> -> a<t-1>
         p, q = (t - 0.0, 1.32), (t - 1.0, 1.32)
-        fig.add_annotation(x=q[0] + W + 0.02, y=q[1], ax=p[0] - W - 0.02, ay=p[1], xref="x", yref="y",
-                           axref="x", ayref="y", text="", showarrow=True, arrowhead=2,
-                           arrowwidth=widths[t - 1], arrowcolor=back)
+        fig.add_annotation(
+            x=q[0] + W + 0.02,
+            y=q[1],
+            ax=p[0] - W - 0.02,
+            ay=p[1],
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            text="",
+            showarrow=True,
+            arrowhead=2,
+            arrowwidth=widths[t - 1],
+            arrowcolor=back,
+        )
     axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=True)
-    return fig.figure(height=height, showlegend=False, hovermode=False, dragmode=False,
-                      margin=dict(l=4, r=4, t=4, b=4), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-                      xaxis=dict(range=[-W - 0.2, n - 1 + W + 0.2], **axis),
-                      yaxis=dict(range=[-H - 0.1, 4.1 + H + 0.1], **axis))
+    return fig.figure(
+        height=height,
+        showlegend=False,
+        hovermode=False,
+        dragmode=False,
+        margin=dict(l=4, r=4, t=4, b=4),
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        xaxis=dict(range=[-W - 0.2, n - 1 + W + 0.2], **axis),
+        yaxis=dict(range=[-H - 0.1, 4.1 + H + 0.1], **axis),
+    )

@@ -1,4 +1,5 @@
 """Figures of the word-embeddings topic: the map, one-hot vs e_w, training pairs, sampling, analogy, debiasing."""
+
 from __future__ import annotations
 
 import html
@@ -7,25 +8,64 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-
 from seqviz.viz.base import DIVERGING, LABELS, figure, player
 
 # ---------------------------------------------------------------- word embeddings
 
-EMB_LABELS = {"other": "other words", "query": "your word", "neighbour": "nearest neighbours", "analogy": "analogy",
-              "placed": "(placed beside its neighbours: not among the words projected)", "n_e": "dimension of e_w",
-              "E": "E (n_e × V): one column per word", "o": "o_w", "e": "e_w = E o_w", "before": "before", "after": "after",
-              "cos_g": "cos(e_w, g): how far the word leans along the bias direction g", "centre": "centre word",
-              "context": "inside the window", "pairs": "training pairs at this step", "freq": "f(w): share of the corpus",
-              "freq34": "f(w)^¾ / Σ f^¾: how often negatives are drawn", "target": "e_b − e_a + e_c"}
-_PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
-            "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354",
-            "#756bb1", "#636363"]
+EMB_LABELS = {
+    "other": "other words",
+    "query": "your word",
+    "neighbour": "nearest neighbours",
+    "analogy": "analogy",
+    "placed": "(placed beside its neighbours: not among the words projected)",
+    "n_e": "dimension of e_w",
+    "E": "E (n_e × V): one column per word",
+    "o": "o_w",
+    "e": "e_w = E o_w",
+    "before": "before",
+    "after": "after",
+    "cos_g": "cos(e_w, g): how far the word leans along the bias direction g",
+    "centre": "centre word",
+    "context": "inside the window",
+    "pairs": "training pairs at this step",
+    "freq": "f(w): share of the corpus",
+    "freq34": "f(w)^¾ / Σ f^¾: how often negatives are drawn",
+    "target": "e_b − e_a + e_c",
+}
+_PALETTE = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+    "#393b79",
+    "#637939",
+    "#8c6d31",
+    "#843c39",
+    "#7b4173",
+    "#3182bd",
+    "#e6550d",
+    "#31a354",
+    "#756bb1",
+    "#636363",
+]
 
 
-def embedding_map(words: list[str], Y: np.ndarray, groups: np.ndarray, group_names: list[str],
-                  marks: dict[str, str] | None = None, arrows: list[tuple[str, str]] = (),
-                  extra: dict[str, np.ndarray] | None = None, labels: dict | None = None) -> go.Figure:
+def embedding_map(
+    words: list[str],
+    Y: np.ndarray,
+    groups: np.ndarray,
+    group_names: list[str],
+    marks: dict[str, str] | None = None,
+    arrows: list[tuple[str, str]] = (),
+    extra: dict[str, np.ndarray] | None = None,
+    labels: dict | None = None,
+) -> go.Figure:
     """The projection scatter: one point per word (hover shows it), coloured by group; marked words
     drawn large and labelled; arrows from word to word (the analogy).
 
@@ -49,6 +89,7 @@ def embedding_map(words: list[str], Y: np.ndarray, groups: np.ndarray, group_nam
         if dim == 3:
             d["z"] = np.round(P[:, 2], 3)
         return d
+
     groups = np.asarray(groups)
     order = [-1] + list(range(len(group_names)))
     for g in order:
@@ -57,43 +98,111 @@ def embedding_map(words: list[str], Y: np.ndarray, groups: np.ndarray, group_nam
             continue
         color = "#c7c7c7" if g < 0 else _PALETTE[g % len(_PALETTE)]
         name = labels["other"] if g < 0 else html.escape(group_names[g])
-        fig.add_trace(Scatter(**xyz(Y[sel]), mode="markers", name=name, text=[html.escape(words[i]) for i in sel],
-                              hovertemplate="%{text}<extra></extra>",
-                              marker=dict(size=6 if dim == 2 else 3, color=color, opacity=0.6 if g >= 0 else 0.45)))
-    styles = {"neighbour": ("#111111", 10, "circle"), "query": ("#111111", 20, "star"),
-              "analogy": ("#111111", 13, "diamond")}       # black over the coloured clouds, labelled
+        fig.add_trace(
+            Scatter(
+                **xyz(Y[sel]),
+                mode="markers",
+                name=name,
+                text=[html.escape(words[i]) for i in sel],
+                hovertemplate="%{text}<extra></extra>",
+                marker=dict(size=6 if dim == 2 else 3, color=color, opacity=0.6 if g >= 0 else 0.45),
+            )
+        )
+    styles = {
+        "neighbour": ("#111111", 10, "circle"),
+        "query": ("#111111", 20, "star"),
+        "analogy": ("#111111", 13, "diamond"),
+    }  # black over the coloured clouds, labelled
     for role, (color, size, symbol) in styles.items():
         ws = [w for w, r in marks.items() if r == role and w in pos]
         if not ws:
             continue
         text = [html.escape(w) + ("*" if w in extra else "") for w in ws]
-        fig.add_trace(Scatter(**xyz([pos[w] for w in ws]), mode="markers+text", text=text, name=labels[role],
-                              textposition="top center", textfont=dict(size=15, color="#111"),
-                              hovertemplate="%{text}<extra></extra>",
-                              marker=dict(size=size if dim == 2 else size / 2, color=color,
-                                          symbol=symbol if dim == 2 else "diamond",
-                                          line=dict(color="white", width=1.5))))
+        fig.add_trace(
+            Scatter(
+                **xyz([pos[w] for w in ws]),
+                mode="markers+text",
+                text=text,
+                name=labels[role],
+                textposition="top center",
+                textfont=dict(size=15, color="#111"),
+                hovertemplate="%{text}<extra></extra>",
+                marker=dict(
+                    size=size if dim == 2 else size / 2,
+                    color=color,
+                    symbol=symbol if dim == 2 else "diamond",
+                    line=dict(color="white", width=1.5),
+                ),
+            )
+        )
     for a, b in arrows:
         if a not in pos or b not in pos:
             continue
         if dim == 2:
-            fig.add_annotation(x=float(pos[b][0]), y=float(pos[b][1]), ax=float(pos[a][0]), ay=float(pos[a][1]),
-                               xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=3,
-                               arrowsize=1.4, arrowwidth=3, arrowcolor="#111111", text="")
+            fig.add_annotation(
+                x=float(pos[b][0]),
+                y=float(pos[b][1]),
+                ax=float(pos[a][0]),
+                ay=float(pos[a][1]),
+                xref="x",
+                yref="y",
+                axref="x",
+                ayref="y",
+                showarrow=True,
+                arrowhead=3,
+                arrowsize=1.4,
+                arrowwidth=3,
+                arrowcolor="#111111",
+                text="",
+            )
         else:
-            fig.add_trace(go.Scatter3d(**xyz([pos[a], pos[b]]), mode="lines", showlegend=False, hoverinfo="skip",
-                                       line=dict(color="#111111", width=6)))
+            fig.add_trace(
+                go.Scatter3d(
+                    **xyz([pos[a], pos[b]]),
+                    mode="lines",
+                    showlegend=False,
+                    hoverinfo="skip",
+                    line=dict(color="#111111", width=6),
+                )
+            )
             d = pos[b] - pos[a]
-            fig.add_trace(go.Cone(x=[pos[b][0]], y=[pos[b][1]], z=[pos[b][2]], u=[d[0]], v=[d[1]], w=[d[2]],
-                                  sizemode="absolute", sizeref=0.6, anchor="tip", showscale=False, hoverinfo="skip",
-                                  colorscale=[[0, "#111111"], [1, "#111111"]]))
+            fig.add_trace(
+                go.Cone(
+                    x=[pos[b][0]],
+                    y=[pos[b][1]],
+                    z=[pos[b][2]],
+                    u=[d[0]],
+                    v=[d[1]],
+                    w=[d[2]],
+                    sizemode="absolute",
+                    sizeref=0.6,
+                    anchor="tip",
+                    showscale=False,
+                    hoverinfo="skip",
+                    colorscale=[[0, "#111111"], [1, "#111111"]],
+                )
+            )
     if extra:
-        fig.add_annotation(text="* " + labels["placed"], xref="paper", yref="paper", x=0, y=-0.02,
-                           showarrow=False, xanchor="left", yanchor="top", font=dict(size=12, color="#555"))
+        fig.add_annotation(
+            text="* " + labels["placed"],
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.02,
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            font=dict(size=12, color="#555"),
+        )
     axis = dict(showticklabels=False, title=None, zeroline=False, showgrid=dim == 3)
-    fig.update_layout(height=680, margin=dict(l=10, r=10, t=30, b=40), font=dict(size=14),
-                      legend=dict(itemsizing="constant", font=dict(size=13)), hoverlabel=dict(font_size=16),
-                      plot_bgcolor="white")
+    fig.update_layout(
+        height=680,
+        margin=dict(l=10, r=10, t=30, b=40),
+        font=dict(size=14),
+        legend=dict(itemsizing="constant", font=dict(size=13)),
+        hoverlabel=dict(font_size=16),
+        plot_bgcolor="white",
+    )
     if dim == 2:
         fig.update_xaxes(axis)
         fig.update_yaxes(axis, scaleanchor="x")
@@ -110,29 +219,76 @@ def onehot_figure(words: list[str], k: int, E: np.ndarray, width: int = 7, label
     lo, hi = max(0, k - width), min(V, k + width + 1)
     cols = list(range(lo, hi))
     lim = float(np.abs(E[cols]).max()) or 1.0
-    fig = make_subplots(rows=1, cols=3, column_widths=[0.62, 0.12, 0.12], horizontal_spacing=0.07,
-                        subplot_titles=(labels["E"], labels["o"], labels["e"]))
-    fig.add_trace(go.Heatmap(z=np.round(E[cols].T, 3), x=[f"{i}" for i in cols], colorscale=DIVERGING, zmid=0,
-                             zmin=-lim, zmax=lim, showscale=False, customdata=[[html.escape(words[i]) for i in cols]] * n_e,
-                             hovertemplate="%{customdata} (%{x})<br>" + labels["n_e"] + " %{y}: %{z:.3f}<extra></extra>"),
-                  1, 1)
+    fig = make_subplots(
+        rows=1,
+        cols=3,
+        column_widths=[0.62, 0.12, 0.12],
+        horizontal_spacing=0.07,
+        subplot_titles=(labels["E"], labels["o"], labels["e"]),
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=np.round(E[cols].T, 3),
+            x=[f"{i}" for i in cols],
+            colorscale=DIVERGING,
+            zmid=0,
+            zmin=-lim,
+            zmax=lim,
+            showscale=False,
+            customdata=[[html.escape(words[i]) for i in cols]] * n_e,
+            hovertemplate="%{customdata} (%{x})<br>" + labels["n_e"] + " %{y}: %{z:.3f}<extra></extra>",
+        ),
+        1,
+        1,
+    )
     o_rows = [f"{i}" for i in cols]
-    fig.add_trace(go.Heatmap(z=[[1.0 if i == k else 0.0] for i in cols], y=o_rows, colorscale=[[0, "white"], [1, "black"]],
-                             showscale=False, text=[["1" if i == k else "0"] for i in cols], texttemplate="%{text}",
-                             textfont=dict(size=13), hovertemplate="o_w[%{y}] = %{z:.0f}<extra></extra>", xgap=1, ygap=1),
-                  1, 2)
-    fig.add_trace(go.Heatmap(z=np.round(E[k][:, None], 3), colorscale=DIVERGING, zmid=0, zmin=-lim, zmax=lim,
-                             colorbar=dict(thickness=12, len=0.9),
-                             hovertemplate=labels["n_e"] + " %{y}: %{z:.3f}<extra></extra>"), 1, 3)
+    fig.add_trace(
+        go.Heatmap(
+            z=[[1.0 if i == k else 0.0] for i in cols],
+            y=o_rows,
+            colorscale=[[0, "white"], [1, "black"]],
+            showscale=False,
+            text=[["1" if i == k else "0"] for i in cols],
+            texttemplate="%{text}",
+            textfont=dict(size=13),
+            hovertemplate="o_w[%{y}] = %{z:.0f}<extra></extra>",
+            xgap=1,
+            ygap=1,
+        ),
+        1,
+        2,
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=np.round(E[k][:, None], 3),
+            colorscale=DIVERGING,
+            zmid=0,
+            zmin=-lim,
+            zmax=lim,
+            colorbar=dict(thickness=12, len=0.9),
+            hovertemplate=labels["n_e"] + " %{y}: %{z:.3f}<extra></extra>",
+        ),
+        1,
+        3,
+    )
     j = cols.index(k)
-    fig.add_shape(type="rect", x0=j - 0.5, x1=j + 0.5, y0=-0.5, y1=n_e - 0.5, line=dict(color="black", width=3),
-                  row=1, col=1)
+    fig.add_shape(
+        type="rect", x0=j - 0.5, x1=j + 0.5, y0=-0.5, y1=n_e - 0.5, line=dict(color="black", width=3), row=1, col=1
+    )
     ticks = [html.escape(words[i]) + f"<br>{i}" for i in cols]
-    fig.update_xaxes(tickmode="array", tickvals=list(range(len(cols))), ticktext=ticks, tickangle=-50,
-                     type="category", row=1, col=1)
+    fig.update_xaxes(
+        tickmode="array", tickvals=list(range(len(cols))), ticktext=ticks, tickangle=-50, type="category", row=1, col=1
+    )
     fig.update_yaxes(title_text=labels["n_e"], autorange="reversed", row=1, col=1)
-    fig.update_yaxes(tickmode="array", tickvals=o_rows, ticktext=[html.escape(words[i]) for i in cols],
-                     autorange="reversed", type="category", row=1, col=2)
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=o_rows,
+        ticktext=[html.escape(words[i]) for i in cols],
+        autorange="reversed",
+        type="category",
+        row=1,
+        col=2,
+    )
     fig.update_xaxes(showticklabels=False, row=1, col=2)
     fig.update_xaxes(showticklabels=False, row=1, col=3)
     fig.update_yaxes(autorange="reversed", showticklabels=False, row=1, col=3)
@@ -151,25 +307,56 @@ def pairs_animation(tokens: list[str], window: int, mode: str = "skip-gram", lab
         inside = [u for u in range(max(0, t - window), min(T, t + window + 1)) if u != t]
         colors = ["#d62728" if u == t else "#1f77b4" if u in inside else "#e0e0e0" for u in range(T)]
         fonts = ["white" if u == t or u in inside else "#444" for u in range(T)]
-        boxes = dict(type="scatter", x=list(range(T)), y=[1] * T, mode="markers+text", text=[html.escape(w) for w in tokens],
-                     textfont=dict(size=15, color=fonts), hoverinfo="skip", showlegend=False,
-                     marker=dict(symbol="square", size=[max(38, 11 * len(w)) for w in tokens], color=colors))
+        boxes = dict(
+            type="scatter",
+            x=list(range(T)),
+            y=[1] * T,
+            mode="markers+text",
+            text=[html.escape(w) for w in tokens],
+            textfont=dict(size=15, color=fonts),
+            hoverinfo="skip",
+            showlegend=False,
+            marker=dict(symbol="square", size=[max(38, 11 * len(w)) for w in tokens], color=colors),
+        )
         c = html.escape(tokens[t])
         if mode == "cbow":
             lines = [", ".join(html.escape(tokens[u]) for u in inside) + f"  →  <b>{c}</b>"]
         else:
             lines = [f"<b>{c}</b>  →  {html.escape(tokens[u])}" for u in inside]
         lines = lines or ["—"]
-        pairs = dict(type="scatter", x=[0] * len(lines), y=[-0.3 - 0.32 * i for i in range(len(lines))], mode="text",
-                     text=lines, textposition="middle right", textfont=dict(size=15), hoverinfo="skip",
-                     showlegend=False)
+        pairs = dict(
+            type="scatter",
+            x=[0] * len(lines),
+            y=[-0.3 - 0.32 * i for i in range(len(lines))],
+            mode="text",
+            text=lines,
+            textposition="middle right",
+            textfont=dict(size=15),
+            hoverinfo="skip",
+            showlegend=False,
+        )
         return [boxes, pairs]
+
     rows = 1 if mode == "cbow" else 2 * window
-    layout = dict(height=260 + 30 * rows, margin=dict(l=10, r=10, t=20, b=120), plot_bgcolor="white",
-                  xaxis=dict(visible=False, range=[-0.6, max(T, 6) - 0.4]),
-                  yaxis=dict(visible=False, range=[-0.3 - 0.32 * rows, 1.4]),
-                  annotations=[dict(text=labels["pairs"], x=-0.5, y=0.45, xref="x", yref="y", showarrow=False,
-                                    xanchor="left", font=dict(size=13, color="#555"))])
+    layout = dict(
+        height=260 + 30 * rows,
+        margin=dict(l=10, r=10, t=20, b=120),
+        plot_bgcolor="white",
+        xaxis=dict(visible=False, range=[-0.6, max(T, 6) - 0.4]),
+        yaxis=dict(visible=False, range=[-0.3 - 0.32 * rows, 1.4]),
+        annotations=[
+            dict(
+                text=labels["pairs"],
+                x=-0.5,
+                y=0.45,
+                xref="x",
+                yref="y",
+                showarrow=False,
+                xanchor="left",
+                font=dict(size=13, color="#555"),
+            )
+        ],
+    )
     layout.update(player(layout, tokens, labels, 0))
     return figure(frame_data(0), layout, frames=[dict(name=str(t), data=frame_data(t)) for t in range(T)])
 
@@ -178,10 +365,19 @@ def sampling_figure(words: list[str], f: np.ndarray, f34: np.ndarray, labels: di
     """How negative sampling draws words: corpus frequency f(w) against f(w)^¾ / Σ f^¾."""
     labels = {**EMB_LABELS, **(labels or {})}
     x = [html.escape(w) for w in words]
-    fig = go.Figure([go.Bar(x=x, y=np.round(f, 4), name=labels["freq"], marker_color="#9e9e9e"),
-                     go.Bar(x=x, y=np.round(f34, 4), name=labels["freq34"], marker_color="#1f77b4")])
-    fig.update_layout(barmode="group", height=340, margin=dict(l=50, r=10, t=30, b=60), font=dict(size=13),
-                      legend=dict(orientation="h", y=1.12))
+    fig = go.Figure(
+        [
+            go.Bar(x=x, y=np.round(f, 4), name=labels["freq"], marker_color="#9e9e9e"),
+            go.Bar(x=x, y=np.round(f34, 4), name=labels["freq34"], marker_color="#1f77b4"),
+        ]
+    )
+    fig.update_layout(
+        barmode="group",
+        height=340,
+        margin=dict(l=50, r=10, t=30, b=60),
+        font=dict(size=13),
+        legend=dict(orientation="h", y=1.12),
+    )
     return fig
 
 
@@ -195,18 +391,54 @@ def analogy_figure(P: np.ndarray, words: list[str], roles: list[str], labels: di
     labels = {**EMB_LABELS, **(labels or {})}
     pos = {r: P[i] for i, r in enumerate(roles) if r in ("a", "b", "c", "d", "target")}
     fig = go.Figure()
-    colors = {"a": "#1f77b4", "b": "#1f77b4", "c": "#d62728", "d": "#d62728", "target": "#2ca02c", "candidate": "#9e9e9e"}
+    colors = {
+        "a": "#1f77b4",
+        "b": "#1f77b4",
+        "c": "#d62728",
+        "d": "#d62728",
+        "target": "#2ca02c",
+        "candidate": "#9e9e9e",
+    }
     text = [labels["target"] if r == "target" else html.escape(w) for w, r in zip(words, roles)]
-    fig.add_trace(go.Scatter(x=np.round(P[:, 0], 3), y=np.round(P[:, 1], 3), mode="markers+text", text=text,
-                             textposition="top center", textfont=dict(size=15), hovertemplate="%{text}<extra></extra>",
-                             marker=dict(size=[14 if r != "candidate" else 9 for r in roles],
-                                         symbol=["star" if r == "target" else "circle" for r in roles],
-                                         color=[colors[r] for r in roles]), showlegend=False))
-    for s, e, color, dash in (("a", "b", "#1f77b4", None), ("c", "d", "#d62728", None), ("c", "target", "#2ca02c", "dot")):
+    fig.add_trace(
+        go.Scatter(
+            x=np.round(P[:, 0], 3),
+            y=np.round(P[:, 1], 3),
+            mode="markers+text",
+            text=text,
+            textposition="top center",
+            textfont=dict(size=15),
+            hovertemplate="%{text}<extra></extra>",
+            marker=dict(
+                size=[14 if r != "candidate" else 9 for r in roles],
+                symbol=["star" if r == "target" else "circle" for r in roles],
+                color=[colors[r] for r in roles],
+            ),
+            showlegend=False,
+        )
+    )
+    for s, e, color, dash in (
+        ("a", "b", "#1f77b4", None),
+        ("c", "d", "#d62728", None),
+        ("c", "target", "#2ca02c", "dot"),
+    ):
         if s in pos and e in pos:
-            fig.add_annotation(x=float(pos[e][0]), y=float(pos[e][1]), ax=float(pos[s][0]), ay=float(pos[s][1]),
-                               xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=3, arrowsize=1.3,
-                               arrowwidth=2.5 if dash is None else 1.5, arrowcolor=color, text="")
+            fig.add_annotation(
+                x=float(pos[e][0]),
+                y=float(pos[e][1]),
+                ax=float(pos[s][0]),
+                ay=float(pos[s][1]),
+                xref="x",
+                yref="y",
+                axref="x",
+                ayref="y",
+                showarrow=True,
+                arrowhead=3,
+                arrowsize=1.3,
+                arrowwidth=2.5 if dash is None else 1.5,
+                arrowcolor=color,
+                text="",
+            )
     fig.update_layout(height=420, margin=dict(l=10, r=10, t=20, b=20), plot_bgcolor="white", font=dict(size=14))
     fig.update_xaxes(showticklabels=False, zeroline=False, showgrid=False)
     fig.update_yaxes(showticklabels=False, zeroline=False, showgrid=False, scaleanchor="x")
@@ -220,16 +452,45 @@ def debias_figure(report, labels: dict | None = None) -> go.Figure:
     y = [html.escape(w) for w in words]
     fig = go.Figure()
     for w, yy in zip(words, y):
-        fig.add_trace(go.Scatter(x=[report.before[w], report.after[w]], y=[yy, yy], mode="lines", showlegend=False,
-                                 line=dict(color="#bbb", width=2), hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=[round(report.before[w], 3) for w in words], y=y, mode="markers", name=labels["before"],
-                             marker=dict(size=13, color="#9e9e9e"), hovertemplate="%{y}: %{x:.3f}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=[report.before[w], report.after[w]],
+                y=[yy, yy],
+                mode="lines",
+                showlegend=False,
+                line=dict(color="#bbb", width=2),
+                hoverinfo="skip",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[round(report.before[w], 3) for w in words],
+            y=y,
+            mode="markers",
+            name=labels["before"],
+            marker=dict(size=13, color="#9e9e9e"),
+            hovertemplate="%{y}: %{x:.3f}<extra></extra>",
+        )
+    )
     neutral = set(report.neutral)
-    fig.add_trace(go.Scatter(x=[round(report.after[w], 3) for w in words], y=y, mode="markers", name=labels["after"],
-                             marker=dict(size=13, color=["#2ca02c" if w in neutral else "#9467bd" for w in words]),
-                             hovertemplate="%{y}: %{x:.3f}<extra></extra>"))
+    fig.add_trace(
+        go.Scatter(
+            x=[round(report.after[w], 3) for w in words],
+            y=y,
+            mode="markers",
+            name=labels["after"],
+            marker=dict(size=13, color=["#2ca02c" if w in neutral else "#9467bd" for w in words]),
+            hovertemplate="%{y}: %{x:.3f}<extra></extra>",
+        )
+    )
     fig.add_vline(x=0, line=dict(color="#444", width=1))
-    fig.update_layout(height=120 + 34 * len(words), margin=dict(l=10, r=10, t=30, b=60), font=dict(size=14),
-                      xaxis_title=labels["cos_g"], legend=dict(orientation="h", y=1.08), plot_bgcolor="white")
+    fig.update_layout(
+        height=120 + 34 * len(words),
+        margin=dict(l=10, r=10, t=30, b=60),
+        font=dict(size=14),
+        xaxis_title=labels["cos_g"],
+        legend=dict(orientation="h", y=1.08),
+        plot_bgcolor="white",
+    )
     fig.update_yaxes(autorange="reversed", showgrid=True, gridcolor="#f0f0f0")
     return fig

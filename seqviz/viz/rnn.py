@@ -1,4 +1,6 @@
-"""Figures of the RNN topic: a<t> and the gates over time, one unit, gradients, the long-range experiment, sampling and surprise."""
+"""Figures of the RNN topic: a<t> and the gates over time, one unit, gradients, the long-range experiment, sampling
+and surprise."""
+
 from __future__ import annotations
 
 import html
@@ -8,24 +10,39 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from seqviz.rnn.trace import Trace
-
 from seqviz.viz.base import DIVERGING, GATE_SCALE, LABELS, NOTATION, axes, figure, player, scale, subplots, token_label
+
 
 def _ticks(trace: Trace, max_ticks: int = 70) -> dict:
     every = max(1, int(np.ceil(trace.T / max_ticks)))
     idx = list(range(0, trace.T, every))
-    return dict(tickmode="array", tickvals=idx,
-                ticktext=[token_label(trace.tokens[i], bool(trace.unknown[i])) for i in idx],
-                tickangle=0, tickfont=dict(size=14 if trace.T <= 40 else 11))
+    return dict(
+        tickmode="array",
+        tickvals=idx,
+        ticktext=[token_label(trace.tokens[i], bool(trace.unknown[i])) for i in idx],
+        tickangle=0,
+        tickfont=dict(size=14 if trace.T <= 40 else 11),
+    )
 
 
 def _shade(t: int, T: int, xref: str = "x", yref: str = "paper") -> list[dict]:
     """A grey veil over the steps after t and a cursor line at t."""
-    shapes = [dict(type="line", xref=xref, yref=yref, x0=t, x1=t, y0=0, y1=1,
-                   line=dict(color="black", width=2))]
+    shapes = [dict(type="line", xref=xref, yref=yref, x0=t, x1=t, y0=0, y1=1, line=dict(color="black", width=2))]
     if t < T - 1:
-        shapes.append(dict(type="rect", xref=xref, yref=yref, x0=t + 0.5, x1=T - 0.5, y0=0, y1=1,
-                           fillcolor="rgba(235,235,235,0.85)", line=dict(width=0), layer="above"))
+        shapes.append(
+            dict(
+                type="rect",
+                xref=xref,
+                yref=yref,
+                x0=t + 0.5,
+                x1=T - 0.5,
+                y0=0,
+                y1=1,
+                fillcolor="rgba(235,235,235,0.85)",
+                line=dict(width=0),
+                layer="above",
+            )
+        )
     return shapes
 
 
@@ -38,31 +55,67 @@ def state_animation(trace: Trace, labels: dict | None = None, start: int | None 
     labels = {**LABELS, **(labels or {})}
     T = trace.T
     start = T - 1 if start is None else int(np.clip(start, 0, T - 1))
-    layout, ref = subplots(rows=1, cols=2, column_widths=[0.7, 0.3], horizontal_spacing=0.13,
-                           subplot_titles=[labels["state"], labels["top5"]])
+    layout, ref = subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.7, 0.3],
+        horizontal_spacing=0.13,
+        subplot_titles=[labels["state"], labels["top5"]],
+    )
     heat = dict(
-        type="heatmap", z=np.round(trace.a.T, 3), x=np.arange(T), y=np.arange(trace.n_a), colorscale=scale(DIVERGING),
-        zmin=-1, zmax=1, zmid=0, colorbar=dict(title=dict(text=NOTATION["a"]), x=0.635, xanchor="left", len=0.9, thickness=14),
+        type="heatmap",
+        z=np.round(trace.a.T, 3),
+        x=np.arange(T),
+        y=np.arange(trace.n_a),
+        colorscale=scale(DIVERGING),
+        zmin=-1,
+        zmax=1,
+        zmid=0,
+        colorbar=dict(title=dict(text=NOTATION["a"]), x=0.635, xanchor="left", len=0.9, thickness=14),
         hovertemplate="t=%{x}<br>" + labels["unit"] + " %{y}<br>" + NOTATION["a"] + " = %{z:.3f}<extra></extra>",
-        **ref[1, 1][1])
-    layout.update(shapes=_shade(start, T), height=600, margin=dict(l=60, r=30, t=60, b=170),
-                  font=dict(size=14), showlegend=False)
-    axes(layout, ref[1, 1], x=dict(_ticks(trace), title=dict(text=labels["time"]), range=[-0.5, T - 0.5]),
-         y=dict(title=dict(text=labels["unit"])))
-    axes(layout, ref[1, 2], x=dict(range=[0, 1.25], title=dict(text=labels["prob"])),
-         y=dict(autorange="reversed", showticklabels=False))
+        **ref[1, 1][1],
+    )
+    layout.update(
+        shapes=_shade(start, T), height=600, margin=dict(l=60, r=30, t=60, b=170), font=dict(size=14), showlegend=False
+    )
+    axes(
+        layout,
+        ref[1, 1],
+        x=dict(_ticks(trace), title=dict(text=labels["time"]), range=[-0.5, T - 0.5]),
+        y=dict(title=dict(text=labels["unit"])),
+    )
+    axes(
+        layout,
+        ref[1, 2],
+        x=dict(range=[0, 1.25], title=dict(text=labels["prob"])),
+        y=dict(autorange="reversed", showticklabels=False),
+    )
     layout.update(player(layout, trace.tokens, labels, start))
-    return figure([heat, {**_top5_bar(trace, start), **ref[1, 2][1]}], layout,
-                  frames=[dict(name=str(t), data=[_top5_bar(trace, t)], traces=[1], layout=dict(shapes=_shade(t, T)))
-                          for t in range(T)])
+    return figure(
+        [heat, {**_top5_bar(trace, start), **ref[1, 2][1]}],
+        layout,
+        frames=[
+            dict(name=str(t), data=[_top5_bar(trace, t)], traces=[1], layout=dict(shapes=_shade(t, T)))
+            for t in range(T)
+        ],
+    )
 
 
 def _top5_bar(trace: Trace, t: int, k: int = 5) -> dict:
     top = trace.top_k(t, k)
     text = [f"{token_label(ch)}  {p:.2f}" for ch, p in top]
-    return dict(type="bar", x=[p for _, p in top], y=list(range(1, len(top) + 1)), orientation="h", text=text,
-                textposition="outside", textfont=dict(size=16), marker=dict(color="#4c78a8"),
-                hoverinfo="skip", cliponaxis=False)
+    return dict(
+        type="bar",
+        x=[p for _, p in top],
+        y=list(range(1, len(top) + 1)),
+        orientation="h",
+        text=text,
+        textposition="outside",
+        textfont=dict(size=16),
+        marker=dict(color="#4c78a8"),
+        hoverinfo="skip",
+        cliponaxis=False,
+    )
 
 
 def gates_figure(trace: Trace, labels: dict | None = None, start: int | None = None) -> go.Figure:
@@ -78,16 +131,28 @@ def gates_figure(trace: Trace, labels: dict | None = None, start: int | None = N
     data = {**trace.gates, "c_tilde": trace.c_tilde, "c": trace.c, "a": trace.a}
     T = trace.T
     start = T - 1 if start is None else int(np.clip(start, 0, T - 1))
-    layout, ref = subplots(rows=len(rows), cols=1, shared_xaxes=True, vertical_spacing=0.04,
-                           subplot_titles=[NOTATION[r] for r in rows])
+    layout, ref = subplots(
+        rows=len(rows), cols=1, shared_xaxes=True, vertical_spacing=0.04, subplot_titles=[NOTATION[r] for r in rows]
+    )
     c_max = float(max(1.0, np.abs(trace.c).max())) if trace.c is not None else 1.0
     axis_of = lambda name: "coloraxis" if name.startswith("gamma") else ("coloraxis3" if name == "c" else "coloraxis2")
     heatmaps = []
     for i, name in enumerate(rows, start=1):
-        heatmaps.append(dict(
-            type="heatmap", z=np.round(data[name].T, 3), x=np.arange(T), y=np.arange(trace.n_a), coloraxis=axis_of(name),
-            hovertemplate="t=%{x}<br>" + labels["unit"] + " %{y}<br>" + NOTATION[name] + " = %{z:.3f}<extra></extra>",
-            **ref[i, 1][1]))
+        heatmaps.append(
+            dict(
+                type="heatmap",
+                z=np.round(data[name].T, 3),
+                x=np.arange(T),
+                y=np.arange(trace.n_a),
+                coloraxis=axis_of(name),
+                hovertemplate="t=%{x}<br>"
+                + labels["unit"]
+                + " %{y}<br>"
+                + NOTATION[name]
+                + " = %{z:.3f}<extra></extra>",
+                **ref[i, 1][1],
+            )
+        )
         axes(layout, ref[i, 1], y=dict(title=dict(text=labels["unit"], font=dict(size=12))))
 
     def bar(axis: str, title: str) -> dict:
@@ -97,16 +162,23 @@ def gates_figure(trace: Trace, labels: dict | None = None, start: int | None = N
         return dict(title=dict(text=title), y=(lo + hi) / 2, len=hi - lo, thickness=14)
 
     used = {axis_of(r) for r in rows}
-    layout.update(height=230 + 180 * len(rows), margin=dict(l=60, r=30, t=50, b=170), font=dict(size=14),
-                  shapes=_shade(start, T))
+    layout.update(
+        height=230 + 180 * len(rows), margin=dict(l=60, r=30, t=50, b=170), font=dict(size=14), shapes=_shade(start, T)
+    )
     if "coloraxis" in used:
         layout["coloraxis"] = dict(colorscale=scale(GATE_SCALE), cmin=0, cmax=1, colorbar=bar("coloraxis", "Γ"))
     if "coloraxis2" in used:
-        layout["coloraxis2"] = dict(colorscale=scale(DIVERGING), cmin=-1, cmax=1, cmid=0, colorbar=bar(
-            "coloraxis2", NOTATION["c_tilde"] if trace.c_tilde is not None else NOTATION["a"]))
+        layout["coloraxis2"] = dict(
+            colorscale=scale(DIVERGING),
+            cmin=-1,
+            cmax=1,
+            cmid=0,
+            colorbar=bar("coloraxis2", NOTATION["c_tilde"] if trace.c_tilde is not None else NOTATION["a"]),
+        )
     if "coloraxis3" in used:
-        layout["coloraxis3"] = dict(colorscale=scale(DIVERGING), cmin=-c_max, cmax=c_max, cmid=0,
-                                    colorbar=bar("coloraxis3", NOTATION["c"]))
+        layout["coloraxis3"] = dict(
+            colorscale=scale(DIVERGING), cmin=-c_max, cmax=c_max, cmid=0, colorbar=bar("coloraxis3", NOTATION["c"])
+        )
     axes(layout, ref[len(rows), 1], x=dict(_ticks(trace), range=[-0.5, T - 0.5], title=dict(text=labels["time"])))
     layout.update(player(layout, trace.tokens, labels, start))
     return figure(heatmaps, layout, frames=[dict(name=str(t), layout=dict(shapes=_shade(t, T))) for t in range(T)])
@@ -120,10 +192,22 @@ def unit_curve(trace: Trace, unit: int, labels: dict | None = None) -> go.Figure
     if trace.cell == "lstm":
         series["c"] = trace.c
     for name, arr in series.items():
-        fig.add_trace(go.Scatter(x=np.arange(trace.T), y=np.round(arr[:, unit], 4), mode="lines+markers",
-                                 name=NOTATION[name], line=dict(width=3 if name == "a" else 1.5)))
-    fig.update_layout(height=320, margin=dict(l=50, r=20, t=30, b=60), font=dict(size=14),
-                      legend=dict(orientation="h", y=1.15), hovermode="x unified")
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(trace.T),
+                y=np.round(arr[:, unit], 4),
+                mode="lines+markers",
+                name=NOTATION[name],
+                line=dict(width=3 if name == "a" else 1.5),
+            )
+        )
+    fig.update_layout(
+        height=320,
+        margin=dict(l=50, r=20, t=30, b=60),
+        font=dict(size=14),
+        legend=dict(orientation="h", y=1.15),
+        hovermode="x unified",
+    )
     fig.update_xaxes(_ticks(trace), range=[-0.5, trace.T - 0.5], title_text=labels["time"])
     return fig
 
@@ -152,19 +236,30 @@ def unit_text_html(trace: Trace, unit: int, field: str = "a") -> str:
             continue
         shown = "&nbsp;" if ch == " " else html.escape(ch)
         outline = "outline:2px dashed #d62728;" if trace.unknown[t] else ""
-        parts.append(f'<span title="t={t} {html.escape(field)}={values[t, unit]:.3f}" '
-                     f'style="background:{_rgb(v)};{outline}padding:1px 0">{shown}</span>')
-    return ('<div style="font-family:monospace;font-size:22px;line-height:1.9;color:#111;'
-            'word-break:break-all">' + "".join(parts) + "</div>")
+        parts.append(
+            f'<span title="t={t} {html.escape(field)}={values[t, unit]:.3f}" '
+            f'style="background:{_rgb(v)};{outline}padding:1px 0">{shown}</span>'
+        )
+    return (
+        '<div style="font-family:monospace;font-size:22px;line-height:1.9;color:#111;'
+        'word-break:break-all">' + "".join(parts) + "</div>"
+    )
 
 
 # --- gradients through time ---------------------------------------------------------------
 CELL_COLORS = {"rnn": "#d62728", "gru": "#2ca02c", "lstm": "#1f77b4"}
-GRAD_LABELS = {"distance": "distance from the last step, T − t", "norm": "‖∂L/∂a<sup>&lt;t&gt;</sup>‖",
-               "sigma": "largest singular value of ∂a<sup>&lt;T&gt;</sup>/∂a<sup>&lt;t&gt;</sup>",
-               "bound": "bound ‖W<sub>aa</sub>‖₂<sup>T−t</sup>", "overflow": "overflow (inf / NaN)",
-               "underflow": "underflow (exactly 0)", "clipped": "clipped", "k": "distractors k",
-               "accuracy": "held-out accuracy", "chance": "chance"}
+GRAD_LABELS = {
+    "distance": "distance from the last step, T − t",
+    "norm": "‖∂L/∂a<sup>&lt;t&gt;</sup>‖",
+    "sigma": "largest singular value of ∂a<sup>&lt;T&gt;</sup>/∂a<sup>&lt;t&gt;</sup>",
+    "bound": "bound ‖W<sub>aa</sub>‖₂<sup>T−t</sup>",
+    "overflow": "overflow (inf / NaN)",
+    "underflow": "underflow (exactly 0)",
+    "clipped": "clipped",
+    "k": "distractors k",
+    "accuracy": "held-out accuracy",
+    "chance": "chance",
+}
 
 
 def _log_range(arrays) -> tuple[float, float]:
@@ -179,29 +274,75 @@ def _log_series(fig, x, y, name, color, lo, hi, row, col, labels, clipped=None, 
     """A log-scale line with inf/NaN drawn at the top and exact zeros at the bottom, as such."""
     y = np.asarray(y, dtype=float)
     finite = np.isfinite(y) & (y > 0)
-    fig.add_trace(go.Scatter(x=x[finite], y=y[finite], mode="lines+markers", name=name, legendgroup=name,
-                             marker=dict(size=4, color=color), line=dict(color=color, width=2.5),
-                             showlegend=show_legend, hovertemplate="T−t=%{x}<br>%{y:.3e}<extra>" + name + "</extra>"),
-                  row, col)
+    fig.add_trace(
+        go.Scatter(
+            x=x[finite],
+            y=y[finite],
+            mode="lines+markers",
+            name=name,
+            legendgroup=name,
+            marker=dict(size=4, color=color),
+            line=dict(color=color, width=2.5),
+            showlegend=show_legend,
+            hovertemplate="T−t=%{x}<br>%{y:.3e}<extra>" + name + "</extra>",
+        ),
+        row,
+        col,
+    )
     over = ~np.isfinite(y)
     if over.any():
-        fig.add_trace(go.Scatter(x=x[over], y=np.full(over.sum(), 10 ** hi), mode="markers+text",
-                                 text=[("inf" if np.isinf(v) else "NaN") if i == 0 or np.isinf(v) != np.isinf(y[over][i - 1])
-                                       else "" for i, v in enumerate(y[over])], textposition="bottom center",
-                                 textfont=dict(size=15, color=color),
-                                 marker=dict(symbol="x", size=9, color=color), name=labels["overflow"],
-                                 legendgroup="overflow", showlegend=False, hoverinfo="skip"), row, col)
+        fig.add_trace(
+            go.Scatter(
+                x=x[over],
+                y=np.full(over.sum(), 10**hi),
+                mode="markers+text",
+                text=[
+                    ("inf" if np.isinf(v) else "NaN") if i == 0 or np.isinf(v) != np.isinf(y[over][i - 1]) else ""
+                    for i, v in enumerate(y[over])
+                ],
+                textposition="bottom center",
+                textfont=dict(size=15, color=color),
+                marker=dict(symbol="x", size=9, color=color),
+                name=labels["overflow"],
+                legendgroup="overflow",
+                showlegend=False,
+                hoverinfo="skip",
+            ),
+            row,
+            col,
+        )
     zero = np.isfinite(y) & (y == 0)
     if zero.any():
-        fig.add_trace(go.Scatter(x=x[zero], y=np.full(zero.sum(), 10 ** lo), mode="markers",
-                                 marker=dict(symbol="triangle-down", size=7, color=color), name=labels["underflow"],
-                                 legendgroup="underflow", showlegend=False,
-                                 hovertemplate="T−t=%{x}<br>0<extra></extra>"), row, col)
+        fig.add_trace(
+            go.Scatter(
+                x=x[zero],
+                y=np.full(zero.sum(), 10**lo),
+                mode="markers",
+                marker=dict(symbol="triangle-down", size=7, color=color),
+                name=labels["underflow"],
+                legendgroup="underflow",
+                showlegend=False,
+                hovertemplate="T−t=%{x}<br>0<extra></extra>",
+            ),
+            row,
+            col,
+        )
     if clipped is not None and np.any(clipped):
         c = np.asarray(clipped) & finite
-        fig.add_trace(go.Scatter(x=x[c], y=y[c], mode="markers", name=labels["clipped"],
-                                 marker=dict(symbol="circle-open", size=11, color="#ff7f0e", line=dict(width=2)),
-                                 legendgroup="clipped", showlegend=False, hoverinfo="skip"), row, col)
+        fig.add_trace(
+            go.Scatter(
+                x=x[c],
+                y=y[c],
+                mode="markers",
+                name=labels["clipped"],
+                marker=dict(symbol="circle-open", size=11, color="#ff7f0e", line=dict(width=2)),
+                legendgroup="clipped",
+                showlegend=False,
+                hoverinfo="skip",
+            ),
+            row,
+            col,
+        )
 
 
 def grad_norms_figure(traces: dict, labels: dict | None = None) -> go.Figure:
@@ -213,15 +354,29 @@ def grad_norms_figure(traces: dict, labels: dict | None = None) -> go.Figure:
     labels = {**GRAD_LABELS, **(labels or {})}
     cells = list(traces)
     lo, hi = _log_range([tr.norms for tr in traces.values()])
-    fig = make_subplots(rows=1, cols=len(cells), shared_yaxes=True, horizontal_spacing=0.03,
-                        subplot_titles=[c.upper() for c in cells])
+    fig = make_subplots(
+        rows=1, cols=len(cells), shared_yaxes=True, horizontal_spacing=0.03, subplot_titles=[c.upper() for c in cells]
+    )
     for i, cell in enumerate(cells, start=1):
         tr = traces[cell]
-        _log_series(fig, tr.distance, tr.norms, cell.upper(), CELL_COLORS[cell], lo, hi, 1, i, labels,
-                    clipped=tr.clipped, show_legend=False)
+        _log_series(
+            fig,
+            tr.distance,
+            tr.norms,
+            cell.upper(),
+            CELL_COLORS[cell],
+            lo,
+            hi,
+            1,
+            i,
+            labels,
+            clipped=tr.clipped,
+            show_legend=False,
+        )
         fig.update_xaxes(title_text=labels["distance"], row=1, col=i)
-    fig.update_yaxes(type="log", range=[lo - 0.3, hi + 0.3], exponentformat="power", title_text=labels["norm"],
-                     row=1, col=1)
+    fig.update_yaxes(
+        type="log", range=[lo - 0.3, hi + 0.3], exponentformat="power", title_text=labels["norm"], row=1, col=1
+    )
     fig.update_yaxes(type="log", range=[lo - 0.3, hi + 0.3], exponentformat="power")
     fig.update_layout(height=430, margin=dict(l=70, r=20, t=50, b=60), font=dict(size=14), showlegend=False)
     return fig
@@ -239,12 +394,20 @@ def jacobian_figure(spectra: dict, bound: np.ndarray | None = None, labels: dict
     if bound is not None:
         d = np.arange(len(bound))[::-1].copy()
         ok = np.isfinite(bound) & (bound > 0)
-        fig.add_trace(go.Scatter(x=d[ok], y=bound[ok], mode="lines", name=labels["bound"],
-                                 line=dict(color=CELL_COLORS["rnn"], dash="dash", width=1.5)))
+        fig.add_trace(
+            go.Scatter(
+                x=d[ok],
+                y=bound[ok],
+                mode="lines",
+                name=labels["bound"],
+                line=dict(color=CELL_COLORS["rnn"], dash="dash", width=1.5),
+            )
+        )
     fig.update_yaxes(type="log", range=[lo - 0.3, hi + 0.3], exponentformat="power", title_text=labels["sigma"])
     fig.update_xaxes(title_text=labels["distance"])
-    fig.update_layout(height=400, margin=dict(l=70, r=20, t=30, b=60), font=dict(size=14),
-                      legend=dict(orientation="h", y=1.08))
+    fig.update_layout(
+        height=400, margin=dict(l=70, r=20, t=30, b=60), font=dict(size=14), legend=dict(orientation="h", y=1.08)
+    )
     return fig
 
 
@@ -253,22 +416,35 @@ def longrange_figure(result, labels: dict | None = None) -> go.Figure:
     labels = {**GRAD_LABELS, **(labels or {})}
     fig = go.Figure()
     style = {"rnn": ("solid", "circle", 12), "gru": ("dash", "square", 14), "lstm": ("dot", "diamond", 10)}
-    for cell, acc in result.accuracy.items():   # distinct dashes and markers: equal lines stay visible
+    for cell, acc in result.accuracy.items():  # distinct dashes and markers: equal lines stay visible
         dash, symbol, size = style.get(cell, ("solid", "circle", 10))
-        fig.add_trace(go.Scatter(x=list(result.ks), y=acc, mode="lines+markers", name=cell.upper(),
-                                 line=dict(color=CELL_COLORS[cell], width=3, dash=dash),
-                                 marker=dict(size=size, symbol=symbol)))
+        fig.add_trace(
+            go.Scatter(
+                x=list(result.ks),
+                y=acc,
+                mode="lines+markers",
+                name=cell.upper(),
+                line=dict(color=CELL_COLORS[cell], width=3, dash=dash),
+                marker=dict(size=size, symbol=symbol),
+            )
+        )
     fig.add_hline(y=0.5, line=dict(dash="dot", color="gray"), annotation_text=labels["chance"])
     fig.update_xaxes(title_text=labels["k"], type="log", tickvals=list(result.ks))
     fig.update_yaxes(title_text=labels["accuracy"], range=[0.3, 1.05], tickformat=".0%")
-    fig.update_layout(height=380, margin=dict(l=70, r=20, t=30, b=60), font=dict(size=14),
-                      legend=dict(orientation="h", y=1.1))
+    fig.update_layout(
+        height=380, margin=dict(l=70, r=20, t=30, b=60), font=dict(size=14), legend=dict(orientation="h", y=1.1)
+    )
     return fig
 
 
 # --- language models ----------------------------------------------------------------------
-LM_LABELS = {"raw": "model ŷ<sup>&lt;t&gt;</sup>", "adjusted": "after temperature / top-k",
-             "chosen": "sampled", "prob": "probability", "char": "next character"}
+LM_LABELS = {
+    "raw": "model ŷ<sup>&lt;t&gt;</sup>",
+    "adjusted": "after temperature / top-k",
+    "chosen": "sampled",
+    "prob": "probability",
+    "char": "next character",
+}
 
 
 def sample_animation(s, labels: dict | None = None) -> go.Figure:
@@ -280,24 +456,49 @@ def sample_animation(s, labels: dict | None = None) -> go.Figure:
 
     def traces(t: int) -> list:
         colors = ["#d62728" if i == s.chosen[t] else "#4c78a8" for i in x]
-        return [dict(type="bar", x=x, y=np.round(s.raw[t], 4), name=labels["raw"],
-                     marker=dict(color="rgba(150,150,150,0.45)")),
-                dict(type="bar", x=x, y=np.round(s.probs[t], 4), name=labels["adjusted"], marker=dict(color=colors))]
+        return [
+            dict(
+                type="bar",
+                x=x,
+                y=np.round(s.raw[t], 4),
+                name=labels["raw"],
+                marker=dict(color="rgba(150,150,150,0.45)"),
+            ),
+            dict(type="bar", x=x, y=np.round(s.probs[t], 4), name=labels["adjusted"], marker=dict(color=colors)),
+        ]
 
     def text_so_far(t: int) -> dict:
         shown = "".join(s.vocab[i] for i in s.chosen[: t + 1]).replace("\n", " ⏎ ")[-60:]
-        return dict(text="<b>" + html.escape(shown) + "▌</b>", x=0, y=1.14, xref="paper", yref="paper",
-                    xanchor="left", showarrow=False, font=dict(size=22, family="monospace"))
+        return dict(
+            text="<b>" + html.escape(shown) + "▌</b>",
+            x=0,
+            y=1.14,
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            showarrow=False,
+            font=dict(size=22, family="monospace"),
+        )
 
     start = T - 1
-    layout = dict(barmode="overlay", height=480, margin=dict(l=60, r=20, t=90, b=150), font=dict(size=14),
-                  annotations=[text_so_far(start)], legend=dict(orientation="h", y=1.02, x=1, xanchor="right"),
-                  yaxis=dict(range=[0, 1.02], title=dict(text=labels["prob"])),
-                  xaxis=dict(tickmode="array", tickvals=x, ticktext=chars, title=dict(text=labels["char"]),
-                             tickfont=dict(size=16)))
+    layout = dict(
+        barmode="overlay",
+        height=480,
+        margin=dict(l=60, r=20, t=90, b=150),
+        font=dict(size=14),
+        annotations=[text_so_far(start)],
+        legend=dict(orientation="h", y=1.02, x=1, xanchor="right"),
+        yaxis=dict(range=[0, 1.02], title=dict(text=labels["prob"])),
+        xaxis=dict(
+            tickmode="array", tickvals=x, ticktext=chars, title=dict(text=labels["char"]), tickfont=dict(size=16)
+        ),
+    )
     layout.update(player(layout, [s.vocab[i] for i in s.chosen], {**LABELS, **labels}, start))
-    return figure(traces(start), layout,
-                  frames=[dict(name=str(t), data=traces(t), layout=dict(annotations=[text_so_far(t)])) for t in range(T)])
+    return figure(
+        traces(start),
+        layout,
+        frames=[dict(name=str(t), data=traces(t), layout=dict(annotations=[text_so_far(t)])) for t in range(T)],
+    )
 
 
 def surprise_html(score) -> str:
@@ -315,7 +516,11 @@ def surprise_html(score) -> str:
         shown = "&nbsp;" if ch == " " else html.escape(ch)
         outline = "" if known else "outline:2px dashed #d62728;"
         tip = f"P={p:.3f}" if known else "unknown"
-        parts.append(f'<span title="{tip}" style="background:rgb(255,{shade},{shade});{outline}padding:1px 0">'
-                     f"{shown}</span>")
-    return ('<div style="font-family:monospace;font-size:22px;line-height:1.9;color:#111;word-break:break-all">'
-            + "".join(parts) + "</div>")
+        parts.append(
+            f'<span title="{tip}" style="background:rgb(255,{shade},{shade});{outline}padding:1px 0">{shown}</span>'
+        )
+    return (
+        '<div style="font-family:monospace;font-size:22px;line-height:1.9;color:#111;word-break:break-all">'
+        + "".join(parts)
+        + "</div>"
+    )
