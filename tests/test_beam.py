@@ -5,7 +5,19 @@ import math
 import pytest
 import torch
 
-from seqviz.translation.beam import CUT, FINISHED, FORCED, KEPT, PRUNED, beam_search, error_verdict, exhaustive_search, greedy, normalized, sequence_log_probs
+from seqviz.translation.beam import (
+    CUT,
+    FINISHED,
+    FORCED,
+    KEPT,
+    PRUNED,
+    beam_search,
+    error_verdict,
+    exhaustive_search,
+    greedy,
+    normalized,
+    sequence_log_probs,
+)
 from seqviz.translation.models import DateTranslator, NMTConfig
 
 SRC = tuple(" 0123456789abcdefghijklmnopqrstuvwxyz")

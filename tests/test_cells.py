@@ -2,9 +2,8 @@
 import numpy as np
 import pytest
 import torch
-from torch import nn
-
 from conftest import tiny
+from torch import nn
 
 TEXT = "the cat, which ate, was full"
 
@@ -85,7 +84,8 @@ def test_gru_update_gate_is_one_minus_torch_z():
     W = m.rnn.weight_ih_l0.detach().numpy()
     b, bh = m.rnn.bias_ih_l0.detach().numpy(), m.rnn.bias_hh_l0.detach().numpy()
     n = m.config.n_a
-    x0 = np.zeros(len(m.vocab)); x0[0] = 1          # the start marker
+    x0 = np.zeros(len(m.vocab))
+    x0[0] = 1                                       # the start marker
     z = _sigmoid(W[n:2 * n] @ x0 + b[n:2 * n] + bh[n:2 * n])   # a<0> = 0
     np.testing.assert_allclose(tr.gates["gamma_u"][0], 1 - z, atol=1e-6)
 

@@ -5,7 +5,18 @@ from datetime import date, timedelta
 
 import pytest
 
-from seqviz.translation.dates import FIRST, FORMATS, LAST, LOCALES, date_pairs, length_bucket, matching_formats, normalize, render, split_of
+from seqviz.translation.dates import (
+    FIRST,
+    FORMATS,
+    LAST,
+    LOCALES,
+    date_pairs,
+    length_bucket,
+    matching_formats,
+    normalize,
+    render,
+    split_of,
+)
 
 
 def test_same_seed_same_pairs_and_seeds_differ():

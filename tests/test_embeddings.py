@@ -122,7 +122,8 @@ def test_negative_samples_follow_the_three_quarter_power():
 
 
 def test_corpus_sentences_english_chinese_and_junk():
-    assert em.corpus_sentences("The cat sat. A dog ran!\nOK 42 🙂") == [["the", "cat", "sat"], ["a", "dog", "ran"], ["ok"]]
+    assert em.corpus_sentences("The cat sat. A dog ran!\nOK 42 🙂") == [["the", "cat", "sat"], ["a", "dog", "ran"],
+                                                                      ["ok"]]
     zh = em.corpus_sentences("我喜欢自然语言处理。今天天气很好")
     assert em.detect_lang("我喜欢自然语言处理") == "zh" and len(zh) == 2 and "".join(zh[0]) == "我喜欢自然语言处理"
     assert em.corpus_sentences("<b>bold</b> &amp;") == [["b", "bold", "b", "amp"]]
@@ -179,7 +180,10 @@ def test_word2vec_is_repeatable_and_learns_topics():
     b = em.train_word2vec(_tiny_corpus(), cfg)
     np.testing.assert_array_equal(a.E, b.E)
     assert seen[-1] == (20, 20) and a.method == "skip-gram"
-    assert a.similarity("cat", "dog") > a.similarity("cat", "two")
+    topics = [["cat", "dog", "horse", "cow", "sheep"], ["one", "two", "three", "four", "five"]]
+    within = [a.similarity(x, y) for t in topics for x in t for y in t if x < y]
+    across = [a.similarity(x, y) for x in topics[0] for y in topics[1]]
+    assert np.mean(within) > np.mean(across) + 0.3                     # here 0.86 against 0.41
     with pytest.raises(ValueError):
         em.train_word2vec([["lonely"]], em.Word2VecConfig(min_count=5))
 
@@ -205,23 +209,8 @@ def test_embedding_table_round_trip(tmp_path):
     np.testing.assert_array_equal(back.counts, v.counts)
 
 
-# ---------------------------------------------------------------- the shipped vectors and the benchmark sets
-
-@pytest.mark.parametrize("name", ["wiki-skipgram", "wiki-glove"])
-def test_shipped_vectors_beat_chance_and_match_their_json(name):
-    from seqviz.core.checkpoint import load_pretrained
-    table = load_pretrained(name)
-    v = table.vectors()
-    m = em.evaluate(v)
-    stored = table.meta["metrics"]
-    assert m["wordsim353"]["spearman"] == pytest.approx(stored["wordsim353"]["spearman"], abs=1e-6)
-    assert m["analogy"]["covered"] == stored["analogy"]["covered"] and 0.1 < m["analogy"]["coverage"] < 1
-    rng = np.random.default_rng(1)
-    chance = em.evaluate(em.WordVectors(v.words, rng.normal(size=v.E.shape), v.counts))
-    assert m["wordsim353"]["spearman"] > chance["wordsim353"]["spearman"] + 0.05
-    assert m["analogy"]["accuracy"] > chance["analogy"]["accuracy"]
-    assert table.meta["data"]["n_tokens"] > 400_000
-
+# ---------------------------------------------------------------- the benchmark sets (the shipped vectors' scores are
+#                                                                  recomputed in test_shipped_metrics.py)
 
 def test_evaluate_reports_coverage():
     v = _toy()

@@ -7,13 +7,13 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
+from conftest import tiny
+from test_nmt import tiny as tiny_translator
 
 import seqviz
-from conftest import tiny
 from seqviz import viz
 from seqviz.rnn.lm import sample
 from seqviz.sentiment.models import read
-from test_nmt import tiny as tiny_translator
 
 HOSTILE = 'ab<b>c</b> 😀 & "d"'
 

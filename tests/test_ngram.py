@@ -10,7 +10,8 @@ def test_bigram_mle_perplexity_matches_hand_counts():
     lines = ["ab", "aab"]
     m = ngram.fit(lines, 2, smoothing="mle")
     # bigram counts with padding: <s>a 2, aa 1, ab 2, b</s> 2; P(a|<s>)=1, P(a|a)=1/3, P(b|a)=2/3, P(</s>|b)=1
-    nll = -(math.log(1) + math.log(2 / 3) + math.log(1)) - (math.log(1) + math.log(1 / 3) + math.log(2 / 3) + math.log(1))
+    nll = -(math.log(1) + math.log(2 / 3) + math.log(1)) \
+        - (math.log(1) + math.log(1 / 3) + math.log(2 / 3) + math.log(1))
     assert ngram.line_nll(m, "ab") == (pytest.approx(-math.log(2 / 3)), 3)
     assert ngram.perplexity(m, lines) == pytest.approx(math.exp(nll / 7))
 
