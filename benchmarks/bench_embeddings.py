@@ -119,8 +119,9 @@ def training() -> None:
 
     from seqviz.core.registry import shipped
     from seqviz.embeddings.corpus import wiki_corpus
-    from seqviz.embeddings.glove import GloveConfig, train_glove
-    from seqviz.embeddings.word2vec import Word2VecConfig, train_word2vec
+    from seqviz.embeddings.glove import train_glove
+    from seqviz.embeddings.kind import glove_config, word2vec_config
+    from seqviz.embeddings.word2vec import train_word2vec
 
     t0 = time.perf_counter()
     sentences = wiki_corpus()
@@ -129,16 +130,7 @@ def training() -> None:
         f"{time.perf_counter() - t0:.1f} s"
     )
     kind, recipe = shipped()["wiki-skipgram"]  # the shipped checkpoints' settings, from the registry
-    p = kind.check(recipe.params)
-    cfg = Word2VecConfig(
-        sg=p["method"] == "skip-gram",
-        n_e=p["n_e"],
-        window=p["window"],
-        negative=p["negative"],
-        min_count=p["min_count"],
-        epochs=p["epochs"],
-        seed=p["seed"],
-    )
+    cfg = word2vec_config(kind.check(recipe.params))
     t0 = time.perf_counter()
     train_word2vec(sentences, cfg)
     print(
@@ -146,16 +138,7 @@ def training() -> None:
         f"{time.perf_counter() - t0:.1f} s"
     )
     kind, recipe = shipped()["wiki-glove"]
-    p = kind.check(recipe.params)
-    glove = GloveConfig(
-        n_e=p["n_e"],
-        window=p["window"],
-        min_count=p["min_count"],
-        x_max=p["x_max"],
-        epochs=p["epochs"],
-        lr=p["lr"],
-        seed=p["seed"],
-    )
+    glove = glove_config(kind.check(recipe.params))
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     for device in devices:
         from dataclasses import replace

@@ -98,6 +98,8 @@ COMMON = (  # the settings every kind trained by the loop shares
     Param("seed", 0, lo=0, hi=10_000, hint="same seed, same data split and start: the run repeats"),
 )
 
+EVALS = Param("evals", 25, lo=0, hi=1000, page=False, hint="held-out checks per run (0: one after each epoch)")
+
 
 class DataError(ValueError):
     """Data that cannot be trained on; `code` names the problem, `info` holds its numbers."""

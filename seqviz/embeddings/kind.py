@@ -102,9 +102,9 @@ def _result(vectors, data: Data, p: dict, state, seconds: float, method: str) ->
     return Result(table, meta, state, files)
 
 
-def train_w2v(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
-    """gensim's loop does the work; its epochs are reported to the same callbacks as `fit`'s steps."""
-    cfg = Word2VecConfig(
+def word2vec_config(p: dict) -> Word2VecConfig:
+    """gensim's settings from the word2vec kind's params."""
+    return Word2VecConfig(
         sg=p["method"] == "skip-gram",
         n_e=p["n_e"],
         window=p["window"],
@@ -113,6 +113,26 @@ def train_w2v(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
         epochs=p["epochs"],
         seed=p["seed"],
     )
+
+
+def glove_config(p: dict, device: str = "auto", max_seconds: float | None = None) -> GloveConfig:
+    """GloVe's settings from the glove kind's params."""
+    return GloveConfig(
+        n_e=p["n_e"],
+        window=p["window"],
+        min_count=p["min_count"],
+        x_max=p["x_max"],
+        epochs=p["epochs"],
+        lr=p["lr"],
+        seed=p["seed"],
+        device=device,
+        max_seconds=max_seconds,
+    )
+
+
+def train_w2v(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
+    """gensim's loop does the work; its epochs are reported to the same callbacks as `fit`'s steps."""
+    cfg = word2vec_config(p)
     state = TrainState(
         config=TrainConfig(epochs=p["epochs"], seed=p["seed"], device="cpu", max_seconds=max_seconds),
         device=torch.device("cpu"),
@@ -149,17 +169,7 @@ def train_w2v(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
 
 def train_glv(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
     """GloVe in torch through the one training loop (AdaGrad over the non-zero X_ij)."""
-    cfg = GloveConfig(
-        n_e=p["n_e"],
-        window=p["window"],
-        min_count=p["min_count"],
-        x_max=p["x_max"],
-        epochs=p["epochs"],
-        lr=p["lr"],
-        seed=p["seed"],
-        device=device,
-        max_seconds=max_seconds,
-    )
+    cfg = glove_config(p, device, max_seconds)
     t0 = time.perf_counter()
     try:
         vectors, state = train_glove(data.items, cfg, callbacks=callbacks)

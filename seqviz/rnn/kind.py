@@ -14,6 +14,7 @@ from seqviz.core.data import NAMES_DATA, WIKI_DATA, LineDataset, full_names, pad
 from seqviz.core.loop import fit_run, training_meta
 from seqviz.core.registry import (
     COMMON,
+    EVALS,
     LRS,
     Data,
     DataError,
@@ -207,7 +208,7 @@ KIND = register(
                 page=False,
                 hint="held-out lines checked during training (the first ones of the 10% held out)",
             ),
-            Param("evals", 25, lo=0, hi=1000, page=False, hint="held-out checks per run (0: one after each epoch)"),
+            EVALS,
         ),
         bundled=tuple(CORPORA),
         upload_format="any UTF-8 text. Each line is one training sequence; long lines are cut into 200-character "

@@ -13,6 +13,7 @@ from seqviz.core.data import split_items
 from seqviz.core.loop import fit_run, training_meta
 from seqviz.core.registry import (
     COMMON,
+    EVALS,
     LIMITS,
     LRS,
     Data,
@@ -263,7 +264,7 @@ KIND = register(
                 page=False,
                 hint="words E holds (with E word2vec): the commonest of the unlabelled text",
             ),
-            Param("evals", 25, lo=0, hi=1000, page=False, hint="held-out checks per run (0: one after each epoch)"),
+            EVALS,
         ),
         bundled=tuple(BUNDLED),
         upload_format="one example a line, a label (pos / neg, 1 / 0, 正面 / 负面), a tab, then the text.",

@@ -11,6 +11,7 @@ from seqviz.core.checkpoint import MAX_STEPS, config_size
 from seqviz.core.loop import fit_run, training_meta
 from seqviz.core.registry import (
     COMMON,
+    EVALS,
     LIMITS,
     LRS,
     Data,
@@ -239,7 +240,7 @@ register(
                 hint="also beam search (B = 10) and the error analysis on the test, "
                 "and scan 40,000 more held-out dates (minutes)",
             ),
-            Param("evals", 25, lo=0, hi=1000, page=False, hint="held-out checks per run (0: one after each epoch)"),
+            EVALS,
         ),
         bundled=("dates",),
         upload_format="one pair a line, what a person wrote, a tab (or =>), then the target, e.g. "
