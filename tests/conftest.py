@@ -1,4 +1,7 @@
 """Shared fixtures: tiny random-weight models with fixed seeds."""
+
+import contextlib
+
 import pytest
 import torch
 
@@ -28,7 +31,89 @@ def my_model(model, name: str = "mine", meta: dict | None = None, origin: str = 
 
     from seqviz.core.checkpoint import model_from_bytes, to_bytes
     from seqviz.ui.mymodels import PREFIX, MyModel
+
     js, w = to_bytes(model, name, {"metrics": {}, **(meta or {})})
     m = model_from_bytes(js, w, name)
     mid = PREFIX + hashlib.sha256(js + b"\0" + w).hexdigest()[:16]
     return mid, MyModel(mid, name, m.meta["kind"], m.meta, js, w, m, origin)
+
+
+def typed(value):
+    """`value` with plotly's typed arrays ({"dtype", "bdata", "shape"}, as plotly >= 6 writes numpy arrays into a
+    figure's JSON) decoded to numpy arrays, everywhere inside it."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(value, dict):
+        if "bdata" in value and "dtype" in value:
+            a = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+            shape = value.get("shape")
+            return a.reshape([int(s) for s in str(shape).split(",")]) if shape is not None else a
+        return {k: typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [typed(v) for v in value]
+    return value
+
+
+def chart(at, key: str) -> dict:
+    """The figure an AppTest page shows under `key`, as plotly.js receives it (the element's JSON spec), arrays
+    decoded: what a student sees, not the figure object the page built."""
+    import json
+
+    found = [c for c in at.get("plotly_chart") if c.key == key]
+    assert found, f"no chart {key!r} on the page; charts: {[c.key for c in at.get('plotly_chart')]}"
+    return typed(json.loads(found[0].proto.spec))
+
+
+def ticks(fig: dict, axis: str = "xaxis") -> str:
+    """The tick labels of one axis of a figure from `chart`, joined (a figure's tokens, one per step)."""
+    return "".join(str(x) for x in fig["layout"][axis].get("ticktext", []))
+
+
+# each page's url path (seqviz/ui/nav.py) -> the key of the title (h1) the page itself shows, not its link's label
+PAGE_TITLES = {
+    "": "home.title",
+    "rnn-cell": "cell.title",
+    "gradients": "grad.title",
+    "language-model": "lm.title",
+    "embeddings": "emb.title",
+    "sentiment": "sent.title",
+    "attention": "mt.title",
+    "beam-search": "beam.title",
+    "train": "train.title",
+}
+
+
+@contextlib.contextmanager
+def watchdog(seconds: float, config=None):
+    """Bound code that can block inside C, where no Python timeout reaches: AppTest stops a slow script run by
+    asking its thread to stop, then joins it without a limit, so a page stuck in a BLAS call (numpy's OpenBLAS
+    once deadlocked in a matmul after the training queue's worker thread had used it) would hang the run
+    forever. Past `seconds` this prints every thread's stack (past pytest's capture, given its `config`) and
+    ends the test process: a failed run, not a stuck one. faulthandler's own timer, which needs no GIL, backs
+    it up a little later."""
+    import faulthandler
+    import os
+    import sys
+    import threading
+
+    def expire():
+        capture = config.pluginmanager.getplugin("capturemanager") if config is not None else None
+        if capture is not None:
+            capture.suspend_global_capture(in_=True)
+        sys.stderr.write(f"\n+++ watchdog: the test did not end in {seconds:g} s; every thread's stack:\n")
+        sys.stderr.flush()
+        faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+        sys.stderr.flush()
+        os._exit(1)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    faulthandler.dump_traceback_later(seconds + 30, exit=True)
+    try:
+        yield
+    finally:
+        timer.cancel()
+        faulthandler.cancel_dump_traceback_later()

@@ -1,5 +1,6 @@
 """AppTest of the Train page: it opens in both languages, a tiny run goes through the queue and the model
 joins this session's list (and the other pages' selectors), one run at a time per session."""
+
 import time
 
 import pytest
@@ -29,28 +30,35 @@ def test_page_opens_with_kinds_data_settings_and_limits(lang):
     text = " ".join(c.value for c in at.caption)
     assert ("a run stops after 300 s" if lang == "en" else "每次训练最长 300 秒") in text
     assert ("None yet" if lang == "en" else "还没有") in text
-    for kind in ("word2vec", "glove", "dates", "sentiment"):         # every kind's settings draw
-        at = run_page(PAGE, lang, train_kind=kind)     # (set_value would format the options in English)
+    for kind in ("word2vec", "glove", "dates", "sentiment"):  # every kind's settings draw
+        at = run_page(PAGE, lang, train_kind=kind)  # (set_value would format the options in English)
         assert not at.exception and at.slider(key=f"train_{kind}_epochs")
 
 
 def test_tiny_run_from_the_page_lists_the_model_everywhere():
-    at = run_page(PAGE, train_kind="char_lm", train_char_lm_max_lines=60, train_char_lm_n_a=8,
-                  train_char_lm_epochs=1, train_char_lm_cell="gru", train_name="tiny names")
+    at = run_page(
+        PAGE,
+        train_kind="char_lm",
+        train_char_lm_max_lines=60,
+        train_char_lm_n_a=8,
+        train_char_lm_epochs=1,
+        train_char_lm_cell="gru",
+        train_name="tiny names",
+    )
     at.button(key="train_go").click().run()
     assert not at.exception
-    assert at.button(key="train_go").disabled                       # one run at a time per session
+    assert at.button(key="train_go").disabled  # one run at a time per session
     assert any("one run at a time" in i.value for i in at.info)
     _poll(at, lambda a: any("is ready" in s.value for s in a.success))
     assert not at.exception and not at.error
-    assert any("“tiny\\-names” is ready" in s.value and "GRU, n_a = 8" in s.value for s in at.success)   # name escaped
+    assert any("“tiny\\-names” is ready" in s.value and "GRU, n_a = 8" in s.value for s in at.success)  # name escaped
     assert not at.button(key="train_go").disabled
     mine = at.session_state["my_models"]
     assert len(mine) == 1
-    (mid, m), = mine.items()
+    ((mid, m),) = mine.items()
     assert m.kind == "char_lm" and m.model.config.cell == "gru" and m.doc["training"]["curve"]
-    assert any(b.key == f"rm_{mid}" for b in at.button)            # listed under "Your models"
-    at.switch_page("pages/rnn_cell.py").run()                        # the other pages of this session see it
+    assert any(b.key == f"rm_{mid}" for b in at.button)  # listed under "Your models"
+    at.switch_page("pages/rnn_cell.py").run()  # the other pages of this session see it
     assert not at.exception
     assert "⭐ tiny\\-names (yours)" in at.sidebar.radio(key="cell_kind").options
 
@@ -58,15 +66,15 @@ def test_tiny_run_from_the_page_lists_the_model_everywhere():
 def test_bad_upload_data_and_failed_runs_explain_themselves():
     at = run_page(PAGE, train_kind="sentiment", train_source_sentiment="upload")
     assert any("Upload a file" in i.value for i in at.info)
-    assert at.button(key="train_go").disabled                        # nothing to train on yet
+    assert at.button(key="train_go").disabled  # nothing to train on yet
     at.file_uploader(key="train_upload_sentiment").upload("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00" * 50).run()
     assert not at.exception
-    assert any("does not look like text" in e.value for e in at.error)        # the upload is refused, with why
+    assert any("does not look like text" in e.value for e in at.error)  # the upload is refused, with why
     assert at.button(key="train_go").disabled
     at.file_uploader(key="train_upload_sentiment").set_value(("one.txt", b"pos\tgood film\n" * 30, "text/plain"))
     at.run()
     assert not at.exception and not at.error and not at.button(key="train_go").disabled
-    at.button(key="train_go").click().run()                          # the worker refuses it: one class only
+    at.button(key="train_go").click().run()  # the worker refuses it: one class only
     _poll(at, lambda a: bool(a.error), limit=120)
     assert not at.exception
     assert any("Every example has the same label" in e.value for e in at.error)
@@ -82,25 +90,30 @@ def test_stated_upload_limits_are_the_real_ones():
     from seqviz.core import registry
     from seqviz.core.text import MAX_UPLOAD_BYTES
     from seqviz.ui import mymodels
+
     server_mib = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
-    stated = {"train_upload_char_lm": registry.LIMITS.upload_bytes, "train_ckpt_upload": mymodels.MAX_UPLOAD_BYTES,
-              "cell_text_upload": MAX_UPLOAD_BYTES}
+    stated = {
+        "train_upload_char_lm": registry.LIMITS.upload_bytes,
+        "train_ckpt_upload": mymodels.MAX_UPLOAD_BYTES,
+        "cell_text_upload": MAX_UPLOAD_BYTES,
+    }
     at = run_page(PAGE, train_kind="char_lm", train_source_char_lm="upload")
     cell = run_page("rnn_cell.py")
     ups = {u.key: u for u in list(at.file_uploader) + list(cell.file_uploader)}
     assert set(stated) <= set(ups)
     for key, limit in stated.items():
-        cap = ups[key].proto.max_upload_size_mb * 2 ** 20
-        assert limit < cap <= server_mib * 2 ** 20, key
+        cap = ups[key].proto.max_upload_size_mb * 2**20
+        assert limit < cap <= server_mib * 2**20, key
     assert f"{registry.LIMITS.upload_bytes // 1_000_000} MB" in ups["train_upload_char_lm"].help
     assert f"{mymodels.MAX_UPLOAD_BYTES // 1_000_000} MB" in ups["train_ckpt_upload"].help
     at.file_uploader(key="train_upload_char_lm").upload("big.txt", b"a\n" * (registry.LIMITS.upload_bytes // 2 + 1))
-    at.run()          # (a rerun in 中文 would format the radios' values in English: AppTest's limit, not the app's)
+    at.run()  # (a rerun in 中文 would format the radios' values in English: AppTest's limit, not the app's)
     assert not at.exception and any("the limit is 5,000,000" in e.value for e in at.error)
 
 
 def test_cuda_is_offered_when_there_is_a_gpu_but_not_for_word2vec(monkeypatch):
     import seqviz.ui.cache
+
     monkeypatch.setattr(seqviz.ui.cache, "device_info", lambda: ("cuda", "Test GPU"))
     at = run_page(PAGE, train_kind="char_lm")
     assert not at.exception
@@ -109,12 +122,21 @@ def test_cuda_is_offered_when_there_is_a_gpu_but_not_for_word2vec(monkeypatch):
     at = run_page(PAGE, train_kind="word2vec")
     assert not at.exception and not any(r.key == "train_device" for r in at.radio)
     assert any("gensim trains word2vec on the CPU" in c.value for c in at.caption)
-    at = run_page(PAGE, train_kind="glove")                          # GloVe is torch: the GPU is offered
+    at = run_page(PAGE, train_kind="glove")  # GloVe is torch: the GPU is offered
     assert at.radio(key="train_device").options[0] == "CUDA (Test GPU)"
 
 
-@pytest.mark.parametrize("metrics", [{"val_perplexity": "9.8"}, {"val_perplexity": None}, "oops", None,
-                                     {"val_perplexity": float("nan")}, {"exact_greedy": [1]}])
+@pytest.mark.parametrize(
+    "metrics",
+    [
+        {"val_perplexity": "9.8"},
+        {"val_perplexity": None},
+        "oops",
+        None,
+        {"val_perplexity": float("nan")},
+        {"exact_greedy": [1]},
+    ],
+)
 def test_model_files_with_odd_metrics_are_listed_without_a_crash(metrics):
     mid, m = my_model(tiny("gru"), "odd", {"metrics": metrics})
     at = run_page(PAGE, my_models={mid: m})
@@ -124,26 +146,37 @@ def test_model_files_with_odd_metrics_are_listed_without_a_crash(metrics):
 
 
 def test_a_run_that_ends_on_another_page_joins_the_session():
-    from seqviz.training.jobs import Job
     from seqviz.core.checkpoint import to_bytes
+    from seqviz.training.jobs import Job
     from seqviz.ui import train
-    job = Job("finished-elsewhere", "someone", "char_lm", "names", {}, "far away", status="done",
-              stop_reason="finished", result=to_bytes(tiny("gru"), "far-away", {"metrics": {"val_perplexity": 7.5}}))
-    train.queue()._jobs[job.id] = job                  # as the worker leaves it
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()      # home, through app.py
-    at.session_state["train_job"] = job.id             # (the run was started on the Train page earlier)
+
+    job = Job(
+        "finished-elsewhere",
+        "someone",
+        "char_lm",
+        "names",
+        {},
+        "far away",
+        status="done",
+        stop_reason="finished",
+        result=to_bytes(tiny("gru"), "far-away", {"metrics": {"val_perplexity": 7.5}}),
+    )
+    train.queue()._jobs[job.id] = job  # as the worker leaves it
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()  # home, through app.py
+    at.session_state["train_job"] = job.id  # (the run was started on the Train page earlier)
     at.switch_page("pages/rnn_cell.py").run()
     assert not at.exception
     assert "train_job" not in at.session_state and train.queue().get(job.id) is None
     (m,) = at.session_state["my_models"].values()
     assert m.label == "far away" and m.model.config.cell == "gru"
-    assert "⭐ far away (yours)" in at.sidebar.radio(key="cell_kind").options        # this very run lists it
+    assert "⭐ far away (yours)" in at.sidebar.radio(key="cell_kind").options  # this very run lists it
     at.switch_page("pages/train.py").run()
     assert any("“far away” is ready" in s.value and "perplexity 7.50" in s.value for s in at.success)
 
 
 def test_removing_a_model_and_the_session_limit():
     from seqviz.ui.mymodels import MAX_MODELS
+
     models = dict(my_model(tiny("lstm", seed=i), f"m{i}") for i in range(MAX_MODELS))
     at = run_page(PAGE, my_models=models)
     assert not at.exception

@@ -1,5 +1,6 @@
 """BLEU: examples worked out by hand (clipped counts, p_n, brevity penalty, score), the counts against NLTK's
 independent implementation, every number against sacrebleu's sentence-level API, and the course's examples."""
+
 import math
 
 import pytest
@@ -9,7 +10,7 @@ from sacrebleu.metrics import BLEU
 
 from seqviz.translation.bleu import SMOOTHING, TOKENIZERS, bleu
 
-REFS = ["the cat is on the mat", "there is a cat on the mat"]     # 6 and 7 tokens
+REFS = ["the cat is on the mat", "there is a cat on the mat"]  # 6 and 7 tokens
 CASES = [
     ("the the the the the the the", REFS, "13a"),
     ("the cat is on the mat", REFS, "13a"),
@@ -30,6 +31,7 @@ def _geomean(ps):
 
 # ---------------------------------------------------------------- worked out by hand
 
+
 def test_course_example_by_hand():
     """'the' x 7 against REFS: 'the' occurs 7 times, at most 2 times in one reference (the first), so it is
     credited 2: p1 = 2/7. No bigram 'the the' in either reference: p2 = 0/6, p3 = 0/5, p4 = 0/4.
@@ -40,11 +42,11 @@ def test_course_example_by_hand():
     assert b.raw_precisions[0] == pytest.approx(2 / 7)
     the = next(r for r in b.rows if r.ngram == ("the",))
     assert (the.count, the.max_ref, the.clipped) == (7, 2, 2)
-    assert b.score == 0.0                                  # plain formula: log p2 = -inf, BLEU = 0
+    assert b.score == 0.0  # plain formula: log p2 = -inf, BLEU = 0
     # "floor" replaces each zero count by 0.1: p2..p4 = 0.1/6, 0.1/5, 0.1/4
     floor = bleu("the the the the the the the", REFS, smooth_method="floor")
     assert floor.precisions == pytest.approx([100 * 2 / 7, 100 * 0.1 / 6, 100 * 0.1 / 5, 100 * 0.1 / 4])
-    assert floor.score == pytest.approx(100 * _geomean([2 / 7, 0.1 / 6, 0.1 / 5, 0.1 / 4]))    # 3.93
+    assert floor.score == pytest.approx(100 * _geomean([2 / 7, 0.1 / 6, 0.1 / 5, 0.1 / 4]))  # 3.93
 
 
 def test_clipping_takes_the_most_in_any_one_reference_not_the_sum():
@@ -94,6 +96,7 @@ def test_brevity_penalty_by_hand():
 
 # ---------------------------------------------------------------- independent references
 
+
 @pytest.mark.parametrize("cand,refs,tok", CASES)
 def test_counts_and_plain_score_equal_nltk(cand, refs, tok):
     """NLTK's own n-gram counting (modified_precision), closest reference length, brevity penalty and
@@ -101,12 +104,12 @@ def test_counts_and_plain_score_equal_nltk(cand, refs, tok):
     b = bleu(cand, refs, tokenize=tok, smooth_method="none")
     hyp, ref_toks = b.candidate_tokens, b.reference_tokens
     for n in range(1, 5):
-        p = modified_precision(ref_toks, hyp, n)           # an unnormalised Fraction: clipped / max(1, total)
+        p = modified_precision(ref_toks, hyp, n)  # an unnormalised Fraction: clipped / max(1, total)
         assert (p.numerator, p.denominator) == (b.counts[n - 1], max(1, b.totals[n - 1])), n
     r = closest_ref_length(ref_toks, len(hyp))
     assert (b.sys_len, b.ref_len) == (len(hyp), r)
     assert b.bp == pytest.approx(brevity_penalty(r, len(hyp)) if hyp else 0.0)
-    nltk_score = 100 * sentence_bleu(ref_toks, hyp) if all(b.counts) else 0.0   # NLTK gives ~1e-300 then
+    nltk_score = 100 * sentence_bleu(ref_toks, hyp) if all(b.counts) else 0.0  # NLTK gives ~1e-300 then
     assert b.score == pytest.approx(nltk_score, abs=1e-9)
 
 
@@ -119,11 +122,12 @@ def test_equals_sacrebleu_sentence_bleu(cand, refs, tok, smooth):
     assert ours.score == pytest.approx(ref.score, abs=1e-9)
     assert ours.precisions == pytest.approx(ref.precisions, abs=1e-9)
     assert (ours.bp, ours.sys_len, ours.ref_len) == (pytest.approx(ref.bp), ref.sys_len, ref.ref_len)
-    if smooth != "add-k":                       # add-k adds k to sacrebleu's counts for n > 1
+    if smooth != "add-k":  # add-k adds k to sacrebleu's counts for n > 1
         assert ours.counts == list(ref.counts) and ours.totals == list(ref.totals)
 
 
 # ---------------------------------------------------------------- the parts
+
 
 def test_clipped_rows_add_up_and_score_rebuilds_from_parts():
     b = bleu("the cat is on a mat on the mat", REFS, smooth_method="none")
@@ -139,7 +143,7 @@ def test_clipped_rows_add_up_and_score_rebuilds_from_parts():
 def test_chinese_is_split_into_characters_with_zh():
     b = bleu("猫在垫子上", ["猫坐在垫子上"], tokenize="zh")
     assert b.candidate_tokens == list("猫在垫子上") and b.sys_len == 5
-    assert bleu("猫在垫子上", ["猫坐在垫子上"], tokenize="13a").sys_len == 1     # one "word" without zh
+    assert bleu("猫在垫子上", ["猫坐在垫子上"], tokenize="13a").sys_len == 1  # one "word" without zh
 
 
 def test_bad_arguments():

@@ -1,4 +1,5 @@
 """The traced numbers are the network's: equal to torch modules, and the cell equations hold."""
+
 import numpy as np
 import pytest
 import torch
@@ -85,8 +86,8 @@ def test_gru_update_gate_is_one_minus_torch_z():
     b, bh = m.rnn.bias_ih_l0.detach().numpy(), m.rnn.bias_hh_l0.detach().numpy()
     n = m.config.n_a
     x0 = np.zeros(len(m.vocab))
-    x0[0] = 1                                       # the start marker
-    z = _sigmoid(W[n:2 * n] @ x0 + b[n:2 * n] + bh[n:2 * n])   # a<0> = 0
+    x0[0] = 1  # the start marker
+    z = _sigmoid(W[n : 2 * n] @ x0 + b[n : 2 * n] + bh[n : 2 * n])  # a<0> = 0
     np.testing.assert_allclose(tr.gates["gamma_u"][0], 1 - z, atol=1e-6)
 
 
@@ -124,7 +125,7 @@ def test_trace_fields_and_shapes(cell):
 def test_every_line_starts_from_zero_state_as_in_training(cell):
     m = tiny(cell)
     two, one = m.trace("anna\nbob"), m.trace("bob")
-    np.testing.assert_allclose(two.a[5:], one.a, atol=1e-6)         # line 2 (from its ⏎) == "bob" alone
+    np.testing.assert_allclose(two.a[5:], one.a, atol=1e-6)  # line 2 (from its ⏎) == "bob" alone
     np.testing.assert_allclose(two.y_hat[5:], one.y_hat, atol=1e-6)
     np.testing.assert_allclose(two.y_hat[5], two.y_hat[0], atol=1e-6)  # after ⏎ the same first-letter guess
 

@@ -1,5 +1,6 @@
 """Date pairs: deterministic, calendar year (not week year), Chinese included, unambiguous, held-out days
 never trained on."""
+
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -57,7 +58,7 @@ def test_two_digit_years_pivot_at_50():
 def test_no_string_means_two_days():
     """Every format of every locale over two whole years: a written date never maps to two ISO dates."""
     seen = defaultdict(set)
-    for year in (1989, 2012):                     # 2012: a leap year
+    for year in (1989, 2012):  # 2012: a leap year
         d = date(year, 1, 1)
         while d.year == year:
             for loc, pat in FORMATS:
@@ -76,9 +77,16 @@ def test_held_out_days_never_appear_in_training():
     assert all(split_of(date.fromisoformat(d)) == "test" for d in test)
 
 
-@pytest.mark.parametrize("raw,norm", [("  Tuesday   13 JUNE 1989 ", "tuesday 13 june 1989"),
-                                      ("２０２４年２月２９日", "2024年2月29日"), ("13\u00a006\u202f89", "13 06 89"),
-                                      ("", ""), (None, "")])
+@pytest.mark.parametrize(
+    "raw,norm",
+    [
+        ("  Tuesday   13 JUNE 1989 ", "tuesday 13 june 1989"),
+        ("２０２４年２月２９日", "2024年2月29日"),
+        ("13\u00a006\u202f89", "13 06 89"),
+        ("", ""),
+        (None, ""),
+    ],
+)
 def test_normalize(raw, norm):
     assert normalize(raw) == norm
 

@@ -1,4 +1,5 @@
 """Tests for the schematic architecture pictures."""
+
 import json
 
 import pytest
@@ -43,9 +44,18 @@ def test_labels_are_escaped_and_readable(kind):
     assert fig.layout.xaxis.fixedrange and fig.layout.yaxis.fixedrange
 
 
-@pytest.mark.parametrize("kind, n_in, n_cells, n_out", [
-    ("one_to_one", 1, 1, 1), ("one_to_many", 1, 4, 4), ("many_to_one", 4, 4, 1),
-    ("many_to_many_same", 4, 4, 4), ("many_to_many_diff", 3, 7, 4), ("brnn", 4, 8, 4), ("deep_rnn", 4, 12, 4)])
+@pytest.mark.parametrize(
+    "kind, n_in, n_cells, n_out",
+    [
+        ("one_to_one", 1, 1, 1),
+        ("one_to_many", 1, 4, 4),
+        ("many_to_one", 4, 4, 1),
+        ("many_to_many_same", 4, 4, 4),
+        ("many_to_many_diff", 3, 7, 4),
+        ("brnn", 4, 8, 4),
+        ("deep_rnn", 4, 12, 4),
+    ],
+)
 def test_box_counts(kind, n_in, n_cells, n_out):
     fig = architecture_figure(kind)
     assert len(boxes(fig, "input")) == len(labels(fig, "x")) == n_in
@@ -55,8 +65,12 @@ def test_box_counts(kind, n_in, n_cells, n_out):
 
 def test_course_notation():
     fig = architecture_figure("many_to_many_same")
-    assert labels(fig, "x") == ["x<sup>&lt;1&gt;</sup>", "x<sup>&lt;2&gt;</sup>", "x<sup>&lt;3&gt;</sup>",
-                                "x<sup>&lt;T<sub>x</sub>&gt;</sup>"]
+    assert labels(fig, "x") == [
+        "x<sup>&lt;1&gt;</sup>",
+        "x<sup>&lt;2&gt;</sup>",
+        "x<sup>&lt;3&gt;</sup>",
+        "x<sup>&lt;T<sub>x</sub>&gt;</sup>",
+    ]
     assert labels(fig, "ŷ")[-1] == "ŷ<sup>&lt;T<sub>y</sub>&gt;</sup>"
     assert len(labels(architecture_figure("one_to_many"), "ŷ")) == 4
     assert labels(architecture_figure("one_to_many"), "x") == ["x<sup>&lt;1&gt;</sup>"]

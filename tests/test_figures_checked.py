@@ -1,6 +1,7 @@
 """Figures built from plain dicts without plotly's checks (viz.base.figure) are valid plotly: rebuilt with every
 check on, each comes out the same. A misspelt property, a flat `marker_color` or a colour scale by name
 ("RdBu_r", which plotly.js does not know) in a frame would fail here."""
+
 import json
 
 import numpy as np
@@ -84,7 +85,10 @@ def test_pairs_animation(mode):
 
 
 def test_a_named_colour_scale_in_a_frame_is_caught():
-    bad = viz.base.figure([dict(type="heatmap", z=[[0, 1]])], {}, frames=[dict(name="0", data=[
-        dict(type="heatmap", z=[[1, 0]], colorscale="RdBu_r")])])
+    bad = viz.base.figure(
+        [dict(type="heatmap", z=[[0, 1]])],
+        {},
+        frames=[dict(name="0", data=[dict(type="heatmap", z=[[1, 0]], colorscale="RdBu_r")])],
+    )
     with pytest.raises(AssertionError):
         assert_valid(bad)

@@ -1,4 +1,5 @@
 """Gradients through time: equal to an independent autograd computation, exact for linear RNNs, clipping bounds."""
+
 import numpy as np
 import pytest
 import torch
@@ -61,16 +62,16 @@ def test_linear_rnn_with_lambda_identity_follows_lambda_to_the_k(lam):
     ids = _ids(m)
     g = grad_norms(m, ids, "last", activation="linear")
     k = g.distance
-    np.testing.assert_allclose(g.norms, g.norms[-1] * lam ** k, rtol=1e-4)
+    np.testing.assert_allclose(g.norms, g.norms[-1] * lam**k, rtol=1e-4)
     sv = jacobian_spectra(m, ids, activation="linear")
-    lam32 = float(np.float32(lam))                                        # the weights are float32
-    np.testing.assert_allclose(sv[:, 0], lam32 ** k, rtol=1e-9)        # ∂a<T>/∂a<t> = λ^(T−t) I
-    np.testing.assert_allclose(sv[:, 2], lam32 ** k, rtol=1e-9)
+    lam32 = float(np.float32(lam))  # the weights are float32
+    np.testing.assert_allclose(sv[:, 0], lam32**k, rtol=1e-9)  # ∂a<T>/∂a<t> = λ^(T−t) I
+    np.testing.assert_allclose(sv[:, 2], lam32**k, rtol=1e-9)
 
 
 def test_tanh_rnn_below_one_must_vanish_pascanu_bound():
     m = tiny("rnn", n_a=8)
-    with torch.no_grad():                          # spectral norm (largest singular value) 0.8
+    with torch.no_grad():  # spectral norm (largest singular value) 0.8
         W = m.rnn.weight_hh_l0
         W.mul_(0.8 / torch.linalg.matrix_norm(W, ord=2))
     ids = _ids(m)
@@ -98,21 +99,21 @@ def test_exploding_case_explodes_and_clipping_bounds_every_step():
     number) and stays so further back, and the clip bounds every step."""
     m = tiny("rnn", n_a=32, seed=1)
     with torch.no_grad():
-        m.rnn.weight_ih_l0.mul_(0.05)                  # small inputs: tanh stays near its linear regime
+        m.rnn.weight_ih_l0.mul_(0.05)  # small inputs: tanh stays near its linear regime
     ids = _ids(m, TEXT * 10)
     wild = grad_norms(m, ids, "last", scale=6.0)
-    d, g = wild.distance, wild.norms                   # g[i] at distance d[i] = T - t from the last step
+    d, g = wild.distance, wild.norms  # g[i] at distance d[i] = T - t from the last step
     assert wild.forward_ok and len(ids) > 200
     assert np.isfinite(g[d <= 20]).all()
-    assert g[d == 100][0] > 1e12 * g[d == 0][0]                    # exploding: here 1.6e18 times
+    assert g[d == 100][0] > 1e12 * g[d == 0][0]  # exploding: here 1.6e18 times
     far = g[d >= 200]
-    assert np.all(~np.isfinite(far) | (far > 1e30))                # here 2e36, then inf and NaN
-    bad = ~np.isfinite(g)                              # overflowed steps: only the farthest ones, all of them
+    assert np.all(~np.isfinite(far) | (far > 1e30))  # here 2e36, then inf and NaN
+    bad = ~np.isfinite(g)  # overflowed steps: only the farthest ones, all of them
     assert bad[: bad.sum()].all()
     tamed = grad_norms(m, ids, "last", scale=6.0, clip=1.0)
     assert np.all(np.isfinite(tamed.norms)) and tamed.norms.max() <= 1.0 + 1e-5
     assert tamed.clipped.sum() > 10
-    assert np.all(tamed.norms[tamed.clipped] == pytest.approx(1.0, rel=1e-5))   # each clipped step at the threshold
+    assert np.all(tamed.norms[tamed.clipped] == pytest.approx(1.0, rel=1e-5))  # each clipped step at the threshold
 
 
 def test_length_one_and_scale_zero():
@@ -129,8 +130,10 @@ def test_task_label_is_the_first_token():
 
 def test_longrange_runs_through_the_training_loop():
     seen = []
-    r = run(LongRangeConfig(ks=(2,), cells=("gru",), seconds=0.3, n_train=256, n_test=64),
-            progress=lambda *a: seen.append(a))
+    r = run(
+        LongRangeConfig(ks=(2,), cells=("gru",), seconds=0.3, n_train=256, n_test=64),
+        progress=lambda *a: seen.append(a),
+    )
     assert r.ks == (2,) and 0 <= r.accuracy["gru"][0] <= 1 and r.steps["gru"][0] > 0
     assert seen and seen[-1][0] == seen[-1][1] == 1
 
@@ -140,5 +143,5 @@ def test_forward_overflow_is_reported_not_hidden_by_clipping():
     ids = _ids(m, TEXT * 12)
     g = grad_norms(m, ids, "last", scale=6.0, activation="relu", clip=1.0)
     assert not g.forward_ok
-    assert not np.isfinite(g.norms).all()          # NaN shown as NaN, not turned into 0 by the clip
+    assert not np.isfinite(g.norms).all()  # NaN shown as NaN, not turned into 0 by the clip
     assert not (g.norms == 0).all()

@@ -1,5 +1,6 @@
 """UI text as data: the TOML files in seqviz/ui/locales are complete in English and 中文, well formed, and hold
 every key the code asks for."""
+
 import pathlib
 import re
 import tomllib
@@ -11,13 +12,14 @@ from seqviz.ui.i18n import has, translate
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "seqviz" / "ui" / "locales"
-HINT = "train.hint."          # translations of the library's Param hints (their English is Param.hint, not here)
+HINT = "train.hint."  # translations of the library's Param hints (their English is Param.hint, not here)
 
 
 def _params() -> dict:
     """kind -> the settings the Train page shows (each a Param with .name and .hint), from the library's model-kind
     registry: the one statement of them, and of their English."""
     from seqviz.core import registry  # importing seqviz registers every topic package's kinds
+
     return {name: [p for p in kind.params if getattr(p, "page", True)] for name, kind in registry.KINDS.items()}
 
 
@@ -57,7 +59,7 @@ def test_every_locale_file_parses_and_holds_only_texts():
         files = _parsed(lang)
         assert len(files) >= 10, lang
         for name, table in files.items():
-            assert table or (lang, name) == ("en", "hints.toml"), (lang, name)    # English hints: Param.hint
+            assert table or (lang, name) == ("en", "hints.toml"), (lang, name)  # English hints: Param.hint
             bad = [k for k, v in table.items() if not isinstance(v, str)]
             assert bad == [], (lang, name, bad)
 
@@ -90,9 +92,12 @@ def test_the_loader_refuses_a_key_defined_twice(tmp_path, monkeypatch):
 
 
 def test_no_line_is_over_120_characters():
-    long = [(str(p.relative_to(LOCALES)), n, len(line))
-            for p in sorted(LOCALES.glob("*/*.toml"))
-            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if len(line) > 120]
+    long = [
+        (str(p.relative_to(LOCALES)), n, len(line))
+        for p in sorted(LOCALES.glob("*/*.toml"))
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if len(line) > 120
+    ]
     assert long == []
 
 
@@ -133,12 +138,14 @@ def test_every_key_used_in_code_exists():
 def test_keys_built_from_names_exist():
     from seqviz.rnn.cells import GATES
     from seqviz.ui.panels import ARCHITECTURES
+
     for kind in ARCHITECTURES:
         assert has(f"arch.{kind}") and has(f"arch.{kind}.use")
     for field in {"a", "c"} | {g for gs in GATES.values() for g in gs}:
         assert has(f"field.{field}")
     from seqviz.embeddings.projection import METHODS
     from seqviz.ui.emb import CHECKPOINTS
+
     for name in CHECKPOINTS:
         assert has(f"emb.ckpt.{name}")
     for method in METHODS + ("skip-gram", "cbow", "glove"):
@@ -159,7 +166,7 @@ def test_every_setting_hint_is_english_once_and_translated():
     wanted = set()
     for kind, params in _params().items():
         upload = registry.get(kind).upload_format
-        assert upload.strip() and upload not in EN.values(), kind        # the format's English is the library's
+        assert upload.strip() and upload not in EN.values(), kind  # the format's English is the library's
         for prm in [*params, type("Format", (), {"name": "upload_format", "hint": upload})]:
             key = f"{HINT}{kind}.{prm.name}"
             wanted.add(key)
@@ -169,13 +176,14 @@ def test_every_setting_hint_is_english_once_and_translated():
     assert sorted(k for k in ZH if k.startswith(HINT) and k not in wanted) == []
     assert [k for k in EN if k.startswith(HINT) or re.fullmatch(r"train\.(p\.\w+\.help|format\.\w+)", k)] == []
     assert not any(re.fullmatch(r"train\.p\.\w+\.help", k) for k in ZH)
-    assert set(_parsed("zh")["hints.toml"]) == wanted        # the translations live in one file, next to nothing else
+    assert set(_parsed("zh")["hints.toml"]) == wanted  # the translations live in one file, next to nothing else
 
 
 def test_translate_formats_and_falls_back():
     EN = _texts()[0]
-    assert translate("problem.cut", "zh", n_chars=5000, max_chars=2000) == \
-        "你的文字共有 5,000 个字符，只显示前 2,000 个。"
+    assert (
+        translate("problem.cut", "zh", n_chars=5000, max_chars=2000) == "你的文字共有 5,000 个字符，只显示前 2,000 个。"
+    )
     assert translate("no.such.key", "zh") == "no.such.key"
     assert translate("home.title", "fr") == translate("home.title") == EN["home.title"]
-    assert translate("train.hint.char_lm.cell", "en") == "train.hint.char_lm.cell"    # no English copy of a hint
+    assert translate("train.hint.char_lm.cell", "en") == "train.hint.char_lm.cell"  # no English copy of a hint

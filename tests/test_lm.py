@@ -1,4 +1,5 @@
 """Sampling and scoring: temperature → 0 is argmax, top-k bounds the support, perplexity = exp(mean NLL)."""
+
 import math
 
 import numpy as np
@@ -23,7 +24,7 @@ def test_top_k_keeps_only_k_characters_and_renormalises(cell):
     s = sample(tiny(cell), 25, temperature=1.3, top_k=3, seed=1)
     assert ((s.probs > 0).sum(axis=1) <= 3).all()
     np.testing.assert_allclose(s.probs.sum(axis=1), 1, atol=1e-5)
-    assert all(s.probs[t, c] > 0 for t, c in enumerate(s.chosen))      # the pick is inside the top k
+    assert all(s.probs[t, c] > 0 for t, c in enumerate(s.chosen))  # the pick is inside the top k
 
 
 def test_top_k_larger_than_the_vocabulary_is_clamped():
@@ -37,10 +38,10 @@ def test_sampling_is_repeatable_and_restarts_after_each_name():
     a, b = sample(m, 60, seed=7), sample(m, 60, seed=7)
     np.testing.assert_array_equal(a.chosen, b.chosen)
     ends = np.flatnonzero(a.chosen[:-1] == 0)
-    assert len(ends) >= 2                                               # this seed ends several names
-    for e in ends:                                                      # after each ⏎ the model sees the start again
+    assert len(ends) >= 2  # this seed ends several names
+    for e in ends:  # after each ⏎ the model sees the start again
         np.testing.assert_allclose(a.raw[e + 1], a.raw[0], atol=1e-6)
-    assert not np.allclose(a.raw[1], a.raw[0])                          # (and elsewhere it does not)
+    assert not np.allclose(a.raw[1], a.raw[0])  # (and elsewhere it does not)
 
 
 def test_sampled_distributions_are_the_fused_models_on_the_sampled_text(cell):
@@ -49,11 +50,11 @@ def test_sampled_distributions_are_the_fused_models_on_the_sampled_text(cell):
     s = sample(m, 80, temperature=1.5, seed=2)
     text = m.vocab.decode(s.chosen)
     t0 = 0
-    for line in text.split("\n"):                          # each line starts again from a<0> = 0
+    for line in text.split("\n"):  # each line starts again from a<0> = 0
         ids = torch.tensor([[0] + list(m.vocab.encode(line))])
         with torch.no_grad():
             p = torch.softmax(m(ids)[0], -1).numpy()
-        np.testing.assert_allclose(s.raw[t0: t0 + len(line) + 1], p[: len(s.raw) - t0], atol=1e-5)
+        np.testing.assert_allclose(s.raw[t0 : t0 + len(line) + 1], p[: len(s.raw) - t0], atol=1e-5)
         t0 += len(line) + 1
 
 
@@ -62,7 +63,7 @@ def test_perplexity_is_exp_of_mean_nll_computed_independently(cell):
     text = "anna smith\nbob"
     sc = score(m, text)
     total, n = 0.0, 0
-    for line in text.split("\n"):                                        # each line on its own, ⏎ at its end
+    for line in text.split("\n"):  # each line on its own, ⏎ at its end
         _, ids = m.encode(line)
         ids = np.concatenate([ids, [0]])
         with torch.no_grad():
@@ -86,5 +87,5 @@ def test_unknown_characters_are_skipped_and_only_unknown_scores_nothing():
     sc = score(m, "a中b")
     assert list(sc.known) == [True, False, True, True] and np.isnan(sc.p[1])
     none = score(m, "中文😀")
-    assert none.n == 1 and none.chars[-1] == "\n"                        # only the end of the line is known
+    assert none.n == 1 and none.chars[-1] == "\n"  # only the end of the line is known
     assert score(m, "").n == 1

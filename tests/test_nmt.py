@@ -1,6 +1,7 @@
 """The date translator: the attention equations as printed, α rows summing to 1, the encoder's two
 directions, teacher forcing = step-by-step decoding, checkpoints that round-trip, odd input, and the
 shipped checkpoints on fresh dates (their stored held-out metrics are recomputed in test_shipped_metrics.py)."""
+
 import numpy as np
 import pytest
 import torch
@@ -38,15 +39,16 @@ def test_attention_equations_as_printed():
     m = tiny()
     tr = m.translate("13 june 1989")
     ids, L = encode_batch(m, ["13 june 1989"])
-    a = m.encode(ids, L).a[0].detach()                                        # (Tx, 2 n_a)
-    W_e = torch.cat([m.W_es.weight, m.W_ea.weight], dim=1)                    # one matrix on [s; a]
+    a = m.encode(ids, L).a[0].detach()  # (Tx, 2 n_a)
+    W_e = torch.cat([m.W_es.weight, m.W_ea.weight], dim=1)  # one matrix on [s; a]
     cell = torch.nn.LSTMCell(10 + 12, 7)
     cell.load_state_dict(m.decoder.state_dict())
     s, c = torch.zeros(1, 7), torch.zeros(1, 7)
     y_prev = 0
     for t, ch in enumerate(tr.target):
-        e = torch.stack([m.v.weight[0] @ torch.tanh(W_e @ torch.cat([s[0], a[j]]) + m.W_es.bias)
-                         for j in range(a.shape[0])])
+        e = torch.stack(
+            [m.v.weight[0] @ torch.tanh(W_e @ torch.cat([s[0], a[j]]) + m.W_es.bias) for j in range(a.shape[0])]
+        )
         alpha = torch.exp(e) / torch.exp(e).sum()
         context = (alpha[:, None] * a).sum(0)
         np.testing.assert_allclose(tr.energies[t], e.detach().numpy(), atol=1e-5)
@@ -90,7 +92,7 @@ def test_teacher_forcing_equals_decoding_step_by_step(attention):
     m = tiny(attention)
     pairs = date_pairs(6, seed=5)
     ids, L, y_in, y_out = collate([PairData(m, pairs)[i] for i in range(6)])
-    logp = torch.log_softmax(m(ids, L, y_in), -1)                          # (b, Ty, Vy)
+    logp = torch.log_softmax(m(ids, L, y_in), -1)  # (b, Ty, Vy)
     for i, p in enumerate(pairs):
         per_token = m.log_probs_of(p.human, p.iso)
         np.testing.assert_allclose(logp[i].gather(1, y_out[i][:, None])[:, 0].detach(), per_token, atol=1e-5)
@@ -103,7 +105,7 @@ def test_save_load_gives_identical_outputs(tmp_path, attention):
     back = load_model(tmp_path / "tiny-mt.json")
     assert back.config == m.config
     saved, loaded = m.state_dict(), back.state_dict()
-    assert saved.keys() == loaded.keys()                                   # no tensor missing or extra
+    assert saved.keys() == loaded.keys()  # no tensor missing or extra
     assert all(torch.equal(saved[k], loaded[k]) for k in saved)
     for text in ["13 june 1989", "1989年6月13日星期二"]:
         a, b = m.translate(text, beam_width=4), back.translate(text, beam_width=4)
@@ -112,11 +114,17 @@ def test_save_load_gives_identical_outputs(tmp_path, attention):
             np.testing.assert_array_equal(a.alpha, b.alpha)
 
 
-@pytest.mark.parametrize("text,notes", [
-    ("", ["empty"]), ("   ", ["empty"]), ("hello there", ["no_digits"]),
-    ("😀 13 <b>june</b> 1989", ["unknown"]), ("x" * 500 + " 1989", ["cut", "no_digits"]),
-    ("\x00\x01\x02 1989", ["unknown"]),
-])
+@pytest.mark.parametrize(
+    "text,notes",
+    [
+        ("", ["empty"]),
+        ("   ", ["empty"]),
+        ("hello there", ["no_digits"]),
+        ("😀 13 <b>june</b> 1989", ["unknown"]),
+        ("x" * 500 + " 1989", ["cut", "no_digits"]),
+        ("\x00\x01\x02 1989", ["unknown"]),
+    ],
+)
 def test_odd_input_still_gets_an_output_with_notes(text, notes):
     tr = tiny().translate(text, beam_width=2)
     assert all(n in tr.notes for n in notes), tr.notes
@@ -128,6 +136,7 @@ def test_odd_input_still_gets_an_output_with_notes(text, notes):
 
 # ---- the shipped checkpoints --------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def shipped():
     return {name: seqviz.load_pretrained(name) for name in ("date-attention", "date-no-attention")}
@@ -135,7 +144,7 @@ def shipped():
 
 def test_shipped_attention_model_on_a_fresh_sample_and_the_course_examples(shipped):
     m = shipped["date-attention"]
-    fresh = date_pairs(300, seed=99, split="test")              # another draw of held-out days and formats
+    fresh = date_pairs(300, seed=99, split="test")  # another draw of held-out days and formats
     outs, _ = greedy_batch(m, [p.human for p in fresh])
     assert np.mean([o == p.iso for o, p in zip(outs, fresh)]) >= 0.98
     for text in ["Tuesday 13 June 1989", "1989年6月13日星期二", "mardi 13 juin 1989", "13.06.89"]:
@@ -144,7 +153,7 @@ def test_shipped_attention_model_on_a_fresh_sample_and_the_course_examples(shipp
         np.testing.assert_allclose(tr.alpha.sum(1), 1.0, atol=1e-5)
     tr = m.translate("Tuesday 13 June 1989")
     year = [i for i, ch in enumerate(tr.source) if ch.isdigit()][-4:]
-    assert tr.alpha[:4, year].sum(1).min() > 0.5           # the year's digits look at the year
+    assert tr.alpha[:4, year].sum(1).min() > 0.5  # the year's digits look at the year
 
 
 def test_shipped_checkpoints_are_listed_small_and_load_as_their_kind(shipped):
@@ -152,6 +161,7 @@ def test_shipped_checkpoints_are_listed_small_and_load_as_their_kind(shipped):
     assert [d["name"] for d in docs] == ["date-attention", "date-no-attention"]
     assert [d["config"]["attention"] for d in docs] == [True, False]
     from seqviz.core.checkpoint import PRETRAINED_DIR
+
     assert sum(f.stat().st_size for f in PRETRAINED_DIR.glob("date-*")) < 2e6
     assert all(not m.training and type(m).__name__ == "DateTranslator" for m in shipped.values())
 

@@ -1,12 +1,13 @@
 """Shipped checkpoints: safetensors + JSON with their metrics, small, loadable; bad files refused."""
+
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import tiny
 
 import seqviz
-from conftest import tiny
 from seqviz.core.checkpoint import PRETRAINED_DIR, CheckpointError, load_model, save_model
 
 NAMES = ["names-gru", "names-lstm", "names-rnn"]
@@ -17,13 +18,20 @@ def test_list_pretrained_has_every_model_with_metrics():
     assert [d["name"] for d in docs] == NAMES + ["wiki-lstm"]
     for d in docs:
         assert d["command"] == f"python -m seqviz.training.build {d['name']}"
-        assert 1.0 < d["metrics"]["val_perplexity"] < 10      # far better than a uniform guess (28 or 80 characters)
+        assert 1.0 < d["metrics"]["val_perplexity"] < 10  # far better than a uniform guess (28 or 80 characters)
         assert d["metrics"]["val_perplexity"] == pytest.approx(np.exp(d["metrics"]["val_loss_nats_per_char"]), rel=1e-3)
         assert ("names" if d["name"].startswith("names") else "Wikipedia") in d["data"]["source"]
     sentiment = seqviz.list_pretrained(kind="sentiment")
     assert [d["name"] for d in sentiment] == ["sentiment-en", "sentiment-zh"]
     assert {d["name"] for d in seqviz.list_pretrained()} == set(NAMES) | {
-        "wiki-lstm", "sentiment-en", "sentiment-zh", "date-attention", "date-no-attention", "wiki-skipgram", "wiki-glove"}
+        "wiki-lstm",
+        "sentiment-en",
+        "sentiment-zh",
+        "date-attention",
+        "date-no-attention",
+        "wiki-skipgram",
+        "wiki-glove",
+    }
     for d in sentiment:
         assert d["command"] == f"python -m seqviz.training.build {d['name']}"
         assert all(0.5 <= m["majority_baseline"] < 1 and m["n"] > 50 for m in d["metrics"].values())
@@ -33,11 +41,12 @@ def test_wiki_model_writes_english_prose():
     m = seqviz.load_pretrained("wiki-lstm")
     tr = m.trace("The United States of Americ")
     assert tr.top_k(tr.T - 1, 1)[0][0] == "a"
-    assert len(m.vocab) > 60                                  # upper and lower case, digits, punctuation
+    assert len(m.vocab) > 60  # upper and lower case, digits, punctuation
 
 
 def test_sentiment_checkpoint_roundtrip(tmp_path):
     from seqviz.sentiment.models import read
+
     m = seqviz.load_pretrained("sentiment-en")
     save_model(m, "copy", {}, tmp_path)
     back = load_model(tmp_path / "copy.json")
@@ -55,7 +64,7 @@ def test_pretrained_is_small_and_has_no_pickles():
 def test_pretrained_models_predict_names(name):
     m = seqviz.load_pretrained(name)
     tr = m.trace("mary johnso")
-    assert tr.top_k(tr.T - 1, 1)[0][0] == "n"         # a trained model finishes a common surname
+    assert tr.top_k(tr.T - 1, 1)[0][0] == "n"  # a trained model finishes a common surname
     assert not m.training
 
 
@@ -77,12 +86,12 @@ def test_malformed_and_foreign_checkpoints_are_refused(tmp_path):
     (tmp_path / "foreign.json").write_text(json.dumps({"hello": 1}))
     with pytest.raises(CheckpointError, match="not a SeqViz"):
         load_model(tmp_path / "foreign.json")
-    doc["config"]["n_a"] = 9                                  # weights no longer fit
+    doc["config"]["n_a"] = 9  # weights no longer fit
     (tmp_path / "ok.json").write_text(json.dumps(doc))
     with pytest.raises(CheckpointError, match="do not fit"):
         load_model(tmp_path / "ok.json")
     (tmp_path / "pickle.json").write_text(json.dumps({**doc, "name": "pickle"}))
-    (tmp_path / "pickle.safetensors").write_bytes(b"\x80\x04\x95" + b"\x00" * 64)   # a pickle header
+    (tmp_path / "pickle.safetensors").write_bytes(b"\x80\x04\x95" + b"\x00" * 64)  # a pickle header
     with pytest.raises(CheckpointError, match="cannot read the weights"):
         load_model(tmp_path / "pickle.json")
     with pytest.raises(CheckpointError, match="no checkpoint"):

@@ -1,4 +1,5 @@
 """Projections: seeded and repeatable, exact cosine neighbours, shipped views."""
+
 import numpy as np
 import pytest
 
@@ -22,8 +23,15 @@ def test_knn_matches_brute_force():
     np.testing.assert_allclose(dist, np.take_along_axis(D, ref, 1), atol=1e-5)
 
 
-@pytest.mark.parametrize("cfg", [ProjectionConfig("pca", 2), ProjectionConfig("pca", 3), ProjectionConfig("umap", 2),
-                                 ProjectionConfig("tsne", 2, perplexity=20)])
+@pytest.mark.parametrize(
+    "cfg",
+    [
+        ProjectionConfig("pca", 2),
+        ProjectionConfig("pca", 3),
+        ProjectionConfig("umap", 2),
+        ProjectionConfig("tsne", 2, perplexity=20),
+    ],
+)
 def test_same_seed_same_picture(cfg):
     X, labels = _blobs()
     Y1, Y2 = project(X, cfg), project(X, cfg)
@@ -37,8 +45,9 @@ def test_same_seed_same_picture(cfg):
 
 def test_other_seed_other_umap():
     X, _ = _blobs()
-    assert not np.allclose(project(X, ProjectionConfig("umap", 2, seed=0)),
-                           project(X, ProjectionConfig("umap", 2, seed=1)))
+    assert not np.allclose(
+        project(X, ProjectionConfig("umap", 2, seed=0)), project(X, ProjectionConfig("umap", 2, seed=1))
+    )
 
 
 def test_too_few_points_and_bad_method():
@@ -58,13 +67,14 @@ def test_clusters_find_the_blobs():
 
 # ---------------------------------------------------------------- the views shipped in pretrained/
 
-K = 10      # neighbours compared
+K = 10  # neighbours compared
 
 
 def _shipped(name):
     from seqviz.core.checkpoint import PRETRAINED_DIR, load_pretrained
     from seqviz.embeddings.kind import EMBEDDING_VIEW_WORDS
     from seqviz.embeddings.projection import load_views
+
     views = load_views(PRETRAINED_DIR / f"{name}.views.safetensors")
     return views, load_pretrained(name).vectors().E[:EMBEDDING_VIEW_WORDS], EMBEDDING_VIEW_WORDS
 
@@ -72,7 +82,7 @@ def _shipped(name):
 def _neighbours(Y, k=K):
     """Each point's k nearest other points in a picture (Euclidean, exact)."""
     Y = np.asarray(Y, dtype=np.float64)
-    sq = (Y ** 2).sum(1)
+    sq = (Y**2).sum(1)
     D = sq[:, None] + sq[None] - 2 * Y @ Y.T
     np.fill_diagonal(D, np.inf)
     return np.argsort(D, axis=1, kind="stable")[:, :k]
@@ -86,6 +96,7 @@ def _overlap(A, B):
 def _quality(E, Y):
     """(share of each word's K cosine neighbours that are among its K nearest in the picture, trustworthiness)."""
     from sklearn.manifold import trustworthiness
+
     U = unit_rows(E)
     kept = _overlap(knn_cosine(U, K + 1)[0][:, 1:], _neighbours(Y))
     return kept, trustworthiness(U, Y, n_neighbors=K, metric="cosine")
@@ -95,6 +106,7 @@ def _quality(E, Y):
 def test_shipped_pca_views_are_the_pca_of_the_vectors(name):
     """PCA is deterministic up to the sign of each component: equal column by column once the signs agree."""
     from seqviz.embeddings.projection import view_key
+
     views, E, n = _shipped(name)
     for dim in (2, 3):
         cfg = ProjectionConfig("pca", dim)
@@ -131,6 +143,7 @@ def test_shipped_umap_view_is_what_project_gives(name):
     (other seeds alike); the t-SNE, 3-D UMAP or PCA views differ from the UMAP one by 0.08 or more in kept
     neighbours, and a shuffled view shares 0.5%."""
     from seqviz.embeddings.projection import view_key
+
     views, E, n = _shipped(name)
     cfg = ProjectionConfig("umap", 2)
     V, Y = views[view_key(cfg, n)], project(E, cfg)
@@ -138,6 +151,6 @@ def test_shipped_umap_view_is_what_project_gives(name):
     (kept_v, trust_v), (kept_y, trust_y) = _quality(E, V), _quality(E, Y)
     assert abs(kept_v - kept_y) < 0.03 and abs(trust_v - trust_y) < 0.03, (kept_v, kept_y, trust_v, trust_y)
     assert _overlap(_neighbours(V), _neighbours(Y)) > 0.1
-    for other in ("tsne-2d-p30-s0", "umap-3d-nn15-md0.1-s0", "pca-2d"):       # other pictures are told apart
+    for other in ("tsne-2d-p30-s0", "umap-3d-nn15-md0.1-s0", "pca-2d"):  # other pictures are told apart
         kept_o, trust_o = _quality(E, views[f"{other}-n{n}"])
         assert abs(kept_o - kept_y) >= 0.03 or abs(trust_o - trust_y) >= 0.03, other

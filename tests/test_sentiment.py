@@ -1,6 +1,7 @@
 """Sentiment classifiers: the maths of both models, their word contributions, tokenizers, data, and the shipped
 English model on the course's negation pairs (the shipped held-out accuracies, and that they beat the majority
 class, are recomputed in test_shipped_metrics.py)."""
+
 import math
 
 import numpy as np
@@ -56,7 +57,7 @@ def test_lstm_reading_equals_torch_lstm_cell_step_by_step():
             getattr(cell, name).copy_(getattr(m.lstm, f"{name}_l0"))
         h = c = torch.zeros(1, 5)
         for t, i in enumerate([1, 2, 3, 4, 5]):
-            h, c = cell(m.E.weight[i:i + 1], (h, c))
+            h, c = cell(m.E.weight[i : i + 1], (h, c))
             p = torch.softmax(m.head(h), -1)[0, 1]
             assert r.lstm_running[t] == pytest.approx(float(p), abs=1e-6)
     assert r.p_lstm == pytest.approx(r.lstm_running[-1], abs=1e-7)
@@ -64,7 +65,7 @@ def test_lstm_reading_equals_torch_lstm_cell_step_by_step():
 
 def test_contributions_add_up_to_the_verdicts():
     m = tiny(3)
-    r = read(m, "not happy , not good movie")                 # "," is unknown and left out
+    r = read(m, "not happy , not good movie")  # "," is unknown and left out
     sig = lambda z: 1 / (1 + math.exp(-z))
     assert r.known == [True, True, False, True, True, True]
     assert len(r.avg_contrib) == len(r.lstm_contrib) == 5
@@ -127,17 +128,36 @@ def test_chinese_split_has_no_review_on_both_sides_and_no_contradictions():
     train = {x for x, _ in sp["train"]}
     test = [x for x, _ in sp["tests"]["reviews"]]
     assert len(test) > 1500 and not train & set(test) and len(set(test)) == len(test)
-    assert len(train) == len(sp["train"])                   # every text once, so one label each
+    assert len(train) == len(sp["train"])  # every text once, so one label each
 
 
 def test_splits_do_not_overlap():
     sp = sentiment_splits("en")
     train = {x for x, _ in sp["train"]}
     assert not train & {x for x, _ in sp["tests"]["reviews"]}
-    words = lambda pairs: {w for x, _ in pairs for w in x.split()} - {"not", "i", "am", "feeling", "it", "was",
-                                                                       "this", "movie", "is", "isn't", "the",
-                                                                       "food", "never", "so", "!", "at", "all"}
-    assert not words(sp["tests"]["phrases"]) & words(sp["train"][sp["n_reviews_train"]:])
+    words = lambda pairs: (
+        {w for x, _ in pairs for w in x.split()}
+        - {
+            "not",
+            "i",
+            "am",
+            "feeling",
+            "it",
+            "was",
+            "this",
+            "movie",
+            "is",
+            "isn't",
+            "the",
+            "food",
+            "never",
+            "so",
+            "!",
+            "at",
+            "all",
+        }
+    )
+    assert not words(sp["tests"]["phrases"]) & words(sp["train"][sp["n_reviews_train"] :])
 
 
 def test_shipped_english_lstm_gets_the_negation_pairs_right_and_averaging_does_not():

@@ -21,6 +21,7 @@ Each comparison is a `check_*(stored JSON, recomputed)` function: `test_a_lying_
 doctored copy and asserts it fails, and `test_a_lying_file_in_the_pretrained_folder_is_caught` runs a real test
 against a pretrained folder whose JSON was edited.
 """
+
 import copy
 import functools
 import json
@@ -42,12 +43,12 @@ from seqviz.sentiment.models import MAX_TOKENS, encode_examples, is_negation, pr
 from seqviz.translation.dates import LENGTH_BINS, date_pairs, length_bucket
 from seqviz.translation.models import greedy_batch
 
-FOLDER = PRETRAINED_DIR          # the tests read JSON and weights from here (one test points it at a doctored copy)
+FOLDER = PRETRAINED_DIR  # the tests read JSON and weights from here (one test points it at a doctored copy)
 CHAR_LMS = ("names-rnn", "names-gru", "names-lstm", "wiki-lstm")
 SENTIMENT = ("sentiment-en", "sentiment-zh")
 DATES = ("date-attention", "date-no-attention")
 VECTORS = ("wiki-skipgram", "wiki-glove")
-BEAM_SAMPLE = 400                # dates greedy gets right whose beam output is checked too (per model), ~3 s each
+BEAM_SAMPLE = 400  # dates greedy gets right whose beam output is checked too (per model), ~3 s each
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -56,6 +57,7 @@ def one_thread():
     machine that is busy with anything else two threads wait on each other (greedy decoding of 4,000 dates: 0.3 s
     on one thread, 2-13 s on two; gensim's analogies 2 s against 43 s, measured here under load); restored after."""
     from threadpoolctl import threadpool_limits
+
     n = torch.get_num_threads()
     torch.set_num_threads(1)
     with threadpool_limits(limits=1):
@@ -80,8 +82,9 @@ def recipe(name: str) -> tuple[str, dict]:
 
 def assert_rounded(stored_value, value, decimals: int, what: str = "") -> None:
     """`stored_value` is `value` rounded to `decimals` (1e-6 of slack for float32 sums done in another order)."""
-    assert stored_value is not None and abs(stored_value - value) <= 0.5 * 10.0 ** -decimals + 1e-6, \
+    assert stored_value is not None and abs(stored_value - value) <= 0.5 * 10.0**-decimals + 1e-6, (
         f"{what}: the JSON says {stored_value}, recomputed {value}"
+    )
 
 
 def test_every_shipped_checkpoint_is_checked_here():
@@ -93,7 +96,7 @@ def test_every_shipped_checkpoint_is_checked_here():
 
 # ---------------------------------------------------------------- character language models
 
-CORPORA = {"names": lambda: full_names(seed=0), "wiki": wiki_sentences}    # as seqviz/rnn/kind.py reads them
+CORPORA = {"names": lambda: full_names(seed=0), "wiki": wiki_sentences}  # as seqviz/rnn/kind.py reads them
 
 
 @functools.cache
@@ -104,7 +107,7 @@ def held_out(name: str) -> tuple[list[str], list[str]]:
     lines = CORPORA[corpus]()
     assert len(lines) <= p["max_lines"]
     train, val = split_lines(lines, 0.1, seed=p["seed"])
-    return train, val[:p["val_lines"]]
+    return train, val[: p["val_lines"]]
 
 
 @torch.no_grad()
@@ -112,17 +115,17 @@ def line_nll(m, lines: list[str], rows: int = 256) -> tuple[np.ndarray, np.ndarr
     """−Σ log P of each line's characters and the ⏎ that ends it, each line from a<0> = 0, and how many
     predictions that is: lines sorted by length into padded batches whose padding is never scored."""
     seqs = [np.concatenate([[0], m.vocab.encode(line), [0]]) for line in lines]
-    assert all((s >= 0).all() for s in seqs)            # the vocabulary was built from every line
+    assert all((s >= 0).all() for s in seqs)  # the vocabulary was built from every line
     order = np.argsort([len(s) for s in seqs], kind="stable")
     nll, count = np.zeros(len(lines)), np.zeros(len(lines), dtype=np.int64)
     for i in range(0, len(order), rows):
-        idx = order[i:i + rows]
+        idx = order[i : i + rows]
         T = max(len(seqs[j]) for j in idx) - 1
         x = torch.zeros(len(idx), T, dtype=torch.long)
         y = torch.full((len(idx), T), -1, dtype=torch.long)
         for r, j in enumerate(idx):
             s = torch.from_numpy(seqs[j])
-            x[r, :len(s) - 1], y[r, :len(s) - 1] = s[:-1], s[1:]
+            x[r, : len(s) - 1], y[r, : len(s) - 1] = s[:-1], s[1:]
         logp = torch.log_softmax(m(x), -1).gather(-1, y.clamp(min=0)[..., None])[..., 0]
         nll[idx] = -torch.where(y >= 0, logp, 0.0).double().sum(1).numpy()
         count[idx] = (y >= 0).sum(1).numpy()
@@ -136,8 +139,16 @@ def char_lm_recomputed(name: str) -> dict:
     m = model(name)
     nll, count = line_nll(m, val)
     loss = nll.sum() / count.sum()
-    return {"corpus": corpus, "n_train": len(train), "n_val": len(val), "loss": loss, "perplexity": math.exp(loss),
-            "nll": nll, "count": count, "parameters": sum(p.numel() for p in m.parameters())}
+    return {
+        "corpus": corpus,
+        "n_train": len(train),
+        "n_val": len(val),
+        "loss": loss,
+        "perplexity": math.exp(loss),
+        "nll": nll,
+        "count": count,
+        "parameters": sum(p.numel() for p in m.parameters()),
+    }
 
 
 def check_char_lm(meta: dict, rec: dict) -> None:
@@ -157,10 +168,17 @@ def ngram_recomputed() -> dict:
     out = {}
     for name in CHAR_LMS:
         rec = char_lm_recomputed(name)
-        n_lines = int(np.searchsorted(np.cumsum(rec["count"]), N_EVAL)) + 1      # count = len(line) + 1
+        n_lines = int(np.searchsorted(np.cumsum(rec["count"]), N_EVAL)) + 1  # count = len(line) + 1
         loss = rec["nll"][:n_lines].sum() / rec["count"][:n_lines].sum()
-        out.setdefault(rec["corpus"], {"n_train_lines": rec["n_train"], "n_eval_lines": n_lines,
-                                       "n_eval_chars": int(rec["count"][:n_lines].sum()), "rows": {}})
+        out.setdefault(
+            rec["corpus"],
+            {
+                "n_train_lines": rec["n_train"],
+                "n_eval_lines": n_lines,
+                "n_eval_chars": int(rec["count"][:n_lines].sum()),
+                "rows": {},
+            },
+        )
         out[rec["corpus"]]["rows"][name] = {"perplexity": math.exp(loss), "parameters": rec["parameters"]}
     return out
 
@@ -169,10 +187,11 @@ def check_ngram_table(table: dict, rec: dict) -> None:
     assert set(table["corpora"]) == set(rec)
     for corpus, c in table["corpora"].items():
         want = rec[corpus]
-        assert {k: c[k] for k in ("n_train_lines", "n_eval_lines", "n_eval_chars")} == \
-            {k: want[k] for k in ("n_train_lines", "n_eval_lines", "n_eval_chars")}, corpus
+        assert {k: c[k] for k in ("n_train_lines", "n_eval_lines", "n_eval_chars")} == {
+            k: want[k] for k in ("n_train_lines", "n_eval_lines", "n_eval_chars")
+        }, corpus
         neural = {r["model"]: r for r in c["rows"] if r["n"] is None}
-        assert set(neural) == set(want["rows"]), corpus                  # every shipped model of the corpus, no other
+        assert set(neural) == set(want["rows"]), corpus  # every shipped model of the corpus, no other
         for name, r in neural.items():
             assert_rounded(r["perplexity"], want["rows"][name]["perplexity"], 3, name)
             assert r["parameters"] == want["rows"][name]["parameters"], name
@@ -185,6 +204,7 @@ def test_ngram_table_neural_rows():
 
 # ---------------------------------------------------------------- sentiment
 
+
 @functools.cache
 def sentiment_recomputed(name: str) -> dict:
     """Every field of seqviz/sentiment/kind.py's sentiment_metrics, computed here from the splits and the weights."""
@@ -194,16 +214,20 @@ def sentiment_recomputed(name: str) -> dict:
     out = {}
     for test, pairs in sp["tests"].items():
         toks = [(tokenize(x, lang)[:MAX_TOKENS], y) for x, y in pairs]
-        if test == "phrases":          # scored only when E knows the held-out rated word, not just the template
+        if test == "phrases":  # scored only when E knows the held-out rated word, not just the template
             kept = [(t, y) for t, y in toks if any(w in sp["test_words"] and w in m.index for w in t)]
-        else:                          # at least one word E knows (index 0 is padding)
+        else:  # at least one word E knows (index 0 is padding)
             kept = [(t, y) for t, y in toks if any(m.index.get(w, 0) > 0 for w in t)]
         data = encode_examples(m, kept)
         assert len(data) == len(kept)
         y = np.array([lab for _, lab in kept])
         neg = np.array([any(is_negation(w, lang) for w in t) for t, _ in kept])
-        row = {"n": len(kept), "n_dropped_unknown": len(pairs) - len(kept),
-               "majority_baseline": max(y.mean(), 1 - y.mean()), "n_with_negation": int(neg.sum())}
+        row = {
+            "n": len(kept),
+            "n_dropped_unknown": len(pairs) - len(kept),
+            "majority_baseline": max(y.mean(), 1 - y.mean()),
+            "n_with_negation": int(neg.sum()),
+        }
         for which in ("average", "lstm"):
             right = (predict(m, data, which) > 0.5) == y
             row[f"{which}_accuracy"] = right.mean()
@@ -220,7 +244,7 @@ def check_sentiment(meta: dict, rec: dict) -> None:
         for key in ("n", "n_dropped_unknown", "n_with_negation"):
             assert got[test][key] == row[key], (test, key)
         for key in set(row) - {"n", "n_dropped_unknown", "n_with_negation"}:
-            if row[key] is None:       # no text with a negation: the JSON says null
+            if row[key] is None:  # no text with a negation: the JSON says null
                 assert got[test][key] is None, (test, key)
             else:
                 assert_rounded(got[test][key], row[key], 4, f"{test} {key}")
@@ -231,12 +255,15 @@ def test_sentiment_held_out_metrics(name):
     check_sentiment(stored(name), sentiment_recomputed(name))
 
 
-@pytest.mark.parametrize("name,test,beat", [
-    ("sentiment-zh", "reviews", ("average", "lstm")),
-    # English: only 100 labelled reviews ship, so on unseen rated words averaging stays at the majority class
-    # (the README and the page say so); the LSTM, which learnt what "not" does, beats it
-    ("sentiment-en", "phrases", ("lstm",)),
-])
+@pytest.mark.parametrize(
+    "name,test,beat",
+    [
+        ("sentiment-zh", "reviews", ("average", "lstm")),
+        # English: only 100 labelled reviews ship, so on unseen rated words averaging stays at the majority class
+        # (the README and the page say so); the LSTM, which learnt what "not" does, beats it
+        ("sentiment-en", "phrases", ("lstm",)),
+    ],
+)
 def test_shipped_classifiers_beat_the_majority_class(name, test, beat):
     """By more than 1.5 standard errors of an accuracy at 50%, on the recomputed numbers."""
     row = sentiment_recomputed(name)[test]
@@ -245,6 +272,7 @@ def test_shipped_classifiers_beat_the_majority_class(name, test, beat):
 
 
 # ---------------------------------------------------------------- date translators
+
 
 @functools.cache
 def held_out_dates(n_test: int) -> list:
@@ -268,8 +296,11 @@ def dates_recomputed(name: str) -> dict:
     for lo, hi in LENGTH_BINS:
         sel = np.array([length_bucket(len(p.human)) == f"{lo}-{hi}" for p in test])
         by_length[f"{lo}-{hi}"] = {"n": int(sel.sum()), "exact": ok[sel].mean() if sel.any() else None}
-    by_locale = {loc: {"n": int(sel.sum()), "exact": ok[sel].mean()}
-                 for loc in sorted({p.locale for p in test}) for sel in [np.array([p.locale == loc for p in test])]}
+    by_locale = {
+        loc: {"n": int(sel.sum()), "exact": ok[sel].mean()}
+        for loc in sorted({p.locale for p in test})
+        for sel in [np.array([p.locale == loc for p in test])]
+    }
     greedy_of = dict(zip((p.human for p in test), outs))
     pair_of = {p.human: p for p in test}
 
@@ -282,17 +313,32 @@ def dates_recomputed(name: str) -> dict:
             return None
         greedy, beam = greedy_of[human], m.translate(human, B, alpha).output
         verdict = lambda out, width: "correct" if out == p.iso else m.error_analysis(human, p.iso, width, alpha).verdict
-        return {"human": human, "reference": p.iso, "greedy": greedy, "beam": beam,
-                "verdict_greedy": verdict(greedy, 1), "verdict_beam": verdict(beam, B),
-                "locale": p.locale, "pattern": p.pattern}
+        return {
+            "human": human,
+            "reference": p.iso,
+            "greedy": greedy,
+            "beam": beam,
+            "verdict_greedy": verdict(greedy, 1),
+            "verdict_beam": verdict(beam, B),
+            "locale": p.locale,
+            "pattern": p.pattern,
+        }
 
-    errors = {test[i].human: example(test[i].human) for i in np.flatnonzero(~ok)}      # every greedy error
-    rng = np.random.default_rng(0)      # a fixed sample of the dates greedy gets right, through the beam too
+    errors = {test[i].human: example(test[i].human) for i in np.flatnonzero(~ok)}  # every greedy error
+    rng = np.random.default_rng(0)  # a fixed sample of the dates greedy gets right, through the beam too
     sample = rng.choice(np.flatnonzero(ok), min(BEAM_SAMPLE, int(ok.sum())), replace=False)
     beam_wrong_in_sample = sum(m.translate(test[i].human, B, alpha).output != test[i].iso for i in sample)
-    return {"n_test": len(test), "exact_greedy": ok.mean(), "char_accuracy_greedy": float(np.mean(chars)),
-            "by_length": by_length, "by_locale": by_locale, "errors": errors, "example": example,
-            "beam_wrong_in_sample": beam_wrong_in_sample, "n_parameters": sum(p.numel() for p in m.parameters())}
+    return {
+        "n_test": len(test),
+        "exact_greedy": ok.mean(),
+        "char_accuracy_greedy": float(np.mean(chars)),
+        "by_length": by_length,
+        "by_locale": by_locale,
+        "errors": errors,
+        "example": example,
+        "beam_wrong_in_sample": beam_wrong_in_sample,
+        "n_parameters": sum(p.numel() for p in m.parameters()),
+    }
 
 
 def check_dates(meta: dict, rec: dict) -> None:
@@ -306,7 +352,7 @@ def check_dates(meta: dict, rec: dict) -> None:
         for key, row in rec[group].items():
             assert got[group][key]["n"] == row["n"], (group, key)
             assert_rounded(got[group][key]["exact"], row["exact"], 4, f"{group} {key}")
-    errors, kept = rec["errors"], 16                     # test_metrics keeps 2 x 8 examples
+    errors, kept = rec["errors"], 16  # test_metrics keeps 2 x 8 examples
     assert got["error_analysis"]["greedy"] == _counts([e["verdict_greedy"] for e in errors.values()])
     # every stored example is a test date recomputed field by field; with no more errors than examples kept,
     # every greedy error is listed
@@ -344,8 +390,10 @@ def test_attention_beats_no_attention_and_the_attention_model_is_near_perfect():
 
 # ---------------------------------------------------------------- word vectors
 
+
 def _gensim_file(name: str) -> str:
     from gensim.test.utils import datapath
+
     return datapath(name)
 
 
@@ -363,20 +411,30 @@ def benchmarks(words: list[str], E: np.ndarray) -> dict:
     known = np.array([[index[w] for w in q] for q in questions if all(w in index for w in q)]).reshape(-1, 4)
     right = 0
     for s in range(0, len(known), 512):
-        q = known[s:s + 512]
+        q = known[s : s + 512]
         target = U[q[:, 1]] - U[q[:, 0]] + U[q[:, 2]]
         S = (target / np.linalg.norm(target, axis=1, keepdims=True)) @ U.T
         np.put_along_axis(S, q[:, :3], -np.inf, axis=1)
         right += int((S.argmax(1) == q[:, 3]).sum())
-    out = {"analogy": {"accuracy": right / len(known) if len(known) else 0.0, "covered": len(known),
-                       "total": len(questions), "coverage": len(known) / len(questions)}}
+    out = {
+        "analogy": {
+            "accuracy": right / len(known) if len(known) else 0.0,
+            "covered": len(known),
+            "total": len(questions),
+            "coverage": len(known) / len(questions),
+        }
+    }
     for name, file in (("wordsim353", "wordsim353.tsv"), ("simlex999", "simlex999.txt")):
         with open(_gensim_file(file), encoding="utf-8") as f:
             rows = [line.lower().split("\t") for line in f if line.strip() and not line.startswith("#")]
         pairs = [(index[a], index[b], float(r)) for a, b, r in rows if a in index and b in index]
         cos = [float(U[i] @ U[j]) for i, j, _ in pairs]
-        out[name] = {"spearman": float(spearmanr(cos, [r for *_, r in pairs])[0]), "coverage": len(pairs) / len(rows),
-                     "covered": len(pairs), "total": len(rows)}
+        out[name] = {
+            "spearman": float(spearmanr(cos, [r for *_, r in pairs])[0]),
+            "coverage": len(pairs) / len(rows),
+            "covered": len(pairs),
+            "total": len(rows),
+        }
     return out
 
 
@@ -384,10 +442,13 @@ def benchmarks(words: list[str], E: np.ndarray) -> dict:
 def vectors_recomputed(name: str) -> dict:
     v = model(name).vectors()
     rec = benchmarks(v.words, v.E.astype(np.float64))
-    rng = np.random.default_rng(0)          # the recipe's chance level: the same words with random vectors
+    rng = np.random.default_rng(0)  # the recipe's chance level: the same words with random vectors
     chance = benchmarks(v.words, rng.normal(size=v.E.shape))
-    rec["random_vectors"] = {"analogy": chance["analogy"]["accuracy"], "wordsim353": chance["wordsim353"]["spearman"],
-                             "simlex999": chance["simlex999"]["spearman"]}
+    rec["random_vectors"] = {
+        "analogy": chance["analogy"]["accuracy"],
+        "wordsim353": chance["wordsim353"]["spearman"],
+        "simlex999": chance["simlex999"]["spearman"],
+    }
     rec["n_vocabulary"] = len(v.words)
     return rec
 
@@ -397,13 +458,13 @@ def check_vectors(meta: dict, rec: dict) -> None:
     assert meta["data"]["n_vocabulary"] == rec["n_vocabulary"]
     a, b = got["analogy"], rec["analogy"]
     assert (a["covered"], a["total"]) == (b["covered"], b["total"])
-    assert round(a["accuracy"] * a["covered"]) == round(b["accuracy"] * b["covered"])     # the same questions right
+    assert round(a["accuracy"] * a["covered"]) == round(b["accuracy"] * b["covered"])  # the same questions right
     assert a["coverage"] == pytest.approx(b["coverage"], abs=1e-12)
     for bench in ("wordsim353", "simlex999"):
         a, b = got[bench], rec[bench]
         assert (a["covered"], a["total"]) == (b["covered"], b["total"])
         assert a["coverage"] == pytest.approx(b["coverage"], abs=1e-12)
-        assert a["spearman"] == pytest.approx(b["spearman"], abs=1e-4), bench     # float32 cosines in gensim
+        assert a["spearman"] == pytest.approx(b["spearman"], abs=1e-4), bench  # float32 cosines in gensim
     for key, value in rec["random_vectors"].items():
         assert_rounded(got["random_vectors"][key], value, 4, f"random_vectors {key}")
 
@@ -417,6 +478,7 @@ def test_benchmarks_agree_with_the_library(name="wiki-glove"):
     """The numpy re-implementation above and seqviz.embeddings.benchmarks.evaluate (gensim) agree (on one model:
     gensim answers the analogies one by one in Python, 3-10 s)."""
     from seqviz.embeddings.benchmarks import evaluate
+
     lib, rec = evaluate(model(name).vectors()), vectors_recomputed(name)
     assert lib["analogy"]["covered"] == rec["analogy"]["covered"]
     assert lib["analogy"]["accuracy"] == pytest.approx(rec["analogy"]["accuracy"], abs=1.5 / rec["analogy"]["covered"])
@@ -434,6 +496,7 @@ def test_shipped_vectors_beat_random_ones():
 
 # ---------------------------------------------------------------- a lying JSON fails
 
+
 def _set(doc: dict, path: tuple, change) -> dict:
     doc = copy.deepcopy(doc)
     *head, last = path
@@ -448,7 +511,7 @@ def _named(rows: list, name: str) -> int:
     return next(i for i, r in enumerate(rows) if r["model"] == name)
 
 
-LIES = [   # (what to check, JSON, the lie: a path in it and how the number changes)
+LIES = [  # (what to check, JSON, the lie: a path in it and how the number changes)
     ("char_lm", "names-rnn", ("metrics", "val_perplexity"), lambda v: v - 0.002),
     ("char_lm", "names-gru", ("metrics", "val_loss_nats_per_char"), lambda v: v - 0.0002),
     ("char_lm", "names-lstm", ("data", "n_val_lines"), lambda v: v + 1),
@@ -465,22 +528,33 @@ LIES = [   # (what to check, JSON, the lie: a path in it and how the number chan
     ("dates", "date-attention", ("metrics", "by_length", "31-40", "n"), lambda v: v + 1),
     ("dates", "date-attention", ("metrics", "char_accuracy_greedy"), lambda v: v - 0.0002),
     ("dates", "date-attention", ("metrics", "exact_beam10"), lambda v: v - 1 / 4000),
-    ("dates", "date-attention", ("metrics",), lambda m: {**m, "exact_beam10": m["exact_beam10"] - 1 / 4000,    # and
-                                                         "error_analysis": _set(m["error_analysis"], ("beam", "model"),
-                                                                                lambda v: v + 1)}),   # consistent
+    (
+        "dates",
+        "date-attention",
+        ("metrics",),
+        lambda m: {
+            **m,
+            "exact_beam10": m["exact_beam10"] - 1 / 4000,  # and
+            "error_analysis": _set(m["error_analysis"], ("beam", "model"), lambda v: v + 1),
+        },
+    ),  # consistent
     ("vectors", "wiki-skipgram", ("metrics", "wordsim353", "spearman"), lambda v: v + 0.001),
     ("vectors", "wiki-skipgram", ("metrics", "analogy", "accuracy"), lambda v: v + 1 / 3686),
     ("vectors", "wiki-glove", ("metrics", "simlex999", "covered"), lambda v: v - 1),
     ("vectors", "wiki-glove", ("metrics", "random_vectors", "wordsim353"), lambda v: v + 0.001),
 ]
-CHECKS = {"char_lm": (check_char_lm, char_lm_recomputed), "sentiment": (check_sentiment, sentiment_recomputed),
-          "dates": (check_dates, dates_recomputed), "vectors": (check_vectors, vectors_recomputed)}
+CHECKS = {
+    "char_lm": (check_char_lm, char_lm_recomputed),
+    "sentiment": (check_sentiment, sentiment_recomputed),
+    "dates": (check_dates, dates_recomputed),
+    "vectors": (check_vectors, vectors_recomputed),
+}
 
 
 @pytest.mark.parametrize("check,name,path,change", LIES, ids=[f"{n}:{'.'.join(map(str, p))}" for _, n, p, _ in LIES])
 def test_a_lying_json_is_caught(check, name, path, change):
     fn, recompute = CHECKS[check]
-    fn(stored(name), recompute(name))                        # the truth passes
+    fn(stored(name), recompute(name))  # the truth passes
     with pytest.raises(AssertionError):
         fn(_set(stored(name), path, change), recompute(name))
 
@@ -494,7 +568,7 @@ def test_a_lying_ngram_table_is_caught(corpus, model_name, change):
     lie = _set(table, ("corpora", corpus, "rows", _named(rows, model_name), "perplexity"), lambda v: v + change)
     with pytest.raises(AssertionError):
         check_ngram_table(lie, rec)
-    with pytest.raises(AssertionError):                     # a shipped model left out of the table
+    with pytest.raises(AssertionError):  # a shipped model left out of the table
         check_ngram_table(_set(table, ("corpora", corpus, "rows"), lambda r: r[:-1]), rec)
 
 

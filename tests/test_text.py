@@ -1,4 +1,5 @@
 """Bad input never raises: empty, huge, binary, non-UTF-8, Chinese, emoji, HTML."""
+
 from seqviz.core.text import MAX_CHARS, clean_text, decode_upload
 
 

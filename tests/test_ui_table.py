@@ -1,18 +1,23 @@
 """seqviz.ui.table: rows shown as Arrow when they fit one type per column, and still shown when they do not."""
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 
 def _script(rows):
     from seqviz.ui import table
+
     table(rows)
 
 
-@pytest.mark.parametrize("rows, column", [
-    ([{"word": "king", "cos": 0.7}, {"word": "<b>queen</b>", "cos": 0.6}], ["king", "<b>queen</b>"]),
-    ([{"word": 1}, {"word": "x"}], ["1", "x"]),                   # mixed types: pandas' way
-    ([{"p": 0.5}, {"p": None}], ["0.5", "nan"]),                  # a missing value
-])
+@pytest.mark.parametrize(
+    "rows, column",
+    [
+        ([{"word": "king", "cos": 0.7}, {"word": "<b>queen</b>", "cos": 0.6}], ["king", "<b>queen</b>"]),
+        ([{"word": 1}, {"word": "x"}], ["1", "x"]),  # mixed types: pandas' way
+        ([{"p": 0.5}, {"p": None}], ["0.5", "nan"]),  # a missing value
+    ],
+)
 def test_rows_are_shown_with_their_values(rows, column):
     at = AppTest.from_function(_script, args=(rows,)).run()
     assert not at.exception
@@ -26,6 +31,7 @@ def test_uniform_rows_go_as_arrow(monkeypatch):
     import streamlit as st
 
     from seqviz.ui import common
+
     seen = []
     monkeypatch.setattr(st, "dataframe", lambda data, **kw: seen.append((data, kw)))
     common.table([{"a": 1, "b": "x"}, {"a": 2, "b": "y"}])
