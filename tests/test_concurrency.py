@@ -14,13 +14,11 @@ import pytest
 from conftest import PAGE_TITLES
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from benchmarks.load_test import MARKER, page_paths, student_text  # pyproject: pytest's pythonpath is the repo
+from benchmarks.streamlit_client import Tab
 from seqviz.ui.i18n import translate
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # pyproject's pythonpath puts it there for pytest; a bare run may not
-    sys.path.insert(0, str(ROOT))
-from benchmarks.load_test import MARKER, page_paths, student_text  # noqa: E402
-from benchmarks.streamlit_client import Tab  # noqa: E402
 
 STUDENTS = 8  # students 3 and 7 type held-out bad input (empty, HTML); 2 and 5 use the 中文 UI
 RUN_TIMEOUT = 90  # seconds one page run of one student may take (Tab's limit: past it the run is "timeout")

@@ -15,7 +15,7 @@ def test_python_examples_run(monkeypatch):
     monkeypatch.setattr(go.Figure, "show", lambda self, *a, **k: None)  # no browser window in a test
     for code in blocks:
         scope: dict = {}
-        exec(compile(code, "README.md", "exec"), scope)  # noqa: S102 (our own README)
+        exec(compile(code, "README.md", "exec"), scope)  # our own README's examples
     # the numbers the comments promise
     assert scope["tr"].output == "1989-06-13"
     assert scope["r"].p_lstm < 0.5 < scope["r"].p_average

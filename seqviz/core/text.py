@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 MAX_CHARS = 2000  # longer input is cut to this many characters (a note says so)
@@ -59,8 +60,6 @@ def decode_upload(data: bytes, max_chars: int = MAX_CHARS, max_bytes: int = MAX_
         out.problems = ["empty_file"]  # say it is the file that is empty, not the text box
     return out
 
-
-import re  # noqa: E402
 
 _EN_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[^\w\s]|_")
 
