@@ -445,3 +445,25 @@ def test_missing_checkpoint_gets_a_message(tmp_path, monkeypatch, page, state):
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+@pytest.mark.parametrize("threads, label", [(1, "**CPU, 1 thread**"), (2, "**CPU, 2 threads**")])
+def test_device_caption_counts_threads_in_words(threads, label, monkeypatch):
+    import streamlit as st
+
+    from seqviz.ui import cache
+
+    class Slot:  # where app.py puts the caption: a sidebar container
+        captions: list = []
+
+        def caption(self, text):
+            self.captions.append(text)
+
+    monkeypatch.setattr(cache, "device_info_", lambda: ("cpu", str(threads)))
+    st.cache_resource.clear()
+    slot = Slot()
+    try:
+        cache.device_caption(slot)
+    finally:
+        st.cache_resource.clear()
+    assert label in slot.captions[-1]

@@ -1,5 +1,7 @@
 """AppTests of the translation pages: Attention, and Beam search & BLEU, in English and 中文, with odd input."""
 
+import re
+
 import numpy as np
 import pytest
 import sacrebleu
@@ -257,3 +259,11 @@ def test_missing_checkpoint_gets_a_message(tmp_path, monkeypatch, page, missing,
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+def test_beam_page_never_prints_a_negative_zero():
+    """A log P just below zero (the model is sure) reads 0.000, not -0.000, in the answer and the forced prefix."""
+    at = run_page("beam_search_bleu.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert not at.exception and "log P" in text
+    assert not re.search(r"-0\.0+(?!\d)", text), re.findall(r".{40}-0\.0+(?!\d)", text)

@@ -15,6 +15,11 @@ MAX_B = 16
 DEFAULT_TEXT = "Tuesday 13 June 1989"
 
 
+def _no_neg_zero(x: float, digits: int = 3) -> float:
+    """x rounded as the page prints it, without the "-0.000" of a log P just below zero."""
+    return round(float(x), digits) + 0.0
+
+
 def controls() -> dict:
     """Sidebar: which model (shipped, or one of this session's own), beam width B and length normalisation α."""
     for k, v in dict(beam_model="attention", beam_B=3, beam_alpha=0.7).items():
@@ -67,7 +72,15 @@ def search(c: dict, text: str):
     mt.notes([(text, {"attention": tr})])
     res, vocab = tr.search, list(c["model"].tgt_vocab.chars)
     st.markdown(
-        t("beam.answer", out=tr.output or "∅", lp=tr.log_prob, p=tr.p, score=tr.score, B=c["B"], alpha=c["alpha"])
+        t(
+            "beam.answer",
+            out=tr.output or "∅",
+            lp=_no_neg_zero(tr.log_prob, 4),
+            p=tr.p,
+            score=_no_neg_zero(tr.score, 4),
+            B=c["B"],
+            alpha=c["alpha"],
+        )
     )
     mt.beside("beam.tree.explain", B=c["B"]).plotly_chart(
         tree_figure(c["name"], text, c["B"], c["alpha"], "", mt.figure_labels()), key="beam_tree"
@@ -136,10 +149,10 @@ def what_if(c: dict, text: str, own) -> None:
             "beam.prefix.result",
             prefix=prefix,
             out=forced.output,
-            lp=forced.log_prob,
+            lp=_no_neg_zero(forced.log_prob),
             p=forced.p,
             own=own.output,
-            own_lp=own.log_prob,
+            own_lp=_no_neg_zero(own.log_prob),
         )
     )
     delta = own.log_prob - forced.log_prob

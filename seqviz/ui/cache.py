@@ -36,7 +36,7 @@ def device_info() -> tuple[str, str]:
 def device_caption(slot=None) -> None:
     """The device SeqViz computes on (CUDA when present, else CPU), in the sidebar."""
     kind, detail = device_info()
-    label = f"CUDA ({detail})" if kind == "cuda" else t("app.cpu", n=detail)
+    label = f"CUDA ({detail})" if kind == "cuda" else t("app.cpu1" if str(detail) == "1" else "app.cpu", n=detail)
     (slot or st.sidebar).caption(t("app.device", device=label))
 
 
