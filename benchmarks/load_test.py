@@ -87,8 +87,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, log, options: list[str] = ()) -> subprocess.Popen:
-    """`streamlit run app.py` on loopback, in its own process group; returns once /_stcore/health answers.
+def start_server(port: int, log=subprocess.DEVNULL, options: list[str] = ()) -> subprocess.Popen:
+    """`streamlit run app.py` on loopback, in its own process group; returns once /_stcore/health answers
+    (RuntimeError when it does not). The load test, the concurrency test and the browser tests all start it so.
 
     `options` are more Streamlit options as "section.name=value" (runner.postScriptGC=true, say)."""
     extra = [arg for opt in options for arg in (f"--{opt.split('=', 1)[0]}", opt.split("=", 1)[1])]
@@ -125,7 +126,7 @@ def start_server(port: int, log, options: list[str] = ()) -> subprocess.Popen:
                 break
             time.sleep(0.2)
     stop_server(proc)
-    raise SystemExit("streamlit did not start")
+    raise RuntimeError("streamlit did not start")
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -406,7 +407,10 @@ def main(argv=None) -> int:
         url, pid = args.url, args.pid
     else:
         port = free_port()
-        proc = start_server(port, log, args.option)
+        try:
+            proc = start_server(port, log, args.option)
+        except RuntimeError as err:
+            raise SystemExit(str(err)) from err
         url, pid = f"http://127.0.0.1:{port}", proc.pid
     memory = MemorySampler(pid)
     memory.start()

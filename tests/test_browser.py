@@ -10,17 +10,12 @@ they fail, so a CI run that lost its browser cannot pass by skipping.
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from conftest import PAGE_TITLES
 
+from benchmarks.load_test import free_port, start_server, stop_server
 from seqviz.ui.i18n import translate
 
 try:
@@ -95,52 +90,21 @@ def browser():
     pw.stop()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(browser):
     """A fresh `streamlit run app.py`, opened once in the browser so that st.navigation has run: until then a
     fresh server lists pages/*.py by file name (Streamlit's legacy multipage mode) and deep links can miss."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    port = free_port()
+    try:
+        proc = start_server(port)
+    except RuntimeError as err:
+        pytest.fail(str(err))
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):  # at most about a minute
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=1):
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        os.killpg(proc.pid, signal.SIGTERM)
-        pytest.fail("streamlit did not start")
     try:
         open_app(browser, url, "en").close()
         yield url
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
+        stop_server(proc)
 
 
 # ---------------------------------------------------------------- waiting for what is checked

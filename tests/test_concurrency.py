@@ -1,20 +1,20 @@
 """Eight students at once on one real server: every page opened at the same moment, no exception, own text only."""
 
 import asyncio
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from conftest import PAGE_TITLES
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from benchmarks.load_test import MARKER, page_paths, student_text  # pyproject: pytest's pythonpath is the repo
+from benchmarks.load_test import (  # pyproject: pytest's pythonpath is the repo
+    MARKER,
+    free_port,
+    page_paths,
+    start_server,
+    stop_server,
+    student_text,
+)
 from benchmarks.streamlit_client import Tab
 from seqviz.ui.i18n import translate
 
@@ -29,52 +29,16 @@ def lang_of(i: int) -> str:
     return "zh" if i % 3 == 2 else "en"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
     """A fresh `streamlit run app.py` on loopback, as a classroom server runs (no file watcher)."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=1):
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        os.killpg(proc.pid, signal.SIGTERM)
-        pytest.fail("streamlit did not start")
-    yield url
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=15)
+    port = free_port()
+    try:
+        proc = start_server(port)
+    except RuntimeError as err:
+        pytest.fail(str(err))
+    yield f"http://127.0.0.1:{port}"
+    stop_server(proc)
 
 
 async def _classroom(url: str, pages: list[str]) -> list[tuple[int, str, object]]:
