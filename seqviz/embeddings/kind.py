@@ -97,7 +97,7 @@ def _result(vectors, data: Data, p: dict, state, seconds: float, method: str) ->
         from seqviz.embeddings.projection import save_views
 
         n = min(EMBEDDING_VIEW_WORDS, len(vectors))
-        meta["views"] = f"NAME.views.safetensors: PCA, t-SNE and UMAP of the {n} most frequent words"
+        meta["views"] = f"the .views.safetensors beside this file: PCA, t-SNE and UMAP of the {n} most frequent words"
         files[".views.safetensors"] = lambda path: save_views(path, default_views(vectors))
     return Result(table, meta, state, files)
 

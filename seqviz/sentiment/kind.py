@@ -8,7 +8,7 @@ import time
 import numpy as np
 import torch
 
-from seqviz.core.checkpoint import config_size
+from seqviz.core.checkpoint import config_size, load_pretrained
 from seqviz.core.data import split_items
 from seqviz.core.loop import fit_run, training_meta
 from seqviz.core.registry import (
@@ -149,8 +149,6 @@ def read(kind: str, source: str, text: str | None, params: dict, limits) -> Data
 def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
     """E from the shipped model of the language (or learnt by word2vec first, as the shipped models were), then
     both classifiers trained together on 90% of the examples (10% pick the best weights); held-out accuracy."""
-    from seqviz.core.checkpoint import load_pretrained
-
     lang = data.lang
     t0 = time.perf_counter()
     tok = [(tokenize(x, lang)[:MAX_TOKENS], y) for x, y in data.items]

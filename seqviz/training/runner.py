@@ -69,8 +69,7 @@ def run(
 
 def save(result: Result, name: str, out_dir=None) -> Path:
     """Write NAME.safetensors + NAME.json (and the kind's extra files, e.g. NAME.views.safetensors); the JSON path."""
-    meta = {k: (v.replace("NAME", name) if isinstance(v, str) else v) for k, v in result.meta.items()}
-    path = save_model(result.model, name, meta, out_dir)
+    path = save_model(result.model, name, result.meta, out_dir)
     for suffix, write in result.files.items():
         write(path.with_name(name + suffix))
     return path

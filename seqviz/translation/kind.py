@@ -7,7 +7,7 @@ import random
 
 import torch
 
-from seqviz.core.checkpoint import MAX_STEPS, config_size
+from seqviz.core.checkpoint import MAX_STEPS, config_size, load_pretrained
 from seqviz.core.loop import fit_run, training_meta
 from seqviz.core.registry import (
     COMMON,
@@ -86,8 +86,6 @@ def read(kind: str, source: str, text: str | None, params: dict, limits) -> Data
 def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
     """Go on from a shipped translator or start fresh (with or without attention); fit; held-out exact match
     (with `analysis`: beam search and the course's error analysis too, as the shipped models report)."""
-    from seqviz.core.checkpoint import load_pretrained
-
     pairs, notes = list(data.items), data.notes
     if data.source == "dates":
         train_pairs, val, test = pairs, data.extra["val"], data.extra["test"]
