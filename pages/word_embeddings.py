@@ -10,16 +10,16 @@ st.markdown(t("emb.intro"))
 name, v = emb.choose_vectors()
 
 st.header(t("emb.map.head"))
-st.caption(t("emb.map.intro"))
-settings = emb.map_settings(v)
 col_q, col_k = st.columns([2, 1])
 query = emb.word_input(v, t("emb.search"), "emb_query", "king", col_q)
 k = col_k.slider(t("emb.search.k"), 3, 25, 10, key="emb_k_nn")
+limit = emb.search_limit(v, col_k)
 st.markdown(t("emb.an.head"))
 abc = emb.analogy_inputs(v)
+near = emb.search(name, v, "neighbours", (query,), k, limit) if query else []
+answers = emb.search(name, v, "analogy", abc, 5, limit) if abc else []
+emb.analogy_answer(abc, answers)
 marks, arrows = {}, []
-near = v.neighbours(query, k) if query else []
-answers = v.analogy(*abc, 5) if abc else []
 if query:
     marks.update({w: "neighbour" for w, _ in near})
     marks[query] = "query"
@@ -27,6 +27,8 @@ if abc:
     d = answers[0][0]
     marks.update({w: "analogy" for w in (*abc, d)})
     arrows = [(abc[0], abc[1]), (abc[2], d)]
+st.caption(t("emb.map.intro"))
+settings = emb.map_settings(v)
 emb.map_figure(name, v, settings, marks, arrows)
 
 col_n, col_a = st.columns([2, 3])
@@ -37,12 +39,16 @@ with col_n:
 with col_a:
     if abc:
         st.subheader(t("emb.an.result"))
-        emb.analogy_result(v, *abc, answers)
+        emb.analogy_result(name, v, *abc, answers, limit)
+
+st.header(t("emb.course.head"))
+st.caption(t("emb.course.intro"))
+emb.course_check(name)
 
 st.header(t("emb.onehot.head"))
 word = emb.word_input(v, t("emb.onehot.word"), "emb_onehot_word", "orange" if "orange" in v else v.words[len(v) // 2])
 if word:
-    emb.onehot(v, word)
+    emb.onehot(name, v, word)
 
 st.header(t("emb.pairs.head"))
 st.caption(t("emb.pairs.intro"))
@@ -55,7 +61,7 @@ emb.benchmarks(name)
 
 st.header(t("emb.bias.head"))
 st.caption(t("emb.bias.intro"))
-emb.debiasing(v)
+emb.debiasing(name, v)
 
 st.header(t("emb.train.head"))
 st.caption(t("emb.train.intro"))

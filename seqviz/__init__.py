@@ -4,5 +4,6 @@
 from seqviz import embeddings, rnn, sentiment, translation  # noqa: F401
 from seqviz.core.checkpoint import list_pretrained, load_model, load_pretrained
 from seqviz.core.device import device_label, pick_device
+from seqviz.embeddings import load_vectors
 
-__all__ = ["device_label", "pick_device", "list_pretrained", "load_model", "load_pretrained"]
+__all__ = ["device_label", "pick_device", "list_pretrained", "load_model", "load_pretrained", "load_vectors"]

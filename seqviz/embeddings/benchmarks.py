@@ -18,10 +18,12 @@ def keyed_vectors(vectors: WordVectors):
     return kv
 
 
-def evaluate(vectors: WordVectors) -> dict:
+def evaluate(vectors: WordVectors, analogy_vocab: int | None = None, sections: bool = False) -> dict:
     """Scores on the sets gensim ships, with coverage (the share of items whose words are all known).
 
-    analogy: accuracy on the questions-words analogies (Mikolov et al. 2013) that are covered;
+    analogy: accuracy on the questions-words analogies (Mikolov et al. 2013) that are covered, answers searched
+    among the `analogy_vocab` most frequent words (all by default; a question with a rarer word is not covered);
+    with `sections`, also the accuracy and count of each of its 14 sections;
     wordsim353 / simlex999: Spearman's ρ between cosine and human similarity ratings on covered pairs.
     """
     import logging
@@ -35,10 +37,19 @@ def evaluate(vectors: WordVectors) -> dict:
     path = datapath(BENCHMARKS["analogy"])
     with open(path, encoding="utf-8") as f:
         total = sum(1 for line in f if line.strip() and not line.startswith(":"))
-    score, sections = kv.evaluate_word_analogies(path, restrict_vocab=len(vectors), case_insensitive=True)
-    tot = sections[-1]
+    restrict = min(analogy_vocab or len(vectors), len(vectors))
+    score, parts = kv.evaluate_word_analogies(path, restrict_vocab=restrict, case_insensitive=True)
+    tot = parts[-1]
     n = len(tot["correct"]) + len(tot["incorrect"])
     out["analogy"] = {"accuracy": float(score) if n else 0.0, "covered": n, "total": total, "coverage": n / total}
+    if sections:
+        out["analogy"]["sections"] = {
+            p["section"]: {
+                "accuracy": len(p["correct"]) / max(1, len(p["correct"]) + len(p["incorrect"])),
+                "covered": len(p["correct"]) + len(p["incorrect"]),
+            }
+            for p in parts[:-1]
+        }
     for name in ("wordsim353", "simlex999"):
         path = datapath(BENCHMARKS[name])
         with open(path, encoding="utf-8") as f:

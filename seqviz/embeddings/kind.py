@@ -68,7 +68,7 @@ def read(kind: str, source: str, text: str | None, params: dict, limits) -> Data
 
 def _result(vectors, data: Data, p: dict, state, seconds: float, method: str) -> Result:
     """The vectors as a checkpoint, scored on gensim's benchmark sets (English) beside random vectors."""
-    metrics = evaluate(vectors) if data.lang == "en" else {}
+    metrics = evaluate(vectors, sections=True) if data.lang == "en" else {}
     if metrics:
         rng = np.random.default_rng(0)  # the same words with random vectors: what chance scores
         chance = evaluate(WordVectors(vectors.words, rng.normal(size=vectors.E.shape), vectors.counts))

@@ -160,10 +160,17 @@ def warm_up() -> float:
 
 
 def save_views(path, views: dict[str, np.ndarray]) -> None:
-    """Ship precomputed projections (key -> (n, dim) array of the first n words) next to a checkpoint."""
+    """Ship precomputed projections (key -> (n, dim) array of the first n words) next to a checkpoint, in float32
+    or, where the array is float16 (a map needs three digits), in half the bytes."""
     from safetensors.numpy import save_file
 
-    save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in views.items()}, str(path))
+    save_file(
+        {
+            k: np.ascontiguousarray(v, dtype=np.float16 if v.dtype == np.float16 else np.float32)
+            for k, v in views.items()
+        },
+        str(path),
+    )
 
 
 def load_views(path) -> dict[str, np.ndarray]:
@@ -172,7 +179,7 @@ def load_views(path) -> dict[str, np.ndarray]:
     from safetensors.numpy import load_file
 
     try:
-        return load_file(str(path))
+        return {k: v.astype(np.float32, copy=False) for k, v in load_file(str(path)).items()}
     except (OSError, SafetensorError):
         return {}
 

@@ -69,7 +69,33 @@ def equalize(e1: np.ndarray, e2: np.ndarray, g: np.ndarray) -> tuple[np.ndarray,
     return out[0], out[1]
 
 
+def equalize_course(e1: np.ndarray, e2: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Equalize exactly as the course's notebook writes it (its equations 4-12), on the vectors as they are:
+
+    e_iB^corrected = sqrt(|1 − ‖μ_⊥‖²|) · (e_iB − μ_B) / ‖(e_i − μ_⊥) − μ_B‖,   e_i = e_iB^corrected + μ_⊥.
+
+    The formula assumes unit vectors; GloVe's are 4-6 long, so ‖μ_⊥‖² is far from 1 and the pair ends up further
+    along g than `equalize` (which scales to unit length first) puts it: on GloVe 6B 50d, man / woman get
+    cos(e, g) = ∓0.700 here (the notebook's printed numbers) against ∓0.267 with `equalize`. Both are symmetric
+    about the neutral directions, which is what equalizing is for.
+    """
+    e1, e2 = np.asarray(e1, float), np.asarray(e2, float)
+    mu = (e1 + e2) / 2
+    mu_b = project(mu, g)
+    mu_orth = mu - mu_b
+    scale = np.sqrt(abs(1 - float(mu_orth @ mu_orth)))
+    out = []
+    for e in (e1, e2):
+        n = float(np.linalg.norm(e - mu_orth - mu_b))
+        if n == 0:
+            raise ValueError("the two words have the same bias component, so there is nothing to equalize")
+        out.append(scale * (project(e, g) - mu_b) / n + mu_orth)
+    return out[0], out[1]
+
+
 # ---------------------------------------------------------------- vectors, neighbours, analogies
+
+SUGGEST_WORDS = 50_000  # "did you mean" looks among this many most frequent words
 
 
 @dataclass
@@ -109,6 +135,38 @@ class WordVectors:
     def n_e(self) -> int:
         return int(self.E.shape[1])
 
+    @property
+    def has_counts(self) -> bool:
+        """Whether the corpus counts are known (GloVe 6B ships its words in frequency order, without counts)."""
+        return bool(self.counts.any())
+
+    def frequencies(self) -> np.ndarray:
+        """How often each word occurred: the counts, or, when they are unknown, Zipf's law from the rank
+        (f ∝ 1 / rank), which is close for the frequent words that negative sampling mostly draws."""
+        if self.has_counts:
+            return self.counts.astype(float)
+        return 1.0 / np.arange(1, len(self.words) + 1, dtype=float)
+
+    def sampling_cdf(self, power: float = 0.75) -> np.ndarray:
+        """Cumulative sums of P(w) = f(w)^power / Σ f^power, computed once per power (400,000 words: ~10 ms)."""
+        cache = self.__dict__.setdefault("_cdfs", {})
+        if power not in cache:
+            p = self.frequencies() ** power
+            cdf = (p / p.sum()).cumsum()
+            cache[power] = cdf / cdf[-1]
+        return cache[power]
+
+    def map_rows(self, n: int) -> np.ndarray:
+        """Rows of the n most frequent words made of letters only (GloVe 6B's list starts with , . " 's and
+        numbers, which a map of words does not want); the first n rows when every word is letters."""
+        n = max(0, min(int(n), len(self.words)))
+        rows = self._letter_rows
+        return np.arange(n) if len(rows) == len(self.words) else rows[:n]
+
+    @cached_property
+    def _letter_rows(self) -> np.ndarray:
+        return np.flatnonzero([w.isalpha() for w in self.words])
+
     def vector(self, word: str) -> np.ndarray:
         """e_w (a KeyError names the word when it is not in the vocabulary)."""
         return self.E[self.index[word]]
@@ -126,7 +184,8 @@ class WordVectors:
         word = self.normalize(word)
         close = difflib.get_close_matches(word, self._frequent, n=n, cutoff=0.7)
         if len(close) < n:
-            close += [w for w in difflib.get_close_matches(word, self.words, n=n, cutoff=0.6) if w not in close]
+            more = self.words[:SUGGEST_WORDS]  # difflib over 400,000 words takes seconds; 50,000 take ~0.3 s
+            close += [w for w in difflib.get_close_matches(word, more, n=n, cutoff=0.6) if w not in close]
         return close[:n]
 
     @cached_property
@@ -137,29 +196,50 @@ class WordVectors:
         """cos(e_a, e_b)."""
         return float(self.unit[self.index[a]] @ self.unit[self.index[b]])
 
-    def neighbours(self, query, k: int = 10, exclude=()) -> list[tuple[str, float]]:
+    def neighbours(self, query, k: int = 10, exclude=(), limit: int | None = None) -> list[tuple[str, float]]:
         """The k words whose vectors have the largest cosine with `query` (a word or a vector),
-        the query word and `exclude` left out."""
+        the query word and `exclude` left out; only the `limit` most frequent words searched when given."""
         if isinstance(query, str):
             exclude = set(exclude) | {query}
             q = self.unit[self.index[query]]
         else:
             q = np.asarray(query, dtype=np.float32)
             q = q / (np.linalg.norm(q) or 1.0)
-        sims = self.unit @ q
-        skip = [self.index[w] for w in exclude if w in self.index]
+        sims = self.unit[: limit or None] @ q
+        skip = [i for i in (self.index[w] for w in exclude if w in self.index) if i < len(sims)]
         sims[skip] = -np.inf
-        k = min(k, len(self.words) - len(skip))
+        k = min(k, len(sims) - len(skip))
         top = np.argpartition(-sims, k - 1)[:k] if k > 0 else np.array([], dtype=int)
         top = top[np.argsort(-sims[top], kind="stable")]
         return [(self.words[i], float(sims[i])) for i in top]
 
-    def analogy(self, a: str, b: str, c: str, k: int = 5) -> list[tuple[str, float]]:
+    def analogy(self, a: str, b: str, c: str, k: int = 5, limit: int | None = None) -> list[tuple[str, float]]:
         """a : b :: c : ?  The words w maximising cos(e_w, e_b − e_a + e_c) (on unit vectors, as
-        word2vec's evaluation does), a, b and c themselves left out."""
+        word2vec's and gensim's evaluation do: "3CosAdd"), a, b and c themselves left out."""
         u = self.unit
         target = u[self.index[b]] - u[self.index[a]] + u[self.index[c]]
-        return self.neighbours(target, k, exclude={a, b, c})
+        return self.neighbours(target, k, exclude={a, b, c}, limit=limit)
+
+    def course_analogy(self, a: str, b: str, c: str, limit: int | None = None) -> str:
+        """a : b :: c : ? as the course's notebook searches: the word w maximising cos(e_b − e_a, e_w − e_c) on the
+        raw vectors. It differs from `analogy` on some questions (man : woman :: king : ? gives "princess" here,
+        "queen" there, on GloVe 6B 50d)."""
+        E = self.E[: limit or None]
+        d = self.vector(b).astype(np.float64) - self.vector(a)
+        ec = self.vector(c).astype(np.float64)
+        # ‖e_w − e_c‖² = ‖e_w‖² − 2 e_w·e_c + ‖e_c‖², so no (V, n_e) difference matrix is built
+        num = E @ d.astype(np.float32) - float(ec @ d)
+        den = np.sqrt(np.maximum(self._sq_norms[: len(E)] - 2 * (E @ ec.astype(np.float32)) + float(ec @ ec), 0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sims = np.where(den > 0, num / (den * (np.linalg.norm(d) or 1.0)), -np.inf)
+        for w in (a, b, c):
+            if self.index[w] < len(sims):
+                sims[self.index[w]] = -np.inf
+        return self.words[int(np.argmax(sims))]
+
+    @cached_property
+    def _sq_norms(self) -> np.ndarray:
+        return np.einsum("ij,ij->i", self.E, self.E)
 
 
 class EmbeddingTable(nn.Module):
@@ -230,23 +310,24 @@ def negative_samples(
     A draw that hits the target itself is skipped and drawn again, as word2vec does.
     """
     rng = np.random.default_rng(seed)
-    p = vectors.counts.astype(float) ** power
-    p /= p.sum()
+    cdf = vectors.sampling_cdf(power)
     skip = vectors.index.get(target)
-    if skip is not None and p[skip] >= 1:
+    if skip is not None and cdf[skip] - (cdf[skip - 1] if skip else 0.0) >= 1:
         return [(context, target, 1)]  # nothing else could be drawn
     drawn = []
-    while len(drawn) < k:
-        drawn += [i for i in rng.choice(len(vectors), size=k, p=p) if i != skip][: k - len(drawn)]
+    while len(drawn) < k:  # what rng.choice(V, k, p=p) draws, from the cumulative sums kept on the vectors
+        draws = cdf.searchsorted(rng.random(k), side="right")
+        drawn += [int(i) for i in draws if i != skip][: k - len(drawn)]
     return [(context, target, 1)] + [(context, vectors.words[i], 0) for i in drawn]
 
 
 def sampling_distribution(vectors: WordVectors, n: int = 15, power: float = 0.75):
-    """(words, frequency share f(w), the ¾-power share) for the n most frequent words: the ¾ power
-    lifts rare words and lowers 'the', 'of'."""
-    f = vectors.counts.astype(float)
+    """(words, frequency share f(w), the ¾-power share) for the n most frequent words made of letters
+    (GloVe 6B's list starts with , . and "): the ¾ power lifts rare words and lowers 'the', 'of'."""
+    f = vectors.frequencies()
     p = f**power
-    return vectors.words[:n], (f / f.sum())[:n], (p / p.sum())[:n]
+    rows = vectors.map_rows(n)
+    return [vectors.words[i] for i in rows], (f / f.sum())[rows], (p / p.sum())[rows]
 
 
 @dataclass
@@ -259,6 +340,8 @@ class DebiasReport:
     after: dict[str, float]
     pairs: list[tuple[str, str]]  # pairs equalized
     distances: list[dict]  # per neutral word and pair: cos to each word of the pair, before/after
+    after_course: dict[str, float] = field(default_factory=dict)  # pair words: cos(e_w, g) after the notebook's
+    # equalize formula (equalize_course), beside `after` (equalize, unit length first)
 
 
 def debias(
@@ -266,19 +349,22 @@ def debias(
 ) -> DebiasReport:
     """Bias direction from `axis_pairs`, neutralize `neutral`, equalize `pairs` (all words must be known).
 
-    The vectors are taken at unit length first, as the equalize step assumes.
+    As in the course's notebook, g and the neutralize step use the vectors as they are (so one pair woman-man gives
+    the notebook's g = e_woman − e_man and its cosines); equalize scales the pair to unit length first, as the
+    method assumes, and the notebook's own formula is reported beside it (`after_course`).
     """
     u = {
-        w: vectors.unit[vectors.index[w]].astype(float)
-        for w in {w for p in axis_pairs + pairs for w in p} | set(neutral)
+        w: np.asarray(vectors.vector(w), dtype=float) for w in {w for p in axis_pairs + pairs for w in p} | set(neutral)
     }
     g = bias_direction([(u[a], u[b]) for a, b in axis_pairs])
-    new = dict(u)
+    new, course = dict(u), {}
     for w in neutral:
         new[w] = neutralize(u[w], g)
     for a, b in pairs:
         if a != b:
             new[a], new[b] = equalize(u[a], u[b], g)
+            ca, cb = equalize_course(u[a], u[b], g)
+            course[a], course[b] = cosine(ca, g), cosine(cb, g)
     shown = list(dict.fromkeys(neutral + [w for p in pairs for w in p]))
     dist = [
         {
@@ -291,5 +377,5 @@ def debias(
         for a, b in pairs
     ]
     return DebiasReport(
-        g, neutral, {w: cosine(u[w], g) for w in shown}, {w: cosine(new[w], g) for w in shown}, pairs, dist
+        g, neutral, {w: cosine(u[w], g) for w in shown}, {w: cosine(new[w], g) for w in shown}, pairs, dist, course
     )

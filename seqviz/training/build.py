@@ -1,7 +1,8 @@
 """Rebuild the shipped checkpoints: `python -m seqviz.training.build NAME [NAME ...] | all`.
 
 Each checkpoint in pretrained/ is a run of its registered kind with fixed settings (`Shipped` in the kind's
-declaration), read, trained and saved by the same runner as the Train page's runs.
+declaration), read, trained and saved by the same runner as the Train page's runs. Vectors trained elsewhere
+(GloVe 6B 50d, shipped by a wheel) are not retrained: their build precomputes the page's maps and scores (PREPARED).
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ import sys
 
 from seqviz.core.loop import PrintProgress
 from seqviz.core.registry import NO_CAPS, shipped
+from seqviz.embeddings import glove6b
 from seqviz.training.runner import read_data, run, save
+
+# name -> build(out_dir) for what pretrained/ holds beside checkpoints: views and scores of vectors trained elsewhere
+PREPARED = {glove6b.NAME: glove6b.build}
 
 
 def build(name: str, out_dir=None, epochs: int | None = None, device: str = "auto", callbacks=()) -> dict:
@@ -28,7 +33,7 @@ def build(name: str, out_dir=None, epochs: int | None = None, device: str = "aut
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m seqviz.training.build NAME [NAME ...] | all`: rebuild pretrained checkpoints."""
-    known = list(shipped())
+    known = list(shipped()) + list(PREPARED)
     ap = argparse.ArgumentParser(prog="python -m seqviz.training.build", description=main.__doc__)
     ap.add_argument("names", nargs="+", help=f"one or more of {known} or 'all'")
     ap.add_argument("--out", default=None, help="output folder (default: pretrained/)")
@@ -41,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown checkpoint {unknown}; choose from {known} or 'all'")
     for name in names:
         print(f"== {name}", file=sys.stderr)
+        if name in PREPARED:
+            print(f"{name}: {PREPARED[name](a.out)['metrics']}")
+            continue
         meta = build(name, out_dir=a.out, epochs=a.epochs, device=a.device, callbacks=[PrintProgress()])
         print(f"{name}: {meta['metrics']}")
     return 0

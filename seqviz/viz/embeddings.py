@@ -31,6 +31,8 @@ EMB_LABELS = {
     "freq": "f(w): share of the corpus",
     "freq34": "f(w)^¾ / Σ f^¾: how often negatives are drawn",
     "target": "e_b − e_a + e_c",
+    "cos_here": "cos(e_w, g) here",
+    "cos_course": "printed by the course's notebook",
 }
 _PALETTE = [
     "#1f77b4",
@@ -76,20 +78,45 @@ def embedding_map(
         arrows: (from word, to word) pairs, both in `words` or `extra`.
         extra: word -> coordinates for marked words placed beside their neighbours (not projected).
     """
+    fig = map_cloud(words, Y, groups, group_names, labels)
+    _add_marks(fig, {w: Y[i] for i, w in enumerate(words)}, Y.shape[1], marks, arrows, extra, labels)
+    return fig
+
+
+def map_marks(
+    words: list[str],
+    Y: np.ndarray,
+    marks: dict[str, str] | None = None,
+    arrows: list[tuple[str, str]] = (),
+    extra: dict[str, np.ndarray] | None = None,
+    labels: dict | None = None,
+) -> tuple[list[dict], list[dict]]:
+    """What `embedding_map` draws over the cloud, as plotly JSON: (traces, annotations). A page that caches the
+    cloud (thousands of points) adds these to it on each run, so a new query costs a few traces, not the map."""
+    fig = go.Figure()
+    _add_marks(
+        fig, {w: Y[i] for i, w in enumerate(words) if w in (marks or {})}, Y.shape[1], marks, arrows, extra, labels
+    )
+    d = fig.to_dict()
+    return d["data"], list(d["layout"].get("annotations", []))
+
+
+def _xyz(P, dim: int) -> dict:
+    P = np.asarray(P).reshape(-1, dim)
+    d = dict(x=np.round(P[:, 0], 3), y=np.round(P[:, 1], 3))
+    if dim == 3:
+        d["z"] = np.round(P[:, 2], 3)
+    return d
+
+
+def map_cloud(
+    words: list[str], Y: np.ndarray, groups: np.ndarray, group_names: list[str], labels: dict | None = None
+) -> go.Figure:
+    """The map's points, coloured by group, and its layout, without marks (see `embedding_map`)."""
     labels = {**EMB_LABELS, **(labels or {})}
-    marks, extra = marks or {}, extra or {}
     dim = Y.shape[1]
-    pos = {w: Y[i] for i, w in enumerate(words)} | dict(extra)
     Scatter = go.Scattergl if dim == 2 else go.Scatter3d
     fig = go.Figure()
-
-    def xyz(P):
-        P = np.asarray(P).reshape(-1, dim)
-        d = dict(x=np.round(P[:, 0], 3), y=np.round(P[:, 1], 3))
-        if dim == 3:
-            d["z"] = np.round(P[:, 2], 3)
-        return d
-
     groups = np.asarray(groups)
     order = [-1] + list(range(len(group_names)))
     for g in order:
@@ -100,7 +127,7 @@ def embedding_map(
         name = labels["other"] if g < 0 else html.escape(group_names[g])
         fig.add_trace(
             Scatter(
-                **xyz(Y[sel]),
+                **_xyz(Y[sel], dim),
                 mode="markers",
                 name=name,
                 text=[html.escape(words[i]) for i in sel],
@@ -108,6 +135,29 @@ def embedding_map(
                 marker=dict(size=6 if dim == 2 else 3, color=color, opacity=0.6 if g >= 0 else 0.45),
             )
         )
+    axis = dict(showticklabels=False, title=None, zeroline=False, showgrid=dim == 3)
+    fig.update_layout(
+        height=680,
+        margin=dict(l=10, r=10, t=30, b=40),
+        font=dict(size=14),
+        legend=dict(itemsizing="constant", font=dict(size=13)),
+        hoverlabel=dict(font_size=16),
+        plot_bgcolor="white",
+    )
+    if dim == 2:
+        fig.update_xaxes(axis)
+        fig.update_yaxes(axis, scaleanchor="x")
+    else:
+        fig.update_scenes(xaxis=axis, yaxis=axis, zaxis=axis)
+    return fig
+
+
+def _add_marks(fig: go.Figure, pos: dict, dim: int, marks, arrows, extra, labels) -> None:
+    """The marked words (query, neighbours, analogy) drawn large and labelled, and the analogy's arrows."""
+    labels = {**EMB_LABELS, **(labels or {})}
+    marks, extra = marks or {}, extra or {}
+    pos = dict(pos) | dict(extra)
+    Scatter = go.Scattergl if dim == 2 else go.Scatter3d
     styles = {
         "neighbour": ("#111111", 10, "circle"),
         "query": ("#111111", 20, "star"),
@@ -120,7 +170,7 @@ def embedding_map(
         text = [html.escape(w) + ("*" if w in extra else "") for w in ws]
         fig.add_trace(
             Scatter(
-                **xyz([pos[w] for w in ws]),
+                **_xyz([pos[w] for w in ws], dim),
                 mode="markers+text",
                 text=text,
                 name=labels[role],
@@ -158,7 +208,7 @@ def embedding_map(
         else:
             fig.add_trace(
                 go.Scatter3d(
-                    **xyz([pos[a], pos[b]]),
+                    **_xyz([pos[a], pos[b]], dim),
                     mode="lines",
                     showlegend=False,
                     hoverinfo="skip",
@@ -194,21 +244,6 @@ def embedding_map(
             yanchor="top",
             font=dict(size=12, color="#555"),
         )
-    axis = dict(showticklabels=False, title=None, zeroline=False, showgrid=dim == 3)
-    fig.update_layout(
-        height=680,
-        margin=dict(l=10, r=10, t=30, b=40),
-        font=dict(size=14),
-        legend=dict(itemsizing="constant", font=dict(size=13)),
-        hoverlabel=dict(font_size=16),
-        plot_bgcolor="white",
-    )
-    if dim == 2:
-        fig.update_xaxes(axis)
-        fig.update_yaxes(axis, scaleanchor="x")
-    else:
-        fig.update_scenes(xaxis=axis, yaxis=axis, zaxis=axis)
-    return fig
 
 
 def onehot_figure(words: list[str], k: int, E: np.ndarray, width: int = 7, labels: dict | None = None) -> go.Figure:
@@ -493,4 +528,48 @@ def debias_figure(report, labels: dict | None = None) -> go.Figure:
         plot_bgcolor="white",
     )
     fig.update_yaxes(autorange="reversed", showgrid=True, gridcolor="#f0f0f0")
+    return fig
+
+
+def bias_bars(
+    words: list[str], values: list[float], course: dict | None = None, labels: dict | None = None
+) -> go.Figure:
+    """cos(e_w, g) for each word as a horizontal bar (positive: towards the first word of the axis pairs, orange;
+    negative: blue), with the value the course's notebook printed as a black tick where it printed one."""
+    labels = {**EMB_LABELS, **(labels or {})}
+    course = course or {}
+    y = [html.escape(w) for w in words]
+    fig = go.Figure(
+        go.Bar(
+            x=[round(float(x), 4) for x in values],
+            y=y,
+            orientation="h",
+            marker=dict(color=["#ff7f0e" if x > 0 else "#1f77b4" for x in values]),
+            name=labels["cos_here"],
+            hovertemplate="%{y}: %{x:.4f}<extra></extra>",
+        )
+    )
+    known = [(yy, course[w]) for w, yy in zip(words, y) if w in course]
+    if known:
+        fig.add_trace(
+            go.Scatter(
+                x=[round(c, 4) for _, c in known],
+                y=[yy for yy, _ in known],
+                mode="markers",
+                marker=dict(symbol="line-ns", size=22, line=dict(width=3, color="#111")),
+                name=labels["cos_course"],
+                hovertemplate="%{y}: %{x:.4f}<extra></extra>",
+            )
+        )
+    fig.add_vline(x=0, line=dict(color="#444", width=1))
+    fig.update_layout(
+        height=110 + 26 * len(words),
+        margin=dict(l=10, r=10, t=30, b=50),
+        font=dict(size=14),
+        xaxis_title=labels["cos_g"],
+        legend=dict(orientation="h", y=1.06),
+        plot_bgcolor="white",
+        bargap=0.25,
+    )
+    fig.update_yaxes(autorange="reversed")
     return fig
