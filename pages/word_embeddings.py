@@ -19,14 +19,13 @@ abc = emb.analogy_inputs(v)
 near = emb.search(name, v, "neighbours", (query,), k, limit) if query else []
 answers = emb.search(name, v, "analogy", abc, 5, limit) if abc else []
 emb.analogy_answer(abc, answers)
-marks, arrows = {}, []
-if query:
-    marks.update({w: "neighbour" for w, _ in near})
-    marks[query] = "query"
+marks, arrows = {w: "neighbour" for w, _ in near}, []
 if abc:
     d = answers[0][0]
     marks.update({w: "analogy" for w in (*abc, d)})
     arrows = [(abc[0], abc[1]), (abc[2], d)]
+if query:
+    marks[query] = "query"  # last: your word keeps its star even when it is one of the analogy's
 st.caption(t("emb.map.intro"))
 settings = emb.map_settings(v)
 emb.map_figure(name, v, settings, marks, arrows)

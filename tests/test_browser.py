@@ -193,7 +193,7 @@ FIGURES = {  # each page's charts on its first screen, by key
     "rnn-cell": ("state_fig", "gates_fig", "unit_curve", "arch_fig"),
     "gradients": ("norms_fig", "jac_fig", "bptt_fig"),
     "language-model": ("sample_fig",),
-    "embeddings": ("emb_map", "emb_analogy", "emb_onehot", "emb_pairs", "emb_sampling", "emb_debias"),
+    "embeddings": ("emb_map", "emb_analogy", "emb_onehot", "emb_pairs", "emb_sampling", "emb_bias_bars", "emb_debias"),
     "sentiment": ("sent_fig",),
     "attention": ("mt_heat", "mt_steps_attention", "mt_steps_plain", "mt_len", "mt_curve"),
     "beam-search": ("beam_tree", "beam_tree_prefix"),
@@ -224,7 +224,9 @@ def first_screen(page, path: str, lang: str) -> None:
         assert len(sampled.split("\n")) >= 3  # lines sampled by the model
     elif path == "embeddings":
         words = plot(page, "emb_analogy", "g => g.data[0].text.slice(0, 4)")
-        assert words == ["france", "french", "spain", "spanish"]  # france : french :: spain : spanish
+        assert words == ["man", "woman", "king", "queen"]  # the course's analogy on GloVe 6B
+        zoom = plot(page, "emb_map", "g => g.layout.xaxis.range")  # the map opens on the marked words
+        assert zoom is not None and len(zoom) == 2
     elif path == "sentiment":
         p = plot(page, "sent_fig", "g => Array.from(g._fullData[2].y)")
         first = ticks(page, "sent_fig")

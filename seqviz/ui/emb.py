@@ -193,10 +193,12 @@ def word_pairs(v: em.WordVectors, raw: str) -> tuple[list[tuple[str, str]], list
 def _missing_message(words: list[str], v: em.WordVectors) -> None:
     if words:
         hints = []
-        for w in words[:6]:
+        for w in words[:6]:  # suggestions for the first few (each looks through 50,000 words), then the rest named
             close = v.suggest(w, 3)
             hints.append(f"`{md_escape(w[:40])}`" + (f" → {', '.join(md_escape(c) for c in close)}" if close else ""))
-        st.warning(t("emb.words.missing", words="; ".join(hints)))
+        hints += [f"`{md_escape(w[:40])}`" for w in words[6:30]]
+        more = t("emb.words.more", n=len(words) - 30) if len(words) > 30 else ""
+        st.warning(t("emb.words.missing", words="; ".join(hints)) + more)
 
 
 # ---------------------------------------------------------------- the map
@@ -270,8 +272,6 @@ def map_settings(v: em.WordVectors) -> dict:
         dim = c2.radio(t("emb.map.dim"), (2, 3), format_func=lambda d: f"{d}-D", horizontal=True, key="emb_dim")
         if len(v) > 200:
             top = min(MAX_WORDS, len(v))
-            if st.session_state.get("emb_n", 0) > top:  # a bigger vocabulary was chosen before: keep in range
-                st.session_state["emb_n"] = top
             n = c3.slider(
                 t("emb.map.n"),
                 200,
@@ -283,7 +283,7 @@ def map_settings(v: em.WordVectors) -> dict:
             )
         else:
             n = len(v)
-            c3.caption(t("emb.map.all", n=n))
+            c3.caption(t("emb.map.all", n=len(v.map_rows(n))))
         c1, c2, c3, c4 = st.columns(4)
         perplexity = c1.slider(
             t("emb.map.perplexity"), 5, 50, 30, key="emb_perplexity", help=t("emb.map.perplexity.help")
@@ -369,7 +369,12 @@ def map_figure(name: str, v: em.WordVectors, s: dict, marks: dict, arrows: list)
     box = _zoom_box(words, Y, marks, extra) if s.get("zoom") and cfg.dim == 2 else None
     st.plotly_chart(_with_marks(cloud, traces, notes, box), key="emb_map", config={"scrollZoom": True})
     st.caption(
-        t("emb.map.shipped" if was_shipped else "emb.map.time", secs=secs, n=n, method=t(f"emb.method.{cfg.method}"))
+        t(
+            "emb.map.shipped" if was_shipped else "emb.map.time",
+            secs=secs,
+            n=len(rows),  # the dots drawn: words made of letters only (v.map_rows)
+            method=t(f"emb.method.{cfg.method}"),
+        )
         + " "
         + t(f"emb.map.explain.{cfg.method}")
     )
@@ -488,8 +493,8 @@ def search_limit(v: em.WordVectors, container=st) -> int | None:
     if len(v) <= SEARCH_LIMITS[0]:
         return None
     options = [n for n in SEARCH_LIMITS if n < len(v)] + [len(v)]
-    if st.session_state.get("emb_limit") not in options:
-        st.session_state["emb_limit"] = options[-1]
+    if st.session_state.get("emb_limit") not in options:  # default: 100,000 (all 400,000 let in junk such as
+        st.session_state["emb_limit"] = next((n for n in options if n >= 100_000), options[-1])  # "prohertrib")
     n = container.select_slider(
         t("emb.search.limit"), options, key="emb_limit", format_func=lambda n: f"{n:,}", help=t("emb.search.limit.help")
     )
@@ -789,7 +794,10 @@ def debiasing(name: str, v: em.WordVectors) -> None:
                     ),
                     key="emb_bias_bars",
                 )
-                st.caption(t("emb.bias.bars.explain", a=md_escape(axis[0][0]), b=md_escape(axis[0][1])))
+                st.caption(
+                    t("emb.bias.bars.explain", a=md_escape(axis[0][0]), b=md_escape(axis[0][1]))
+                    + (" " + t("emb.bias.bars.course") if course else "")
+                )
     c2, c3 = st.columns(2)
     neutral_raw = c2.text_input(
         t("emb.bias.neutral"), key="emb_bias_neutral", value=DEFAULT_NEUTRAL, help=t("emb.bias.neutral.help")
@@ -841,7 +849,7 @@ def debiasing(name: str, v: em.WordVectors) -> None:
                 for w in report.after_course
             ]
         )
-        st.caption(t("emb.bias.eq_course"))
+        st.caption(t("emb.bias.eq_course") + (" " + t("emb.bias.eq_course.glove") if course else ""))
     if report.distances:
         rows = [
             {

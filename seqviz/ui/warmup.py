@@ -23,6 +23,7 @@ HEAVY = (
     "torch",
     "pandas",
     "pyarrow",
+    "pyarrow.parquet",  # GloVe 6B's word list (seqviz.embeddings.glove6b)
     "plotly.graph_objects",
     "plotly.io",
     "plotly.tools",
