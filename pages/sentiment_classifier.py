@@ -13,11 +13,16 @@ st.caption(t("sent.contrast.explain"))
 sentiment.contrast(name)
 st.info(t("sent.why"))
 
-st.header(t("sent.yours.head"))
+glove = name in (sentiment.LEARNT, sentiment.GLOVE)  # the shipped English models: E learnt here vs E = GloVe
+if glove:  # the course's Emojify V1 / V2: E = GloVe 6B, frozen, reads words no training sentence has
+    st.header(t("sent.glove.head"))
+    sentiment.glove_section()
+
+st.header(t("sent.yours.head", n=3 if glove else 2))
 st.caption(t("sent.yours.explain"))
 clean = text_source(f"sent_text_{lang}", t(f"sent.default.{lang}"))
 if clean.ok:
     sentiment.yours(clean.text, name)
 
-st.header(t("sent.heldout.head"))
+st.header(t("sent.heldout.head", n=4 if glove else 3))
 sentiment.heldout(name)

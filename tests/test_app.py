@@ -372,11 +372,11 @@ def test_sentiment_page_leads_with_the_negation_contrast():
     assert ticks(fig) == "iamnotfeelinghappy" and fig["layout"]["xaxis"]["ticktext"][2] == "not"
     p_lstm = np.asarray(fig["data"][2]["y"], float)  # the LSTM's P(positive) after each word
     assert p_lstm.shape == (5,) and p_lstm[-1] < 0.5 < p_lstm[0]  # "… happy" read after "not": negative
-    yours = at.dataframe[1].value
+    yours = at.dataframe[3].value  # after the contrast (0) and section 2's unseen words (1) and E comparison (2)
     assert yours.iloc[0, 0] == "i am not feeling happy"
     assert yours.iloc[0, 2] == f"negative ({p_lstm[-1]:.2f})"  # the table says what the figure ends on
     assert float(yours.iloc[0, 1].split("(")[1].rstrip(")")) > 0.5  # averaging: positive
-    held_out = at.dataframe[2].value
+    held_out = at.dataframe[4].value
     assert list(held_out.iloc[:, 0]) == ["Real reviews", "Phrases with unseen words"]
 
 
@@ -388,6 +388,93 @@ def test_sentiment_page_in_chinese_scores_chinese():
     fig = chart(at, "sent_fig")
     assert ticks(fig) == "我一点也不开心" and float(fig["data"][2]["y"][-1]) < 0.5
     assert at.dataframe[2].value.iloc[0, 1] > 1500  # over a thousand held-out reviews
+
+
+def _sentiment_glove_expected(lang: str) -> tuple[list, list]:
+    """What section 2 must show, from the library and the checkpoints' JSON: one row per unseen word (word, nearest
+    training word, P(positive) under E = GloVe and the learnt E) and the 2 x 2 held-out accuracies."""
+    import seqviz
+    from seqviz.sentiment.models import read, unseen_word
+
+    glove, learnt = seqviz.load_pretrained("sentiment-en-glove"), seqviz.load_pretrained("sentiment-en")
+    rows = []
+    for e in glove.meta["unseen_words"]:
+        u = unseen_word(glove, e["word"], glove.meta["train_vocabulary"])
+        rows.append((e["word"], e["expected"], u.neighbours[0], u.p_average, u.p_lstm, read(learnt, e["word"])))
+    acc = [
+        (test, which, learnt.meta["metrics"][test], glove.meta["metrics"][test])
+        for test in ("reviews", "phrases")
+        for which in ("average", "lstm")
+    ]
+    return rows, acc
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_sentiment_page_shows_unseen_words_read_through_glove_and_the_e_comparison(lang):
+    at = run_page("sentiment_classifier.py", lang, sent_lang="en")
+    assert not at.exception and not at.error
+    assert [h.value for h in at.header][1] == {
+        "en": "2 · Words never seen in training: E = GloVe 6B, frozen",
+        "zh": "2 · 训练中从没见过的词：E = GloVe 6B（冻结）",
+    }[lang]
+    unseen, comparison = at.dataframe[1].value, at.dataframe[2].value
+    rows, acc = _sentiment_glove_expected(lang)
+    assert list(unseen.iloc[:, 0]) == [r[0] for r in rows] == ["wonderful", "fantastic", "masterpiece", "horrible",
+                                                                "mediocre", "abysmal"]  # fmt: skip
+    verdict = {"en": {1: "positive", 0: "negative"}, "zh": {1: "正面", 0: "负面"}}[lang]
+    unknown = {"en": "unknown to E: no verdict", "zh": "E 中没有：无判断"}[lang]
+    for (_, row), (_, _, near, p_avg, p_lstm, learnt) in zip(unseen.iterrows(), rows):
+        assert row.iloc[2].startswith(f"{near[0]} {near[1]:.2f}")  # nearest training word in GloVe, with its cosine
+        assert row.iloc[3].endswith(f"{verdict[p_avg > 0.5]} ({p_avg:.2f})")
+        assert row.iloc[4].endswith(f"{verdict[p_lstm > 0.5]} ({p_lstm:.2f})")
+        p = learnt.p_average
+        assert row.iloc[5] == unknown if math.isnan(p) else f"{verdict[p > 0.5]} ({p:.2f}) · " in row.iloc[5]
+    # the course's point in numbers: the GloVe LSTM gets the clear-cut unseen words right; the learnt E lacks most
+    assert all(unseen.iloc[i, 4].startswith("✅") for i in (0, 1, 2, 3, 5))
+    assert (unseen.iloc[:, 5] == unknown).sum() >= 4
+    assert unseen.iloc[0, 2] == "amazing 0.85, terrific 0.85, fun 0.85"  # wonderful's nearest training words
+    assert len(comparison) == 4
+    cell = {"en": "{acc:.1f}% of {n}", "zh": "{acc:.1f}%（共 {n} 个）"}[lang]
+    for (_, row), (_, which, m_learnt, m_glove) in zip(comparison.iterrows(), acc):
+        assert row.iloc[2] == cell.format(acc=100 * m_learnt[f"{which}_accuracy"], n=m_learnt["n"])
+        assert row.iloc[3] == cell.format(acc=100 * m_glove[f"{which}_accuracy"], n=m_glove["n"])
+    assert comparison.iloc[3, 3].startswith("90.9%") and comparison.iloc[3, 2].startswith("66.5%")  # LSTM, phrases
+
+
+@pytest.mark.parametrize(
+    "text,rows,needle",
+    [
+        ("Sublime", ["sublime"], "read as: sublime"),  # capitals: GloVe 6B is lower-case
+        ("xyzzyq rubbish", ["rubbish"], "GloVe 6B does not hold these"),
+        ("喜欢", [], "GloVe 6B 50d holds English words only"),
+        ("I adore this movie", ["i", "adore", "this", "movie"], "do occur in training sentences"),
+        ("a b c d e f g h", ["a", "b", "c", "d", "e", "f"], "Only the first 6 words"),
+    ],
+)
+def test_sentiment_glove_panel_reads_your_words_and_bad_ones_get_messages(text, rows, needle):
+    at = run_page("sentiment_classifier.py", sent_lang="en-glove", sent_glove_word=text)
+    assert not at.exception and not at.error
+    assert any(needle in m.value for m in at.info), [m.value for m in at.info]
+    assert at.dataframe[1].value.iloc[0, 0] == "wonderful"  # the build-time words first, then the box's
+    if rows:
+        assert list(at.dataframe[2].value.iloc[:, 0]) == rows and len(at.dataframe) == 7
+    else:
+        assert len(at.dataframe) == 6  # no row (contrast, words, E comparison, yours, held-out, examples)
+    if text == "xyzzyq rubbish":  # rubbish is in no training sentence: its verdict comes from its neighbours
+        row = at.dataframe[2].value.iloc[0]
+        assert row.iloc[2].startswith("pile 0.73, stinking 0.72") and row.iloc[4].startswith("negative")
+        assert any("xyzzyq" in m.value and "GloVe 6B does not hold" in m.value for m in at.info)
+
+
+def test_sentiment_page_with_the_glove_model_reads_unseen_words_and_refuses_chinese_clearly():
+    at = run_page("sentiment_classifier.py", sent_lang="en-glove", sent_text_en="What a wonderful film\n我很喜欢")
+    assert not at.exception and not at.error
+    assert at.sidebar.radio(key="sent_lang").value == "en-glove"
+    assert any("GloVe 6B 50d holds English words only" in w.value for w in at.warning)
+    yours = at.dataframe[3].value
+    assert list(yours.iloc[:, 0]) == ["What a wonderful film"]  # the Chinese line is not scored
+    assert yours.iloc[0, 2].startswith("positive")  # wonderful: no training sentence has it
+    assert "E is GloVe 6B 50d, frozen: 400,000 words" in " ".join(c.value for c in at.caption)
 
 
 @pytest.mark.parametrize(
@@ -442,6 +529,29 @@ def test_missing_checkpoint_gets_a_message(tmp_path, monkeypatch, page, state):
         at = run_page(page, **state)
         assert not at.exception
         assert any("Could not load the model" in e.value and "seqviz.training.build" in e.value for e in at.error)
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+def test_sentiment_page_without_the_glove_checkpoint_says_so_and_keeps_working(tmp_path, monkeypatch):
+    import shutil
+
+    import streamlit as st
+
+    from seqviz.core import checkpoint
+
+    for f in checkpoint.PRETRAINED_DIR.iterdir():
+        if not f.stem.startswith("sentiment-en-glove"):
+            shutil.copy(f, tmp_path / f.name)
+    monkeypatch.setattr(checkpoint, "PRETRAINED_DIR", tmp_path)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = run_page("sentiment_classifier.py", sent_lang="en")
+        assert not at.exception and not at.error
+        assert any("sentiment-en-glove cannot be loaded" in i.value for i in at.info)
+        assert len(at.dataframe) == 4  # the contrast, your sentences, held-out accuracy and its examples
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()

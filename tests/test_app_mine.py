@@ -261,7 +261,11 @@ def test_sentiment_page_copes_with_a_model_without_metrics_and_selects_it_once()
 
 def test_sentiment_page_without_own_models_is_unchanged():
     at = run_page(SENT, sent_lang="en")
-    assert not at.exception and at.sidebar.radio(key="sent_lang").options == ["English", "中文 (Chinese)"]
+    assert not at.exception and at.sidebar.radio(key="sent_lang").options == [
+        "English · E learnt here",
+        "English · E = GloVe 6B (frozen)",
+        "中文 (Chinese)",
+    ]
     assert "⭐" not in captions(at)
 
 

@@ -35,6 +35,38 @@ def test_page_opens_with_kinds_data_settings_and_limits(lang):
         assert not at.exception and at.slider(key=f"train_{kind}_epochs")
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_sentiment_offers_frozen_glove_for_english_data_only(lang):
+    at = run_page(PAGE, lang, train_kind="sentiment")  # the first bundled data set: English
+    box = at.selectbox(key="train_sentiment_embedding")
+    assert not at.exception and box.options == (
+        ["learnt here", "GloVe 6B 50d, frozen"] if lang == "en" else ["在这里学习", "GloVe 6B 50d（冻结）"]
+    )
+    assert ("never seen in training" if lang == "en" else "训练中没见过的词") in box.help
+    at = run_page(PAGE, lang, train_kind="sentiment", train_source_sentiment="zh")
+    assert not at.exception and not any(b.key == "train_sentiment_embedding" for b in at.selectbox)
+
+
+def test_a_frozen_glove_run_from_the_page_is_listed_with_its_e():
+    at = run_page(
+        PAGE,
+        train_kind="sentiment",
+        train_sentiment_embedding="glove-6b-50d",
+        train_sentiment_epochs=1,
+        train_sentiment_n_a=8,
+        train_name="glove reviews",
+    )
+    at.button(key="train_go").click().run()
+    _poll(at, lambda a: any("is ready" in s.value for s in a.success) or a.error or a.exception)
+    assert not at.exception and not at.error
+    assert any("E = GloVe 6B 50d (frozen)" in s.value for s in at.success), [s.value for s in at.success]
+    ((mid, m),) = at.session_state["my_models"].items()
+    assert m.model.config.vectors == "glove-6b-50d" and m.model.n_vocabulary == 400_000
+    at.switch_page("pages/sentiment_classifier.py").run()
+    assert not at.exception and not at.error
+    assert any(o.endswith("English · E = GloVe 6B (frozen)") for o in at.sidebar.radio(key="sent_lang").options)
+
+
 def test_tiny_run_from_the_page_lists_the_model_everywhere():
     at = run_page(
         PAGE,

@@ -22,10 +22,11 @@ def test_list_pretrained_has_every_model_with_metrics():
         assert d["metrics"]["val_perplexity"] == pytest.approx(np.exp(d["metrics"]["val_loss_nats_per_char"]), rel=1e-3)
         assert ("names" if d["name"].startswith("names") else "Wikipedia") in d["data"]["source"]
     sentiment = seqviz.list_pretrained(kind="sentiment")
-    assert [d["name"] for d in sentiment] == ["sentiment-en", "sentiment-zh"]
+    assert [d["name"] for d in sentiment] == ["sentiment-en-glove", "sentiment-en", "sentiment-zh"]  # by file name
     assert {d["name"] for d in seqviz.list_pretrained()} == set(NAMES) | {
         "wiki-lstm",
         "sentiment-en",
+        "sentiment-en-glove",
         "sentiment-zh",
         "date-attention",
         "date-no-attention",

@@ -14,6 +14,7 @@ from seqviz.core.text import tokenize
 from seqviz.sentiment.data import lexicon_phrases, sentiment_splits
 from seqviz.sentiment.models import (
     CONTRAST,
+    GLOVE,
     PAD,
     SentimentConfig,
     SentimentModels,
@@ -24,6 +25,8 @@ from seqviz.sentiment.models import (
     joint_loss,
     predict,
     read,
+    split_clitics,
+    unseen_word,
 )
 
 WORDS = (PAD, "i", "am", "not", "feeling", "happy", "sad", "good", "bad", "movie")
@@ -168,3 +171,84 @@ def test_shipped_english_lstm_gets_the_negation_pairs_right_and_averaging_does_n
         right["average"] += (r.p_average > 0.5) == bool(truth)
         right["lstm"] += (r.p_lstm > 0.5) == bool(truth)
     assert right["lstm"] >= len(CONTRAST["en"]) - 1 and right["average"] <= len(CONTRAST["en"]) - 2
+
+
+# ---------------------------------------------------------------- E = GloVe 6B 50d, frozen (Emojify V1 / V2)
+
+
+def glove_model(n_a: int = 4, seed: int = 0) -> SentimentModels:
+    torch.manual_seed(seed)
+    return SentimentModels(SentimentConfig("en", (PAD,), 50, n_a, GLOVE))
+
+
+def test_glove_e_is_the_glove_rows_and_training_leaves_it_unchanged():
+    v = seqviz.load_vectors(GLOVE)
+    m = glove_model()
+    assert not m.E.weight.requires_grad and not any(p is m.E.weight for p in m.parameters())
+    assert "E.weight" not in m.state_dict()  # the checkpoint stores the classifiers only
+    for w in ("happy", "sad", "not", "the"):
+        np.testing.assert_array_equal(m.E(m.ids([w]))[0].numpy(), v.vector(w))  # e_w is GloVe's row of w
+    assert not m.E(torch.tensor([0, 0])).any()  # id 0: padding and unknown words read zeros
+    assert np.shares_memory(m.E.weight.numpy(), v.E)  # no copy of the 80 MB matrix per model or process
+    before = m.E.weight.clone()
+    pairs = [("happy", 1), ("not happy", 0), ("sad", 0), ("not sad", 1)] * 8
+    data = encode_examples(m, [(m.tokenize(x), y) for x, y in pairs])
+    lstm_before = m.lstm.weight_ih_l0.detach().clone()
+    fit(m, joint_loss, data, TrainConfig(epochs=3, lr=0.03, batch_size=8, device="cpu"), collate_fn=collate)
+    assert torch.equal(m.E.weight, before)  # frozen: not one number of E moved
+    assert not torch.equal(m.lstm.weight_ih_l0, lstm_before)  # while the classifiers did learn
+
+
+def test_a_word_outside_the_training_vocabulary_gets_its_glove_vector():
+    v = seqviz.load_vectors(GLOVE)
+    shipped = seqviz.load_pretrained("sentiment-en-glove")
+    train = set(shipped.meta["train_vocabulary"])
+    for w in ("wonderful", "abysmal"):
+        assert w not in train
+        np.testing.assert_array_equal(shipped.E(shipped.ids([w]))[0].numpy(), v.vector(w))
+    r = read(shipped, "Wonderful")  # capitals: GloVe 6B is lower-case, the tokenizer lowers them
+    assert r.tokens == ["wonderful"] and r.known == [True] and r.p_lstm > 0.5
+    u = unseen_word(shipped, "Abysmal", train, k=3)
+    assert (u.word, u.in_vectors, u.in_training) == ("abysmal", True, False)
+    assert u.p_average < 0.5 and u.p_lstm < 0.5 and len(u.neighbours) == 3
+    assert all(n in train for n, _ in u.neighbours) and u.neighbours[0][1] >= u.neighbours[-1][1]
+    assert u.neighbours[0][1] == pytest.approx(v.similarity("abysmal", u.neighbours[0][0]), abs=1e-6)
+    # what GloVe does not hold (a typo, Chinese) is left out, as an unknown word is with the learnt E
+    r = read(shipped, "xyzzyq 中文")
+    assert r.n_known == 0 and math.isnan(r.p_lstm)
+    assert unseen_word(shipped, "中文", train).in_vectors is False
+
+
+def test_contractions_are_split_as_glove_has_them():
+    m = glove_model()
+    assert m.tokenize("It isn't bad, I can't say it's not") == [
+        "it", "is", "n't", "bad", ",", "i", "ca", "n't", "say", "it", "'s", "not",
+    ]  # fmt: skip
+    assert all(m.index.get(w, 0) > 0 for w in m.tokenize("It isn't bad, I can't say it's not"))
+    assert is_negation("n't", "en")
+    assert split_clitics(["don't", "o'clock"], {"o'clock": 0}) == ["do", "n't", "o'clock"]
+
+
+def test_glove_checkpoint_round_trip_rebuilds_e_and_refuses_bad_configs(tmp_path):
+    from seqviz.core.checkpoint import CheckpointError, load_model, model_from_bytes, save_model, to_bytes
+
+    m = glove_model(n_a=3)
+    path = save_model(m, "g", {}, tmp_path)
+    assert path.with_suffix(".safetensors").stat().st_size < 50_000  # no 400,000 x 50 matrix inside
+    back = load_model(path)
+    assert back.config.vectors == GLOVE and torch.equal(back.E.weight, m.E.weight)
+    doc, weights = to_bytes(m, "g", {})
+    for bad in ({"vectors": "glove-840b"}, {"lang": "zh"}, {"n_e": 60}):
+        cfg = {**m.config_dict(), **bad}
+        with pytest.raises(CheckpointError):
+            model_from_bytes({"format": "seqviz-checkpoint-1", "kind": "sentiment", "config": cfg}, weights)
+
+
+def test_glove_embedding_refuses_chinese_data():
+    from seqviz.core.registry import DataError
+    from seqviz.training.runner import read_data, run
+
+    data = read_data("sentiment", "zh")
+    with pytest.raises(DataError) as err:
+        run("sentiment", data, {"embedding": GLOVE, "epochs": 1})
+    assert err.value.code == "english_only"

@@ -36,7 +36,6 @@ from scipy.stats import spearmanr
 from seqviz.core.checkpoint import PRETRAINED_DIR, load_pretrained
 from seqviz.core.data import full_names, split_lines, wiki_sentences
 from seqviz.core.registry import shipped as shipped_recipes
-from seqviz.core.text import tokenize
 from seqviz.rnn.ngram import BASELINE_FILE, N_EVAL
 from seqviz.sentiment.data import sentiment_splits
 from seqviz.sentiment.models import MAX_TOKENS, encode_examples, is_negation, predict
@@ -45,9 +44,10 @@ from seqviz.translation.models import greedy_batch
 
 FOLDER = PRETRAINED_DIR  # the tests read JSON and weights from here (one test points it at a doctored copy)
 CHAR_LMS = ("names-rnn", "names-gru", "names-lstm", "wiki-lstm")
-SENTIMENT = ("sentiment-en", "sentiment-zh")
+SENTIMENT = ("sentiment-en", "sentiment-en-glove", "sentiment-zh")
 DATES = ("date-attention", "date-no-attention")
 VECTORS = ("wiki-skipgram", "wiki-glove")
+GLOVE6B = "glove-6b-50d"  # not a checkpoint: the course's GloVe 6B, whose build ships its scores and views
 BEAM_SAMPLE = 400  # dates greedy gets right whose beam output is checked too (per model), ~3 s each
 
 
@@ -91,7 +91,7 @@ def test_every_shipped_checkpoint_is_checked_here():
     """A checkpoint added to pretrained/ (or to the registry's shipped recipes) gets its metrics checked too."""
     checked = set(CHAR_LMS + SENTIMENT + DATES + VECTORS)
     assert set(shipped_recipes()) == checked
-    assert {p.stem for p in PRETRAINED_DIR.glob("*.json")} == checked | {BASELINE_FILE.removesuffix(".json")}
+    assert {p.stem for p in PRETRAINED_DIR.glob("*.json")} == checked | {BASELINE_FILE.removesuffix(".json"), GLOVE6B}
 
 
 # ---------------------------------------------------------------- character language models
@@ -213,7 +213,7 @@ def sentiment_recomputed(name: str) -> dict:
     sp = sentiment_splits(lang)
     out = {}
     for test, pairs in sp["tests"].items():
-        toks = [(tokenize(x, lang)[:MAX_TOKENS], y) for x, y in pairs]
+        toks = [(m.tokenize(x)[:MAX_TOKENS], y) for x, y in pairs]  # E = GloVe: contractions split as GloVe has them
         if test == "phrases":  # scored only when E knows the held-out rated word, not just the template
             kept = [(t, y) for t, y in toks if any(w in sp["test_words"] and w in m.index for w in t)]
         else:  # at least one word E knows (index 0 is padding)
@@ -262,6 +262,8 @@ def test_sentiment_held_out_metrics(name):
         # English: only 100 labelled reviews ship, so on unseen rated words averaging stays at the majority class
         # (the README and the page say so); the LSTM, which learnt what "not" does, beats it
         ("sentiment-en", "phrases", ("lstm",)),
+        # E = GloVe 6B, frozen: the rated words held out have vectors near the trained ones, so both beat it
+        ("sentiment-en-glove", "phrases", ("average", "lstm")),
     ],
 )
 def test_shipped_classifiers_beat_the_majority_class(name, test, beat):
@@ -269,6 +271,17 @@ def test_shipped_classifiers_beat_the_majority_class(name, test, beat):
     row = sentiment_recomputed(name)[test]
     for which in beat:
         assert row[f"{which}_accuracy"] > row["majority_baseline"] + 1.5 * math.sqrt(0.25 / row["n"]), (which, row)
+
+
+def test_sentiment_glove_unseen_words_are_unseen_and_its_vocabulary_is_the_training_sentences():
+    """sentiment-en-glove.json's `train_vocabulary` is every word of its training sentences (as its E reads them), and
+    each of its `unseen_words` is in none of them and has a GloVe vector."""
+    m, doc = model("sentiment-en-glove"), stored("sentiment-en-glove")
+    train = {w for x, _ in sentiment_splits("en")["train"] for w in m.tokenize(x)[:MAX_TOKENS]}
+    assert doc["train_vocabulary"] == sorted(train)
+    words = [u["word"] for u in doc["unseen_words"]]
+    assert len(words) == 6 and not set(words) & train and all(m.index.get(w, 0) > 0 for w in words)
+    assert doc["data"]["n_vocabulary"] == len(m.vectors.words) == 400_000
 
 
 # ---------------------------------------------------------------- date translators
@@ -397,31 +410,43 @@ def _gensim_file(name: str) -> str:
     return datapath(name)
 
 
-def benchmarks(words: list[str], E: np.ndarray) -> dict:
+def benchmarks(words: list[str], E: np.ndarray, analogy_vocab: int | None = None) -> dict:
     """The scores seqviz/embeddings/benchmarks.py gets from gensim, written out with numpy and scipy.
 
     analogy: a:b :: c:? answered by the word nearest (cosine) to unit(b) − unit(a) + unit(c), a, b and c
-    excluded, on the questions whose four words are all known; wordsim353 / simlex999: Spearman's ρ between
-    the cosine and the human rating of the pairs whose two words are known.
+    excluded, on the questions whose four words are all among the `analogy_vocab` most frequent (all words by
+    default), searched among those words; also per section of questions-words; wordsim353 / simlex999: Spearman's ρ
+    between the cosine and the human rating of the pairs whose two words are known (any of them).
     """
     index = {w: i for i, w in enumerate(words)}
     U = E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12)
+    n = min(analogy_vocab or len(words), len(words))
+    questions, sections = [], []
     with open(_gensim_file("questions-words.txt"), encoding="utf-8") as f:
-        questions = [line.lower().split() for line in f if line.strip() and not line.startswith(":")]
-    known = np.array([[index[w] for w in q] for q in questions if all(w in index for w in q)]).reshape(-1, 4)
-    right = 0
+        for line in f:
+            if line.startswith(":"):
+                sections.append(line[1:].strip())
+            elif line.strip():
+                questions.append((sections[-1], line.lower().split()))
+    kept = [(sec, [index[w] for w in q]) for sec, q in questions if all(index.get(w, n) < n for w in q)]
+    known = np.array([q for _, q in kept]).reshape(-1, 4)
+    correct = np.zeros(len(known), dtype=bool)
     for s in range(0, len(known), 512):
         q = known[s : s + 512]
         target = U[q[:, 1]] - U[q[:, 0]] + U[q[:, 2]]
-        S = (target / np.linalg.norm(target, axis=1, keepdims=True)) @ U.T
+        S = (target / np.linalg.norm(target, axis=1, keepdims=True)) @ U[:n].T
         np.put_along_axis(S, q[:, :3], -np.inf, axis=1)
-        right += int((S.argmax(1) == q[:, 3]).sum())
+        correct[s : s + 512] = S.argmax(1) == q[:, 3]
+    per = {sec: [ok for (sec_, _), ok in zip(kept, correct) if sec_ == sec] for sec in sections}
     out = {
         "analogy": {
-            "accuracy": right / len(known) if len(known) else 0.0,
+            "accuracy": float(correct.mean()) if len(known) else 0.0,
             "covered": len(known),
             "total": len(questions),
             "coverage": len(known) / len(questions),
+            "sections": {
+                sec: {"accuracy": sum(oks) / max(1, len(oks)), "covered": len(oks)} for sec, oks in per.items() if oks
+            },
         }
     }
     for name, file in (("wordsim353", "wordsim353.tsv"), ("simlex999", "simlex999.txt")):
@@ -440,10 +465,17 @@ def benchmarks(words: list[str], E: np.ndarray) -> dict:
 
 @functools.cache
 def vectors_recomputed(name: str) -> dict:
-    v = model(name).vectors()
-    rec = benchmarks(v.words, v.E.astype(np.float64))
+    """The benchmark scores of shipped vectors, from the vectors themselves (GloVe 6B: from its wheel, analogies over
+    the 30,000 most frequent words as its build scores them)."""
+    if name == GLOVE6B:
+        from seqviz.embeddings.glove6b import ANALOGY_VOCAB, load
+
+        v, n = load(), ANALOGY_VOCAB
+    else:
+        v, n = model(name).vectors(), None
+    rec = benchmarks(v.words, v.E.astype(np.float64), n)
     rng = np.random.default_rng(0)  # the recipe's chance level: the same words with random vectors
-    chance = benchmarks(v.words, rng.normal(size=v.E.shape))
+    chance = benchmarks(v.words, rng.normal(size=v.E.shape).astype(np.float32).astype(np.float64), n)
     rec["random_vectors"] = {
         "analogy": chance["analogy"]["accuracy"],
         "wordsim353": chance["wordsim353"]["spearman"],
@@ -455,11 +487,17 @@ def vectors_recomputed(name: str) -> dict:
 
 def check_vectors(meta: dict, rec: dict) -> None:
     got = meta["metrics"]
-    assert meta["data"]["n_vocabulary"] == rec["n_vocabulary"]
+    assert meta.get("data", {}).get("n_vocabulary", meta.get("V")) == rec["n_vocabulary"]
     a, b = got["analogy"], rec["analogy"]
     assert (a["covered"], a["total"]) == (b["covered"], b["total"])
     assert round(a["accuracy"] * a["covered"]) == round(b["accuracy"] * b["covered"])  # the same questions right
     assert a["coverage"] == pytest.approx(b["coverage"], abs=1e-12)
+    assert a["sections"].keys() == b["sections"].keys()
+    for sec, x in a["sections"].items():
+        y = b["sections"][sec]
+        assert x["covered"] == y["covered"] and round(x["accuracy"] * x["covered"]) == round(
+            y["accuracy"] * y["covered"]
+        )
     for bench in ("wordsim353", "simlex999"):
         a, b = got[bench], rec[bench]
         assert (a["covered"], a["total"]) == (b["covered"], b["total"])
@@ -469,7 +507,7 @@ def check_vectors(meta: dict, rec: dict) -> None:
         assert_rounded(got["random_vectors"][key], value, 4, f"random_vectors {key}")
 
 
-@pytest.mark.parametrize("name", VECTORS)
+@pytest.mark.parametrize("name", VECTORS + (GLOVE6B,))
 def test_word_vector_benchmarks(name):
     check_vectors(stored(name), vectors_recomputed(name))
 
@@ -487,8 +525,20 @@ def test_benchmarks_agree_with_the_library(name="wiki-glove"):
         assert lib[bench]["spearman"] == pytest.approx(rec[bench]["spearman"], abs=1e-4)
 
 
+def test_glove6b_json_holds_the_course_numbers_recomputed():
+    """pretrained/glove-6b-50d.json's notebook block is what glove6b.course_numbers gives on the wheel's vectors."""
+    from seqviz.embeddings.glove6b import course_numbers, load
+
+    got, rec = stored(GLOVE6B)["course"], course_numbers(load())
+    assert got["analogies"] == rec["analogies"]
+    for x, y in zip(got["cosines"], rec["cosines"]):
+        assert x["here"] == pytest.approx(y["here"], abs=1e-9)
+    for key, value in rec["debias"].items():
+        assert got["debias"][key] == pytest.approx(value, abs=1e-9), key
+
+
 def test_shipped_vectors_beat_random_ones():
-    for name in VECTORS:
+    for name in VECTORS + (GLOVE6B,):
         rec = vectors_recomputed(name)
         assert rec["wordsim353"]["spearman"] > rec["random_vectors"]["wordsim353"] + 0.05, name
         assert rec["analogy"]["accuracy"] > rec["random_vectors"]["analogy"], name
@@ -519,6 +569,8 @@ LIES = [  # (what to check, JSON, the lie: a path in it and how the number chang
     ("sentiment", "sentiment-en", ("metrics", "phrases", "lstm_accuracy"), lambda v: v + 1 / 281),
     ("sentiment", "sentiment-en", ("metrics", "reviews", "n_with_negation"), lambda v: v + 1),
     ("sentiment", "sentiment-zh", ("metrics", "reviews", "majority_baseline"), lambda v: v + 0.001),
+    ("sentiment", "sentiment-en-glove", ("metrics", "phrases", "average_accuracy"), lambda v: v + 1 / 1233),
+    ("sentiment", "sentiment-en-glove", ("metrics", "phrases", "n"), lambda v: v + 1),
     ("sentiment", "sentiment-zh", ("metrics", "reviews", "average_accuracy_with_negation"), lambda v: v + 0.001),
     ("dates", "date-no-attention", ("metrics", "exact_greedy"), lambda v: v + 1 / 4000),
     ("dates", "date-no-attention", ("metrics", "by_locale", "en_GB", "exact"), lambda v: 1.0),
@@ -542,6 +594,10 @@ LIES = [  # (what to check, JSON, the lie: a path in it and how the number chang
     ("vectors", "wiki-skipgram", ("metrics", "analogy", "accuracy"), lambda v: v + 1 / 3686),
     ("vectors", "wiki-glove", ("metrics", "simlex999", "covered"), lambda v: v - 1),
     ("vectors", "wiki-glove", ("metrics", "random_vectors", "wordsim353"), lambda v: v + 0.001),
+    ("vectors", "wiki-glove", ("metrics", "analogy", "sections", "family", "covered"), lambda v: v - 1),
+    ("vectors", GLOVE6B, ("metrics", "analogy", "accuracy"), lambda v: v + 1 / 14877),
+    ("vectors", GLOVE6B, ("metrics", "analogy", "sections", "capital-world", "accuracy"), lambda v: v + 1 / 2715),
+    ("vectors", GLOVE6B, ("metrics", "simlex999", "spearman"), lambda v: v + 0.001),
 ]
 CHECKS = {
     "char_lm": (check_char_lm, char_lm_recomputed),

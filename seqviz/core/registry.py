@@ -53,6 +53,7 @@ class Param:
     hint: str = ""
     ticks: tuple = ()  # values the page offers on a select slider (any value in lo..hi is valid)
     page: bool = True  # False: a setting of the command line (and the shipped recipes) only
+    sources: tuple = ()  # the data the Train page offers it for (bundled names, "upload"); () for every data set
 
     def check(self, value):
         """`value` converted to the default's type and checked; ValueError when it is out of range."""

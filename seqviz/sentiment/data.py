@@ -80,6 +80,11 @@ SENTIMENT_SOURCES = {
     "uses words never seen labelled (scored only when E knows the word). E holds word2vec vectors (Wikipedia "
     "extract, Lee news corpus, training reviews) for its 10,000 commonest words; labelled words beyond those "
     "start random and are learnt",
+    "en-frozen": "the same data and split as sentiment-en: gensim's pang_lee polarity sentences (200 movie-review "
+    "sentences; half of each class held out, seed 0) plus phrases built from AFINN-en-165 hand-rated words in six "
+    "templates, 20% of the words held out (the phrase test uses words never seen labelled). E = {vectors}, frozen: "
+    "every word it holds has a vector, seen in training or not; contractions split as GloVe 6B has them (don't -> "
+    "do n't); words it does not hold are left out",
 }
 
 

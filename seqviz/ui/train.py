@@ -140,9 +140,10 @@ def _widget(prm: registry.Param, kind: str, key: str):
     return st.slider(label, int(prm.lo), int(prm.hi), key=key, help=hint)
 
 
-def choose_params(kind: str, key: str) -> dict:
-    """One widget per hyperparameter, with its one-line hint; returns the values."""
-    params = [p for p in registry.get(kind).params if p.page]
+def choose_params(kind: str, key: str, source: str | None = None) -> dict:
+    """One widget per hyperparameter offered for the data `source`, with its one-line hint; returns the values (the
+    others keep their defaults)."""
+    params = [p for p in registry.get(kind).params if p.page and (not p.sources or source in p.sources)]
     cols = st.columns(4)
     out = {}
     for i, prm in enumerate(params):
@@ -179,7 +180,7 @@ def launcher(kinds: tuple = tuple(registry.KINDS), key: str = "train") -> None:
     kind = choose_kind(kinds, f"{key}_kind")
     picked = choose_data(kind, key)
     st.subheader(t("train.settings"))
-    params = choose_params(kind, key)
+    params = choose_params(kind, key, st.session_state.get(f"{key}_source_{kind}"))
     c1, c2 = st.columns([2, 1])
     st.session_state.setdefault(f"{key}_name", "")
     name = c1.text_input(t("train.name"), key=f"{key}_name", max_chars=40, placeholder=t(f"train.kind.{kind}"))
