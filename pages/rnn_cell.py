@@ -11,15 +11,17 @@ name, model = panels.choose_model()  # RNN / GRU / LSTM, or one of this session'
 cell = model.config.cell
 panels.model_caption(model, name)
 
-clean = text_source("cell_text", t("cell.default_text"))
+clean = text_source(*panels.text_key(), height=180 if name in panels.STRUCTURED.values() else 100)
 if clean.ok:
     trace = cache.trace(name, clean.text)
     panels.input_notes(trace)
     labels = tuple(sorted(fig_labels().items()))
-    unit = panels.unit_picker(trace)
+    unit = panels.unit_picker(trace, name, clean.text)
 
     st.header(t("cell.state.head"))
-    st.caption(t("cell.state.explain"))
+    st.caption(
+        t("cell.state.explain") + " " + t("cell.state.multiline" if model.config.multiline else "cell.state.lines")
+    )
     st.plotly_chart(cache.state_figure(name, clean.text, labels), key="state_fig")
 
     st.header(t("cell.gates.head"))
@@ -32,4 +34,5 @@ if clean.ok:
 
     panels.step_panel(trace, unit)
     panels.hunt_panel(trace, name, clean.text, unit)
+    panels.finder_panel(trace, name, clean.text)
 panels.architectures()

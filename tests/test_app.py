@@ -80,7 +80,7 @@ def test_home_maps_topics_and_lists_models(lang):
     assert at.title[0].value == {"en": "SeqViz: see sequence models think", "zh": "SeqViz：看见序列模型如何思考"}[lang]
     table = at.dataframe[0].value
     names = list(table.iloc[:, 0])
-    assert names == ["names-gru", "names-lstm", "names-rnn", "wiki-lstm"]
+    assert names == ["names-gru", "names-lstm", "names-rnn", "python-lstm", "wiki-lstm"]
     for name, units, ppl in zip(names, table.iloc[:, 2], table.iloc[:, 3]):  # each row is its checkpoint's
         doc = json.loads((ROOT / "pretrained" / f"{name}.json").read_text(encoding="utf-8"))
         assert units == doc["config"]["n_a"]
@@ -292,7 +292,13 @@ def test_language_model_page_samples_and_scores():
     table = at.dataframe[0].value
     assert (
         list(table.iloc[:, 0])
-        == ["RNN · people's names", "GRU · people's names", "LSTM · people's names", "LSTM · Wikipedia sentences"]
+        == [
+            "RNN · people's names",
+            "GRU · people's names",
+            "LSTM · people's names",
+            "LSTM · Wikipedia sentences",
+            "LSTM · Python source code",
+        ]
         and (table.iloc[:, 3] > 1).all()
     )
     n, ll, ppl = table.iloc[:, 1], table.iloc[:, 2], table.iloc[:, 3]

@@ -12,6 +12,7 @@ from test_app import LIMIT, check_cell_figures, run_page
 
 from seqviz.core import checkpoint
 from seqviz.ui import mymodels
+from seqviz.ui.i18n import translate
 
 CELL, LM, SENT, ATT, BEAM = (
     "rnn_cell.py",
@@ -155,7 +156,8 @@ def test_cell_page_shows_your_model(lang):
     assert not at.exception and not at.error
     radio = at.sidebar.radio(key="cell_kind")
     assert radio.value == m.id and radio.options[:3] == ["RNN", "GRU", "LSTM"]
-    assert unescape(radio.options[3]) == ("⭐ class-gru (yours)" if lang == "en" else "⭐ class-gru（你的）")
+    assert radio.options[3:5] == [translate("cell.model.code", lang), translate("cell.model.prose", lang)]
+    assert unescape(radio.options[5]) == ("⭐ class-gru (yours)" if lang == "en" else "⭐ class-gru（你的）")
     state = check_cell_figures(at, "gru", 7)  # your GRU's 7 units, by the GRU's equations
     assert ticks(state) == "⏎andrew␣ng⏎mary␣johnson"
     assert len(at.latex) == 12  # the GRU's equations: from model.config.cell
@@ -178,7 +180,13 @@ def test_cell_page_selects_a_new_model_once_then_keeps_the_students_choice():
 def test_cell_page_without_own_models_is_unchanged_and_a_dropped_model_falls_back():
     at = run_page(CELL)
     assert not at.exception
-    assert at.sidebar.radio(key="cell_kind").options == ["RNN", "GRU", "LSTM"]
+    assert at.sidebar.radio(key="cell_kind").options == [
+        "RNN",
+        "GRU",
+        "LSTM",
+        "LSTM · Python code",
+        "LSTM · Wikipedia prose",
+    ]
     assert at.sidebar.radio(key="cell_kind").value == "lstm"
     assert "⭐" not in captions(at) and "people's names" in captions(at)
     at = run_page(CELL, cell_kind="my-0123456789abcdef")  # removed on the Train page
@@ -200,7 +208,7 @@ def test_language_model_page_samples_and_scores_your_model(lang):
     fig = chart(at, "sample_fig")
     assert ticks(fig) == "⏎␣abcdefghijklmnopqrstuvwxyz" and len(fig["frames"]) == 120
     table = at.dataframe[0].value
-    assert len(table) == 5 and "class-gru" in table.iloc[-1, 0] and table.iloc[-1, 0].startswith("GRU")
+    assert len(table) == 6 and "class-gru" in table.iloc[-1, 0] and table.iloc[-1, 0].startswith("GRU")
     assert table.iloc[-1, 4] == pytest.approx(9.87)
     assert len(at.dataframe) == 1  # no n-gram table for your model
     assert any(("no n-gram baseline" if lang == "en" else "没有 n 元语法基线") in i.value for i in at.info)
@@ -214,14 +222,14 @@ def test_language_model_page_selects_a_new_model_and_lists_it_beside_the_shipped
     at.sidebar.radio(key="lm_corpus").set_value("names").run()
     assert not at.exception and at.sidebar.radio(key="lm_corpus").value == "names"
     table = at.dataframe[0].value
-    assert len(table) == 5 and "class-gru" in table.iloc[-1, 0]  # your model's row under the shipped ones
+    assert len(table) == 6 and "class-gru" in table.iloc[-1, 0]  # your model's row under the shipped ones
     assert "5-gram Kneser-Ney" in list(at.dataframe[1].value.iloc[:, 0])
 
 
 def test_language_model_page_without_own_models_has_no_yours():
     at = run_page(LM)
-    assert not at.exception and len(at.sidebar.radio(key="lm_corpus").options) == 2
-    assert len(at.dataframe[0].value) == 4 and "⭐" not in captions(at)
+    assert not at.exception and len(at.sidebar.radio(key="lm_corpus").options) == 3  # names, prose, code
+    assert len(at.dataframe[0].value) == 5 and "⭐" not in captions(at)
 
 
 # ---------------------------------------------------------------- Sentiment

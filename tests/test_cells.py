@@ -139,3 +139,45 @@ def test_trace_matches_per_line_torch_forward(cell):
             _, ids = m.encode(line)
             out, _ = m.rnn(m.one_hot(torch.from_numpy(ids)[None]))
             np.testing.assert_allclose(tr.a[sl], out[0].numpy(), atol=1e-5)
+
+
+# ---------------------------------------------------------------- models of several lines (source code)
+
+
+def _multiline_model(cell: str = "lstm"):
+    import seqviz.rnn.models as M
+
+    torch.manual_seed(0)
+    return M.CharLM(M.CharLMConfig(cell, 8, tuple("\nab(): "), multiline=True)).eval()
+
+
+def test_a_multiline_model_runs_on_across_newlines_as_in_training():
+    """trace(), score() and the fused forward agree for a model of several-line items: its state is not reset at
+    a newline (it was trained on chunks of source with newlines inside), unlike a model of single lines."""
+    from seqviz.rnn.lm import score
+
+    m = _multiline_model()
+    text = "a(b)\n  ab\n(a)"
+    tr = m.trace(text)
+    _, ids = m.encode(text)
+    with torch.no_grad():
+        a_fused, _ = m.rnn(m.one_hot(torch.from_numpy(ids)[None]))
+    np.testing.assert_allclose(tr.a, a_fused[0].numpy(), atol=1e-5)  # no reset at the two newlines
+    single = type(m)(type(m.config)(m.config.cell, 8, m.config.chars, multiline=False))
+    single.load_state_dict(m.state_dict())
+    assert not np.allclose(single.eval().trace(text).a, tr.a, atol=1e-5)  # a line model restarts at each ⏎
+    sc = score(m, text)
+    assert sc.chars == list(text) + ["\n"]  # one sequence: the newlines are characters, the text's end is ⏎
+    with torch.no_grad():
+        logp = torch.log_softmax(m(torch.from_numpy(ids)[None]), -1)[0].numpy()
+    nxt = np.concatenate([ids[1:], [0]])
+    np.testing.assert_allclose(np.log(sc.p), logp[np.arange(len(nxt)), nxt], atol=1e-5)
+
+
+def test_a_multiline_model_keeps_its_flag_in_the_checkpoint(tmp_path):
+    from seqviz.core.checkpoint import load_model, save_model
+
+    m = _multiline_model("gru")
+    back = load_model(save_model(m, "code", {"metrics": {}}, tmp_path))
+    assert back.config.multiline and back.config.cell == "gru"
+    assert "multiline" not in type(m)(type(m.config)("gru", 8, m.config.chars)).config_dict()  # line models unchanged

@@ -116,7 +116,14 @@ def test_chinese_entries_are_chinese():
     keys = UI_KEYS & set(EN) & set(ZH)
     same = [k for k in keys if EN[k] == ZH[k] and len(EN[k]) > 20]
     # names, notation, sample text
-    assert sorted(same) == ["cell.default_text", "grad.fig.norm", "sent.default.en", "sent.default.zh"], same
+    assert sorted(same) == [
+        "cell.default_text",
+        "cell.default_text.code",
+        "cell.default_text.prose",
+        "grad.fig.norm",
+        "sent.default.en",
+        "sent.default.zh",
+    ], same
     assert sum(bool(re.search(r"[\u4e00-\u9fff]", ZH[k])) for k in keys) > 0.8 * len(keys)
 
 

@@ -15,16 +15,18 @@ NAMES = ["names-gru", "names-lstm", "names-rnn"]
 
 def test_list_pretrained_has_every_model_with_metrics():
     docs = seqviz.list_pretrained(kind="char_lm")
-    assert [d["name"] for d in docs] == NAMES + ["wiki-lstm"]
+    assert [d["name"] for d in docs] == NAMES + ["python-lstm", "wiki-lstm"]
     for d in docs:
         assert d["command"] == f"python -m seqviz.training.build {d['name']}"
         assert 1.0 < d["metrics"]["val_perplexity"] < 10  # far better than a uniform guess (28 or 80 characters)
         assert d["metrics"]["val_perplexity"] == pytest.approx(np.exp(d["metrics"]["val_loss_nats_per_char"]), rel=1e-3)
-        assert ("names" if d["name"].startswith("names") else "Wikipedia") in d["data"]["source"]
+        corpus = {"names": "names", "wiki": "Wikipedia", "python": "standard library"}[d["name"].split("-")[0]]
+        assert corpus in d["data"]["source"]
     sentiment = seqviz.list_pretrained(kind="sentiment")
     assert [d["name"] for d in sentiment] == ["sentiment-en-glove", "sentiment-en", "sentiment-zh"]  # by file name
     assert {d["name"] for d in seqviz.list_pretrained()} == set(NAMES) | {
         "wiki-lstm",
+        "python-lstm",
         "sentiment-en",
         "sentiment-en-glove",
         "sentiment-zh",

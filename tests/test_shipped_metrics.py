@@ -3,6 +3,8 @@ recomputed here from the weights and the data its recipe used, so a JSON that li
 
 Recomputed on the whole held-out sets, compared to the number of decimals the JSON keeps:
   names-rnn / gru / lstm, wiki-lstm   held-out loss (nats per character) and perplexity, line counts
+  python-lstm                         the same on its held-out files, when this Python's standard library is the one
+                                      it was built on (its JSON's sha256; else skipped, saying so)
   ngram-baseline.json                 the neural rows (perplexity on the first held-out lines), line and character
                                       counts, parameter counts
   sentiment-en / zh                   every field of metrics: n, dropped, majority class, accuracies, with negation
@@ -43,7 +45,7 @@ from seqviz.translation.dates import LENGTH_BINS, date_pairs, length_bucket
 from seqviz.translation.models import greedy_batch
 
 FOLDER = PRETRAINED_DIR  # the tests read JSON and weights from here (one test points it at a doctored copy)
-CHAR_LMS = ("names-rnn", "names-gru", "names-lstm", "wiki-lstm")
+CHAR_LMS = ("names-rnn", "names-gru", "names-lstm", "wiki-lstm", "python-lstm")
 SENTIMENT = ("sentiment-en", "sentiment-en-glove", "sentiment-zh")
 DATES = ("date-attention", "date-no-attention")
 VECTORS = ("wiki-skipgram", "wiki-glove")
@@ -104,6 +106,13 @@ def held_out(name: str) -> tuple[list[str], list[str]]:
     """The recipe's split (seqviz/rnn/kind.py read + train): every line of the corpus (none sampled away), 10% held
     out after a shuffle with the recipe's seed, at most `val_lines` of them scored."""
     corpus, p = recipe(name)
+    if corpus == "python":  # held out by file: python_source() gives the split (and names this stdlib's text)
+        from seqviz.core.data import python_source
+
+        train, val, about = python_source()
+        if about["sha256"] != stored(name)["data"]["sha256"]:
+            pytest.skip(f"this Python's standard library is not the one {name} was built on (sha256 differs)")
+        return train, val[: p["val_lines"]]
     lines = CORPORA[corpus]()
     assert len(lines) <= p["max_lines"]
     train, val = split_lines(lines, 0.1, seed=p["seed"])
@@ -167,6 +176,8 @@ def ngram_recomputed() -> dict:
     """The neural rows of the n-gram table: the first held-out lines up to N_EVAL predictions (seqviz/rnn/ngram.py)."""
     out = {}
     for name in CHAR_LMS:
+        if recipe(name)[0] not in ("names", "wiki"):  # the n-gram table covers the two line corpora
+            continue
         rec = char_lm_recomputed(name)
         n_lines = int(np.searchsorted(np.cumsum(rec["count"]), N_EVAL)) + 1  # count = len(line) + 1
         loss = rec["nll"][:n_lines].sum() / rec["count"][:n_lines].sum()

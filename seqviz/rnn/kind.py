@@ -10,7 +10,16 @@ import torch
 import torch.nn.functional as F
 
 from seqviz.core.checkpoint import config_size
-from seqviz.core.data import NAMES_DATA, WIKI_DATA, LineDataset, full_names, pad_collate, split_lines, wiki_sentences
+from seqviz.core.data import (
+    NAMES_DATA,
+    WIKI_DATA,
+    LineDataset,
+    full_names,
+    pad_collate,
+    python_source,
+    split_lines,
+    wiki_sentences,
+)
 from seqviz.core.loop import fit_run, training_meta
 from seqviz.core.registry import (
     COMMON,
@@ -32,6 +41,8 @@ from seqviz.rnn.models import FUSED, CharLM, CharLMConfig
 CORPORA = {  # bundled corpus -> (lines loader, what the JSON says of it, how the page names it)
     "names": (lambda: full_names(seed=0), NAMES_DATA, "people's names (the `names` package: 1990 US census lists)"),
     "wiki": (wiki_sentences, WIKI_DATA, "Wikipedia sentences (gensim's bundled extract)"),
+    # held out by file (every 10th), not by line: read() takes the split from python_source()
+    "python": (None, {}, "Python source code (the standard library's own .py files)"),
 }
 MAX_LINE = 200  # a character model's training lines are cut into pieces this long
 MAX_CHARSET = 500  # most distinct characters a character model keeps (the rarest are dropped)
@@ -83,7 +94,11 @@ def _pieces(line: str) -> list[str]:
 def read(kind: str, source: str, text: str | None, params: dict, limits) -> Data:
     """Lines of a bundled corpus, or of an uploaded text (long lines cut, rare characters dropped)."""
     notes, about = {}, {}
-    if source in CORPORA:
+    held_out = None
+    if source == "python":
+        lines, held_out, about = python_source()
+        desc = CORPORA[source][2]
+    elif source in CORPORA:
         load, about, desc = CORPORA[source]
         lines = load()
     else:
@@ -107,19 +122,24 @@ def read(kind: str, source: str, text: str | None, params: dict, limits) -> Data
         notes["sampled"] = {"n": len(lines), "of": n_all}
     if len(lines) < limits.min_lines:
         raise DataError("too_small", n=len(lines), min=limits.min_lines, unit="lines")
-    return Data(kind, source, lines, desc, notes, extra={"about": about})
+    return Data(kind, source, lines, desc, notes, extra={"about": about, "held_out": held_out})
 
 
 # ---------------------------------------------------------------- recipe
 
 
 def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
-    """Split the lines (10% held out), build a CharLM over their characters, fit it, score the held-out lines."""
-    train_lines, val_lines = split_lines(data.items, 0.1, seed=p["seed"])
+    """Split the lines (10% held out, or the corpus's own held-out files), build a CharLM over their characters, fit
+    it, score the held-out lines."""
+    if data.extra.get("held_out"):
+        train_lines, val_lines = data.items, data.extra["held_out"]
+    else:
+        train_lines, val_lines = split_lines(data.items, 0.1, seed=p["seed"])
     val_lines = val_lines[: p["val_lines"]]  # a bounded validation set keeps the checks quick
-    vocab = CharVocab.from_text("\n".join(data.items))
+    vocab = CharVocab.from_text("\n".join(train_lines + val_lines))
     torch.manual_seed(p["seed"])
-    model = CharLM(CharLMConfig(p["cell"], p["n_a"], tuple(vocab.chars)))
+    multiline = bool(data.extra.get("held_out")) and data.source == "python"  # items of several source lines
+    model = CharLM(CharLMConfig(p["cell"], p["n_a"], tuple(vocab.chars), multiline))
     train_ds, val_ds = LineDataset(train_lines, vocab), LineDataset(val_lines, vocab)
     state, seconds = fit_run(
         model, lm_loss, train_ds, p, device, max_seconds, lambda m: lm_eval(m, val_ds), callbacks, pad_collate
@@ -134,6 +154,7 @@ def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
             "n_train_lines": len(train_lines),
             "n_val_lines": len(val_lines),
             "n_chars": len(vocab),
+            "n_train_chars": int(sum(map(len, train_lines))),
         },
         "training": training_meta(p, state, seconds),
         "metrics": {
@@ -159,7 +180,9 @@ def model(cfg: dict) -> CharLM:
     """A checkpoint's config -> an untrained CharLM of that shape."""
     if cfg["cell"] not in FUSED or not cfg["chars"]:
         raise KeyError("cell/chars")
-    return CharLM(CharLMConfig(cfg["cell"], config_size(cfg, "n_a"), tuple(cfg["chars"])))
+    return CharLM(
+        CharLMConfig(cfg["cell"], config_size(cfg, "n_a"), tuple(cfg["chars"]), bool(cfg.get("multiline", False)))
+    )
 
 
 def _names(cell: str) -> Shipped:
@@ -224,6 +247,31 @@ KIND = register(
                 dict(cell="lstm", n_a=256, epochs=12, lr=2e-3, batch_size=64, **_FULL),
                 "LSTM character model of Wikipedia sentences",
             ),
+            Shipped(
+                "python-lstm",
+                "python",
+                dict(cell="lstm", n_a=256, epochs=10, lr=3e-3, batch_size=64, **_FULL),
+                "LSTM character model of Python source code (the standard library)",
+            ),
         ),
     )
 )
+
+
+def held_out_text(corpus: str, n_chars: int = 10_000) -> str:
+    """About `n_chars` of a shipped character model's held-out text (lines it never trained on), for finding where
+    a unit fires: the held-out files of Python source, or the held-out 10% of names or Wikipedia sentences (the
+    recipe's split, seed 0). "" for a corpus that is not bundled (an upload)."""
+    if corpus == "python":
+        lines = python_source()[1]
+    elif corpus in CORPORA:
+        lines = split_lines(CORPORA[corpus][0](), 0.1, seed=0)[1]
+    else:
+        return ""
+    out, total = [], 0
+    for line in lines:
+        if total >= n_chars:
+            break
+        out.append(line)
+        total += len(line) + 1
+    return "\n".join(out)[:n_chars]

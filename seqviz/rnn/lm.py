@@ -99,8 +99,8 @@ def sample(model, n_chars: int = 120, temperature: float = 1.0, top_k: int | Non
         probs.append(q.numpy())
         raw.append(p.numpy())
         chosen.append(x)
-        if x == 0:
-            state = None  # a new name: a<0> = c<0> = 0
+        if x == 0 and not model.config.multiline:
+            state = None  # a new name: a<0> = c<0> = 0 (a model of source code runs on across lines)
     empty = np.zeros((0, V))
     return Sample(
         np.array(probs) if probs else empty,
@@ -144,13 +144,16 @@ class Score:
 
 @torch.no_grad()
 def score(model, text: str) -> Score:
-    """Score `text`: each line on its own from a<0> = 0 (as in training), its ending ⏎ included.
+    """Score `text`: each line on its own from a<0> = 0 (as in training), its ending ⏎ included; for a model of
+    several-line items (source code), the whole text as one sequence, its newlines scored like any character.
 
     One padded batch through the fused module, so a long paste is fast.
     """
     lines = text.split(BOUNDARY)
     if text.endswith(BOUNDARY):
         lines = lines[:-1]
+    if model.config.multiline:
+        lines = [BOUNDARY.join(lines)]
     seqs = [np.concatenate([[0], model.vocab.encode(line), [0]]) for line in lines]
     T = max(len(s) for s in seqs) - 1
     x = np.zeros((len(seqs), T), dtype=np.int64)
@@ -162,6 +165,6 @@ def score(model, text: str) -> Score:
     for i, (line, s) in enumerate(zip(lines, seqs)):
         nxt = s[1:]  # the line's characters, then ⏎
         p.append(np.where(nxt >= 0, np.exp(logp[i, np.arange(len(nxt)), np.clip(nxt, 0, None)]), np.nan))
-        chars += list(line) + [BOUNDARY]
+        chars += list(line) + [BOUNDARY]  # (a newline inside a multiline model's text is one of its chars)
     p = np.concatenate(p).astype(np.float64)
     return Score(chars, p, ~np.isnan(p))

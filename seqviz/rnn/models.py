@@ -23,6 +23,8 @@ class CharLMConfig:
     cell: str = "lstm"  # "rnn", "gru" or "lstm"
     n_a: int = 64  # hidden units in a<t>
     chars: tuple = ()  # vocabulary, boundary "\n" first
+    multiline: bool = False  # True: trained on items of several lines (source code), so a newline is a character
+    # like any other and the state runs on across it; False: every line is its own sequence from a<0> = 0 (names)
 
 
 class CharLM(nn.Module):
@@ -63,13 +65,14 @@ class CharLM(nn.Module):
 
         The first token is the start-of-line marker, so ŷ<1> is the model's guess
         for the first character. Each later ⏎ starts a new line from a<0> = c<0> = 0,
-        exactly as every line started in training. Computed on the CPU in float32.
+        exactly as every line started in training (a multiline model, of source code, runs on across them).
+        Computed on the CPU in float32.
         """
         tokens, ids = self.encode(text)
         w = Weights.of(self.rnn)
         w = Weights(*(p.detach().float().cpu() for p in (w.W_x, w.W_a, w.b_x, w.b_a)))
         xs = self.one_hot(torch.from_numpy(ids)[None]).cpu()  # (1, T, V)
-        reset = torch.from_numpy(ids == 0)[None]  # (1, T) a new line starts
+        reset = torch.from_numpy((ids == 0) & (not self.config.multiline))[None]  # (1, T) a new line starts
         out = unroll(self.cell, xs, w, reset)
         a = out["a"]  # (1, T, n_a)
         W_ya, b_y = self.head.weight.detach().float().cpu(), self.head.bias.detach().float().cpu()
@@ -94,4 +97,6 @@ class CharLM(nn.Module):
         """JSON-ready description of the model's shape."""
         d = asdict(self.config)
         d["chars"] = list(d["chars"])
+        if not d["multiline"]:
+            del d["multiline"]  # the line models' configs read as they always have
         return d

@@ -10,7 +10,11 @@ from seqviz.rnn.lm import sample, score
 from seqviz.ui import cache, picker
 from seqviz.ui.common import fig_labels, md_escape, t, table
 
-CORPORA = {"names": cache.MODELS, "wiki": {"lstm": "wiki-lstm"}}  # training text -> {cell: checkpoint}
+CORPORA = {  # training text -> {cell: checkpoint}
+    "names": cache.MODELS,
+    "wiki": {"lstm": "wiki-lstm"},
+    "python": {"lstm": "python-lstm"},  # source code: one stream across lines (CharLMConfig.multiline)
+}
 YOURS = "yours"  # the "training text" choice that lists this session's own character models
 
 

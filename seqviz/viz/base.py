@@ -46,7 +46,7 @@ FRAME_MS = 300  # one animation step
 
 def token_label(ch: str, unknown: bool = False) -> str:
     """A tick label for one input character: visible, HTML-escaped, red when unknown to the model."""
-    text = html.escape(display(ch))
+    text = html.escape(display(ch), quote=False)  # plotly shows &quot; / &#x27; literally: quotes stay as they are
     return f'<span style="color:#d62728">{text}</span>' if unknown else text
 
 

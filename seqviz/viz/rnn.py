@@ -220,13 +220,34 @@ def _rgb(v: float) -> str:
     return f"rgb({int(255 * (1 + v))},{int(255 * (1 + v))},255)"
 
 
+def values_text_html(text: str, values, size: int = 22) -> str:
+    """`text` with each character's background coloured by its value (scaled by the largest |value|: red
+    positive, blue negative); newlines kept, every character HTML-escaped. A hypothesis (0/1, a depth, a column)
+    or a unit's values over a passage."""
+    values = np.nan_to_num(np.asarray(values, dtype=float))
+    scale = float(np.abs(values).max()) if len(values) else 0.0
+    scale = scale if scale > 0 else 1.0
+    parts = []
+    for ch, v in zip(text, values):
+        if ch == "\n":
+            parts.append("<br>")
+            continue
+        shown = "&nbsp;" if ch == " " else html.escape(ch)
+        parts.append(f'<span title="{v:.3f}" style="background:{_rgb(v / scale)};padding:1px 0">{shown}</span>')
+    return (
+        f'<div style="font-family:monospace;font-size:{size}px;line-height:1.8;color:#111;'
+        'word-break:break-all">' + "".join(parts) + "</div>"
+    )
+
+
 def unit_text_html(trace: Trace, unit: int, field: str = "a") -> str:
     """The input text with each character's background coloured by one unit's value after reading it.
 
     Every character is HTML-escaped: user text is never interpreted as HTML.
     Unknown characters get a dashed red outline.
     """
-    values = trace.a if field == "a" else (trace.c if field == "c" else trace.gates[field])
+    values = {"a": trace.a, "c": trace.c, "c_tilde": trace.c_tilde}.get(field)
+    values = trace.gates[field] if values is None else values
     scale = max(1.0, float(np.abs(values[:, unit]).max())) if field == "c" else 1.0
     parts = []
     for t in range(1, trace.T):
