@@ -336,11 +336,14 @@ def groups_from_lists(v: em.WordVectors, words: list[str], text: str) -> tuple[n
     return groups, names, unknown
 
 
-def place_near(v: em.WordVectors, n: int, Y: np.ndarray, word: str, k: int = 5) -> np.ndarray:
-    """Where to draw a word that was not projected: the mean position of its k nearest projected words."""
-    sims = v.unit[v.map_rows(n)] @ v.unit[v.index[word]]
-    top = np.argsort(-sims)[:k]
-    return Y[top].mean(axis=0)
+def place_near(v: em.WordVectors, n: int, Y: np.ndarray, words, k: int = 5) -> dict:
+    """Where to draw words that were not projected: each at the mean position of its k nearest projected words."""
+    words = list(words)
+    if not words:
+        return {}
+    sims = v.unit[[v.index[w] for w in words]] @ v.unit[v.map_rows(n)].T  # (words, n): one product for all
+    top = np.argpartition(-sims, min(k, sims.shape[1]) - 1, axis=1)[:, :k]
+    return {w: Y[top[i]].mean(axis=0) for i, w in enumerate(words)}
 
 
 def map_figure(name: str, v: em.WordVectors, s: dict, marks: dict, arrows: list) -> None:
@@ -364,7 +367,8 @@ def map_figure(name: str, v: em.WordVectors, s: dict, marks: dict, arrows: list)
     key = (name, n, cfg, s["colour"], s["k"], s["lists"])
     labels = _labels()
     cloud = _map_fig(key, v, Y, groups, tuple(group_names), tuple(labels.items()))
-    extra = {w: place_near(v, n, Y, w) for w in marks if w not in _projected(key, v, n)}
+    projected = _projected(key, v, n)
+    extra = place_near(v, n, Y, [w for w in marks if w not in projected])
     traces, notes = viz.embeddings.map_marks(words, Y, marks, arrows, extra, labels)
     box = _zoom_box(words, Y, marks, extra) if s.get("zoom") and cfg.dim == 2 else None
     st.plotly_chart(_with_marks(cloud, traces, notes, box), key="emb_map", config={"scrollZoom": True})
