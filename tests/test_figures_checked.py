@@ -92,3 +92,31 @@ def test_a_named_colour_scale_in_a_frame_is_caught():
     )
     with pytest.raises(AssertionError):
         assert_valid(bad)
+
+
+@pytest.mark.parametrize("dim", [2, 3])
+def test_map_marks_written_by_hand_are_valid_plotly(dim):
+    """viz.embeddings.map_marks writes its traces and arrows as plain dicts (the page adds them to a cached cloud on
+    every query): plotly with every check on takes them unchanged."""
+    rng = np.random.default_rng(0)
+    words = ["man", "woman", "king", "queen", "x<b>", 'say"hi"']
+    Y = rng.normal(size=(len(words), dim)).astype(np.float32)
+    marks = {
+        "king": "query",
+        "x<b>": "neighbour",
+        'say"hi"': "neighbour",
+        "man": "analogy",
+        "woman": "analogy",
+        "queen": "analogy",
+        "ruler": "neighbour",
+    }
+    extra = {"ruler": rng.normal(size=dim)}
+    traces, notes = viz.embeddings.map_marks(words, Y, marks, [("man", "woman"), ("king", "queen")], extra)
+    raw = json.loads(pio.to_json({"data": traces, "layout": {"annotations": notes}}, validate=False))
+    checked = json.loads(pio.to_json(go.Figure({"data": traces, "layout": {"annotations": notes}}), validate=False))
+    checked["layout"].pop("template")  # the default template plotly adds; the page's cloud carries its own
+    _same(raw, checked)
+    assert sum(len(t.get("text", [])) for t in traces) == len(marks) and "x&lt;b&gt;" in traces[0]["text"]
+    assert len(notes) == (3 if dim == 2 else 1)  # two arrows as annotations in 2-D (cones in 3-D), and the * note
+    full = viz.embeddings.embedding_map(words, Y, np.zeros(len(words), int), ["all"], marks, [("man", "woman")], extra)
+    assert len(full.data) == 1 + len({r for r in marks.values()}) + (0 if dim == 2 else 2)

@@ -146,7 +146,8 @@ def step_panel(trace, unit: int) -> None:
 def hunt_panel(trace, name: str, text: str, unit: int) -> None:
     """The text coloured by one unit, the unit over time, and units worth trying."""
     st.header(t("cell.hunt.head"))
-    st.caption(t("cell.hunt.explain"))
+    pick = st.session_state.get("cell_kind", "")
+    st.caption(t(f"cell.hunt.explain.{pick}" if pick in HEADLINE else "cell.hunt.explain"))
     fields = ["a"] + (["c"] if trace.cell == "lstm" else []) + list(trace.gates)
     field = st.radio(
         t("cell.hunt.field"), fields, format_func=lambda f: t(f"field.{f}"), key="cell_field", horizontal=True

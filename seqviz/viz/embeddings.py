@@ -93,12 +93,8 @@ def map_marks(
 ) -> tuple[list[dict], list[dict]]:
     """What `embedding_map` draws over the cloud, as plotly JSON: (traces, annotations). A page that caches the
     cloud (thousands of points) adds these to it on each run, so a new query costs a few traces, not the map."""
-    fig = go.Figure()
-    _add_marks(
-        fig, {w: Y[i] for i, w in enumerate(words) if w in (marks or {})}, Y.shape[1], marks, arrows, extra, labels
-    )
-    d = fig.to_dict()
-    return d["data"], list(d["layout"].get("annotations", []))
+    pos = {w: Y[i] for i, w in enumerate(words) if w in (marks or {})}
+    return _mark_dicts(pos, Y.shape[1], marks, arrows, extra, labels)
 
 
 def _xyz(P, dim: int) -> dict:
@@ -154,96 +150,123 @@ def map_cloud(
 
 def _add_marks(fig: go.Figure, pos: dict, dim: int, marks, arrows, extra, labels) -> None:
     """The marked words (query, neighbours, analogy) drawn large and labelled, and the analogy's arrows."""
+    traces, notes = _mark_dicts(pos, dim, marks, arrows, extra, labels)
+    fig.add_traces(traces)
+    for note in notes:
+        fig.add_annotation(note)
+
+
+def _plain(P, dim: int) -> dict:
+    """x, y (, z) of points as rounded plain floats (no numpy: these dicts skip plotly's conversion)."""
+    P = np.asarray(P, dtype=float).reshape(-1, dim)
+    d = {"x": np.round(P[:, 0], 3).tolist(), "y": np.round(P[:, 1], 3).tolist()}
+    if dim == 3:
+        d["z"] = np.round(P[:, 2], 3).tolist()
+    return d
+
+
+def _mark_dicts(pos: dict, dim: int, marks, arrows, extra, labels) -> tuple[list[dict], list[dict]]:
+    """The marks as plotly JSON written out by hand (plotly's validated objects cost ~25 ms a query on the page;
+    tests/test_figures_checked.py checks that plotly accepts these unchanged)."""
     labels = {**EMB_LABELS, **(labels or {})}
     marks, extra = marks or {}, extra or {}
     pos = dict(pos) | dict(extra)
-    Scatter = go.Scattergl if dim == 2 else go.Scatter3d
+    kind = "scattergl" if dim == 2 else "scatter3d"
     styles = {
         "neighbour": ("#111111", 10, "circle"),
         "query": ("#111111", 20, "star"),
         "analogy": ("#111111", 13, "diamond"),
     }  # black over the coloured clouds, labelled
+    traces, notes = [], []
     for role, (color, size, symbol) in styles.items():
         ws = [w for w, r in marks.items() if r == role and w in pos]
         if not ws:
             continue
-        text = [html.escape(w) + ("*" if w in extra else "") for w in ws]
-        fig.add_trace(
-            Scatter(
-                **_xyz([pos[w] for w in ws], dim),
-                mode="markers+text",
-                text=text,
-                name=labels[role],
-                textposition="top center",
-                textfont=dict(size=15, color="#111"),
-                hovertemplate="%{text}<extra></extra>",
-                marker=dict(
-                    size=size if dim == 2 else size / 2,
-                    color=color,
-                    symbol=symbol if dim == 2 else "diamond",
-                    line=dict(color="white", width=1.5),
-                ),
-            )
+        traces.append(
+            {
+                "type": kind,
+                **_plain([pos[w] for w in ws], dim),
+                "mode": "markers+text",
+                "text": [html.escape(w) + ("*" if w in extra else "") for w in ws],
+                "name": labels[role],
+                "textposition": "top center",
+                "textfont": {"size": 15, "color": "#111"},
+                "hovertemplate": "%{text}<extra></extra>",
+                "marker": {
+                    "size": size if dim == 2 else size / 2,
+                    "color": color,
+                    "symbol": symbol if dim == 2 else "diamond",
+                    "line": {"color": "white", "width": 1.5},
+                },
+            }
         )
     for a, b in arrows:
         if a not in pos or b not in pos:
             continue
+        pa, pb = (np.asarray(pos[w], dtype=float) for w in (a, b))
         if dim == 2:
-            fig.add_annotation(
-                x=float(pos[b][0]),
-                y=float(pos[b][1]),
-                ax=float(pos[a][0]),
-                ay=float(pos[a][1]),
-                xref="x",
-                yref="y",
-                axref="x",
-                ayref="y",
-                showarrow=True,
-                arrowhead=3,
-                arrowsize=1.4,
-                arrowwidth=3,
-                arrowcolor="#111111",
-                text="",
+            notes.append(
+                {
+                    "x": float(pb[0]),
+                    "y": float(pb[1]),
+                    "ax": float(pa[0]),
+                    "ay": float(pa[1]),
+                    "xref": "x",
+                    "yref": "y",
+                    "axref": "x",
+                    "ayref": "y",
+                    "showarrow": True,
+                    "arrowhead": 3,
+                    "arrowsize": 1.4,
+                    "arrowwidth": 3,
+                    "arrowcolor": "#111111",
+                    "text": "",
+                }
             )
         else:
-            fig.add_trace(
-                go.Scatter3d(
-                    **_xyz([pos[a], pos[b]], dim),
-                    mode="lines",
-                    showlegend=False,
-                    hoverinfo="skip",
-                    line=dict(color="#111111", width=6),
-                )
+            d = pb - pa
+            traces.append(
+                {
+                    "type": "scatter3d",
+                    **_plain([pa, pb], dim),
+                    "mode": "lines",
+                    "showlegend": False,
+                    "hoverinfo": "skip",
+                    "line": {"color": "#111111", "width": 6},
+                }
             )
-            d = pos[b] - pos[a]
-            fig.add_trace(
-                go.Cone(
-                    x=[pos[b][0]],
-                    y=[pos[b][1]],
-                    z=[pos[b][2]],
-                    u=[d[0]],
-                    v=[d[1]],
-                    w=[d[2]],
-                    sizemode="absolute",
-                    sizeref=0.6,
-                    anchor="tip",
-                    showscale=False,
-                    hoverinfo="skip",
-                    colorscale=[[0, "#111111"], [1, "#111111"]],
-                )
+            traces.append(
+                {
+                    "type": "cone",
+                    "x": [float(pb[0])],
+                    "y": [float(pb[1])],
+                    "z": [float(pb[2])],
+                    "u": [float(d[0])],
+                    "v": [float(d[1])],
+                    "w": [float(d[2])],
+                    "sizemode": "absolute",
+                    "sizeref": 0.6,
+                    "anchor": "tip",
+                    "showscale": False,
+                    "hoverinfo": "skip",
+                    "colorscale": [[0, "#111111"], [1, "#111111"]],
+                }
             )
     if extra:
-        fig.add_annotation(
-            text="* " + labels["placed"],
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=-0.02,
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            font=dict(size=12, color="#555"),
+        notes.append(
+            {
+                "text": "* " + labels["placed"],
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.02,
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "top",
+                "font": {"size": 12, "color": "#555"},
+            }
         )
+    return traces, notes
 
 
 def onehot_figure(words: list[str], k: int, E: np.ndarray, width: int = 7, labels: dict | None = None) -> go.Figure:
