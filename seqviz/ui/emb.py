@@ -471,24 +471,23 @@ def _figure(key: tuple, build, v: em.WordVectors | None = None):
 # ---------------------------------------------------------------- neighbours and analogies
 
 
-@st.cache_data(max_entries=1024, ttl=3600, show_spinner=False)
-def _shipped_search(name: str, how: str, args: tuple, k: int, limit: int | None):
-    v = shipped(name)
-    if how == "neighbours":
-        return v.neighbours(args[0], k, limit=limit)
-    if how == "analogy":
-        return v.analogy(*args, k, limit=limit)
-    return v.course_analogy(*args, limit=limit)
-
-
-def search(name: str, v: em.WordVectors, how: str, args: tuple, k: int = 0, limit: int | None = None):
-    """v.neighbours / v.analogy / v.course_analogy, computed once per question for shipped vectors (10-20 ms over
-    GloVe 6B's 400,000 words; a class asking the same pays once) and directly for a session's own."""
-    if name in CHECKPOINTS:
-        return _shipped_search(name, how, tuple(args), k, limit)
+def _ask(v: em.WordVectors, how: str, args: tuple, k: int, limit: int | None):
     if how == "neighbours":
         return v.neighbours(args[0], k, limit=limit)
     return v.analogy(*args, k, limit=limit) if how == "analogy" else v.course_analogy(*args, limit=limit)
+
+
+@st.cache_data(max_entries=1024, ttl=3600, show_spinner=False)
+def _shipped_search(name: str, how: str, args: tuple, k: int, limit: int | None):
+    return _ask(shipped(name), how, args, k, limit)
+
+
+def search(name: str, v: em.WordVectors, how: str, args: tuple, k: int = 0, limit: int | None = None):
+    """v.neighbours / v.analogy / v.course_analogy, computed once per question for shipped vectors (a class asking
+    the same pays once) and directly for a session's own."""
+    if name in CHECKPOINTS:
+        return _shipped_search(name, how, tuple(args), k, limit)
+    return _ask(v, how, tuple(args), k, limit)
 
 
 def search_limit(v: em.WordVectors, container=st) -> int | None:
@@ -669,7 +668,8 @@ def _evaluate(key: str, _v: em.WordVectors) -> dict:
 
 def benchmarks(current: str) -> None:
     rows = []
-    entries = [(n, shipped(n), meta(n).get("metrics", {})) for n in CHECKPOINTS if _loaded(n)]
+    ready = [n for n in CHECKPOINTS if _loaded(n)]
+    entries = [(n, shipped(n), meta(n).get("metrics", {})) for n in ready]
     entries += [(n, v, mymodels.get(n).doc.get("metrics")) for n, v in _user().items()]
     for name, v, m in entries:
         m = m or _evaluate(name, v)
@@ -684,7 +684,7 @@ def benchmarks(current: str) -> None:
                 t("emb.col.sl"): f"{sl['spearman']:.2f} ({sl['coverage']:.0%})",
             }
         )
-    for name, _v, m in entries[: len([n for n in CHECKPOINTS if _loaded(n)])]:
+    for name, _v, m in entries[: len(ready)]:
         chance = (m or {}).get("random_vectors")
         if chance and name in (GLOVE6B, TRAINED[0]):  # one chance row per vocabulary (the two wiki sets share one)
             rows.append(

@@ -201,13 +201,12 @@ def _ranking(name: str, text: str, top: int = FINDER_TOP) -> dict:
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _held_out(name: str) -> tuple[str, object]:
     """(held-out text of the model's corpus, its trace), once per server: where a unit fires beyond your text."""
+    from seqviz.core.registry import shipped
     from seqviz.rnn.kind import held_out_text
 
     m = cache.model(name)
-    meta = getattr(m, "meta", None) or {}
-    corpus = meta.get("corpus") or (meta.get("studio") or {}).get("source") or ""
-    if not corpus and name in cache.MODELS.values():
-        corpus = "names"  # the names models' JSON predates the "corpus" field
+    recipe = shipped().get(name)  # a shipped model: the bundled data its recipe names
+    corpus = recipe[1].source if recipe else ((getattr(m, "meta", None) or {}).get("studio") or {}).get("source", "")
     text = held_out_text(corpus, HELD_OUT_CHARS)
     return text, (m.trace(text) if text else None)
 

@@ -307,7 +307,8 @@ def _own_words() -> tuple[list[str], list[str]]:
     words = [w for w in tokens if glove.index.get(w, 0)]
     if len(words) > OWN_WORDS:
         notes.append(t("sent.glove.first", n=OWN_WORDS))
-    seen = [w for w in words[:OWN_WORDS] if w in set(glove.meta.get("train_vocabulary") or [])]
+    trained = set(glove.meta.get("train_vocabulary") or [])  # once, not once per word
+    seen = [w for w in words[:OWN_WORDS] if w in trained]
     if seen:
         notes.append(t("sent.glove.seen", words=", ".join(md_escape(w) for w in seen)))
     return words[:OWN_WORDS], notes

@@ -220,6 +220,23 @@ def _rgb(v: float) -> str:
     return f"rgb({int(255 * (1 + v))},{int(255 * (1 + v))},255)"
 
 
+def _coloured_text(chars, shades, titles, unknown=None, size: int = 22, line_height: float = 1.8) -> str:
+    """Characters on backgrounds of _rgb(shade) (shade in [-1, 1]), each with a hover title; newlines kept as <br>,
+    spaces as &nbsp;, every character HTML-escaped (user text never becomes HTML); `unknown` ones outlined in red."""
+    parts = []
+    for i, (ch, v, title) in enumerate(zip(chars, shades, titles)):
+        if ch == "\n":
+            parts.append("<br>")
+            continue
+        shown = "&nbsp;" if ch == " " else html.escape(ch)
+        outline = "outline:2px dashed #d62728;" if unknown is not None and unknown[i] else ""
+        parts.append(f'<span title="{title}" style="background:{_rgb(v)};{outline}padding:1px 0">{shown}</span>')
+    return (
+        f'<div style="font-family:monospace;font-size:{size}px;line-height:{line_height:g};color:#111;'
+        'word-break:break-all">' + "".join(parts) + "</div>"
+    )
+
+
 def values_text_html(text: str, values, size: int = 22) -> str:
     """`text` with each character's background coloured by its value (scaled by the largest |value|: red
     positive, blue negative); newlines kept, every character HTML-escaped. A hypothesis (0/1, a depth, a column)
@@ -227,17 +244,7 @@ def values_text_html(text: str, values, size: int = 22) -> str:
     values = np.nan_to_num(np.asarray(values, dtype=float))
     scale = float(np.abs(values).max()) if len(values) else 0.0
     scale = scale if scale > 0 else 1.0
-    parts = []
-    for ch, v in zip(text, values):
-        if ch == "\n":
-            parts.append("<br>")
-            continue
-        shown = "&nbsp;" if ch == " " else html.escape(ch)
-        parts.append(f'<span title="{v:.3f}" style="background:{_rgb(v / scale)};padding:1px 0">{shown}</span>')
-    return (
-        f'<div style="font-family:monospace;font-size:{size}px;line-height:1.8;color:#111;'
-        'word-break:break-all">' + "".join(parts) + "</div>"
-    )
+    return _coloured_text(text, values / scale, [f"{v:.3f}" for v in values], size=size)
 
 
 def unit_text_html(trace: Trace, unit: int, field: str = "a") -> str:
@@ -247,24 +254,10 @@ def unit_text_html(trace: Trace, unit: int, field: str = "a") -> str:
     Unknown characters get a dashed red outline.
     """
     values = {"a": trace.a, "c": trace.c, "c_tilde": trace.c_tilde}.get(field)
-    values = trace.gates[field] if values is None else values
-    scale = max(1.0, float(np.abs(values[:, unit]).max())) if field == "c" else 1.0
-    parts = []
-    for t in range(1, trace.T):
-        ch, v = trace.tokens[t], float(values[t, unit]) / scale
-        if ch == "\n":
-            parts.append("<br>")
-            continue
-        shown = "&nbsp;" if ch == " " else html.escape(ch)
-        outline = "outline:2px dashed #d62728;" if trace.unknown[t] else ""
-        parts.append(
-            f'<span title="t={t} {html.escape(field)}={values[t, unit]:.3f}" '
-            f'style="background:{_rgb(v)};{outline}padding:1px 0">{shown}</span>'
-        )
-    return (
-        '<div style="font-family:monospace;font-size:22px;line-height:1.9;color:#111;'
-        'word-break:break-all">' + "".join(parts) + "</div>"
-    )
+    values = (trace.gates[field] if values is None else values)[1:, unit]  # step t reads tokens[t]; t = 0 is ⏎
+    scale = max(1.0, float(np.abs(values).max())) if field == "c" else 1.0
+    titles = [f"t={t} {html.escape(field)}={v:.3f}" for t, v in enumerate(values, 1)]
+    return _coloured_text(trace.tokens[1:], values / scale, titles, trace.unknown[1:], line_height=1.9)
 
 
 # --- gradients through time ---------------------------------------------------------------
