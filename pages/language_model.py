@@ -10,11 +10,11 @@ st.latex(r"P(y^{<1>}, \ldots, y^{<T_y>}) = \prod_{t=1}^{T_y} P(y^{<t>} \mid y^{<
 settings = lm.controls()
 
 st.header(t("lm.sample.head"))
-st.caption(t("lm.sample.explain"))
+st.caption(t("lm.sample.explain") + (" " + t("lm.multiline") if lm.multiline(settings) else ""))
 lm.sampling(settings)
 
 st.header(t("lm.score.head"))
-st.caption(t("lm.score.explain"))
+st.caption(t("lm.score.explain") + (" " + t("lm.multiline.score") if lm.multiline(settings) else ""))
 st.latex(t("lm.ppl_formula"))
 clean = text_source("lm_text", t("lm.default_text"))
 if clean.ok:

@@ -80,6 +80,11 @@ def controls() -> dict:
     )
 
 
+def multiline(c: dict) -> bool:
+    """Whether the chosen model reads and writes several lines as one stream (the model of source code)."""
+    return bool(getattr(cache.model(c["name"]).config, "multiline", False))
+
+
 @st.cache_data(max_entries=128, show_spinner=False)
 def cached_sample(name: str, n: int, temperature: float, top_k: int | None, seed: int):
     return sample(cache.model(name), n, temperature, top_k, seed)
