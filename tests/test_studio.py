@@ -133,6 +133,23 @@ def test_every_kind_trains_and_its_checkpoint_reloads(kind, source, params):
         assert res.meta["metrics"]["wordsim353"]["coverage"] > 0
 
 
+def test_a_tagger_trains_on_an_uploaded_conll_file_with_its_own_tags():
+    """A CoNLL-2003-style upload (4 columns, -DOCSTART-, a MISC type the shipped taggers lack) trains a tagger whose
+    tags are the file's, scored on its own held-out 20%, and the checkpoint reloads and tags the same."""
+    rows = ["-DOCSTART- -X- -X- O", ""]
+    for i in range(60):
+        rows += ["Ada NNP B-NP B-PER", "Lovelace NNP I-NP I-PER", "visited VBD B-VP O", "the DT B-NP O"]
+        rows += [f"Olympics{i % 3} NNP I-NP B-MISC", "in IN B-PP O", "Paris NNP B-NP B-LOC", ". . O O", ""]
+    kind = registry.get("ner")
+    params = kind.check({"epochs": 2, "n_a": 8, "n_e": 8})
+    data = runner.read_data("ner", "upload", "\n".join(rows), params)
+    res = runner.run("ner", data, params)
+    assert res.model.config.tags == ("O", "B-LOC", "I-LOC", "B-MISC", "I-MISC", "B-PER", "I-PER")
+    assert set(res.meta["metrics"]) == {"yours"} and res.meta["metrics"]["yours"]["all"]["n"] == 12 * 3
+    back = model_from_bytes(*to_bytes(res.model, "m", res.meta))
+    assert back.tag("Ada Lovelace visited Paris .") == res.model.tag("Ada Lovelace visited Paris .")
+
+
 def test_word2vec_stops_between_epochs_and_keeps_its_vectors():
     class StopAfterOne:
         def on_start(self, s): ...
@@ -538,3 +555,15 @@ def test_queue_stop_keeps_the_best_model_and_errors_are_reported():
     assert kept.meta["training"]["best_val_loss"] == pytest.approx(min(seen), abs=1e-4)
     bad = _wait(q.submit("y", "sentiment", "upload", {}, "s", text="pos\tgood\n" * 30))
     assert bad.status == "failed" and bad.error[0] == "one_class"
+
+
+def test_the_command_lines_help_lists_every_kind_and_setting(capsys):
+    """`python -m seqviz.training.studio --help` (the README's pointer to every setting) prints, even when a hint
+    holds a per cent sign, which argparse would otherwise read as a format."""
+    from seqviz.training import studio
+
+    with pytest.raises(SystemExit) as end:
+        studio.main(["--help"])
+    out = capsys.readouterr().out
+    assert end.value.code == 0 and "10% held out" in out and "--direction" in out
+    assert all(kind in out for kind in registry.KINDS)

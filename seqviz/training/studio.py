@@ -75,9 +75,13 @@ def _parser() -> argparse.ArgumentParser:
                 f"--{prm.name.replace('_', '-')}",
                 dest=prm.name,
                 default=None,
-                help=f"{prm.hint} (default for each kind: "
-                + ", ".join(f"{k.name} {k.defaults()[prm.name]}" for k in KINDS.values() if prm.name in k.defaults())
-                + ")",
+                help=(  # argparse formats help with %: a hint's own "10%" must be "10%%"
+                    f"{prm.hint} (default for each kind: "
+                    + ", ".join(
+                        f"{k.name} {k.defaults()[prm.name]}" for k in KINDS.values() if prm.name in k.defaults()
+                    )
+                    + ")"
+                ).replace("%", "%%"),
             )
     return ap
 
