@@ -77,6 +77,7 @@ PAGE_TITLES = {
     "rnn-cell": "cell.title",
     "gradients": "grad.title",
     "language-model": "lm.title",
+    "named-entities": "ner.title",
     "embeddings": "emb.title",
     "sentiment": "sent.title",
     "attention": "mt.title",

@@ -193,6 +193,7 @@ FIGURES = {  # each page's charts on its first screen, by key
     "rnn-cell": ("state_fig", "gates_fig", "unit_curve", "arch_fig"),
     "gradients": ("norms_fig", "jac_fig", "bptt_fig"),
     "language-model": ("sample_fig",),
+    "named-entities": ("ner_pair", "ner_m2m", "ner_brnn", "ner_states", "ner_diagram"),
     "embeddings": ("emb_map", "emb_analogy", "emb_onehot", "emb_pairs", "emb_sampling", "emb_bias_bars", "emb_debias"),
     "sentiment": ("sent_fig",),
     "attention": ("mt_heat", "mt_steps_attention", "mt_steps_plain", "mt_len", "mt_curve"),
@@ -203,6 +204,7 @@ TEXT_BOX = {
     "rnn-cell": "cell_text",
     "language-model": "lm_text",
     "sentiment": "sent_text_{lang}",
+    "named-entities": "ner_text_{lang}",
     "attention": "mt_text",
 }  # the page's own text box ("your text"), by key
 HOSTILE = "Ada Lovelace <b>x</b> 你好 😀"
@@ -222,6 +224,10 @@ def first_screen(page, path: str, lang: str) -> None:
     elif path == "language-model":
         sampled = page.locator('[data-testid="stCode"]').first.inner_text().strip()
         assert len(sampled.split("\n")) >= 3  # lines sampled by the model
+    elif path == "named-entities":  # the pair: the one-directional tagger's ŷ at the shared word is the same in both
+        cols = plot(page, "ner_pair", "g => g._fullData.map(d => Array.from(d.z, r => r[3]))")
+        assert len(cols) == 4 and cols[0] == cols[1] and cols[2] != cols[3], cols
+        assert ("Teddy" if lang == "en" else "江") in ticks(page, "ner_pair")
     elif path == "embeddings":
         words = plot(page, "emb_analogy", "g => g.data[0].text.slice(0, 4)")
         assert words == ["man", "woman", "king", "queen"]  # the course's analogy on GloVe 6B

@@ -121,6 +121,8 @@ def test_chinese_entries_are_chinese():
         "cell.default_text.code",
         "cell.default_text.prose",
         "grad.fig.norm",
+        "ner.default.en",
+        "ner.default.zh",
         "sent.default.en",
         "sent.default.zh",
     ], same

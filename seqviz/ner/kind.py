@@ -192,11 +192,16 @@ KIND = register(
         "sentences; with more columns the first is the token and the last the tag.",
         pages=("pages/named_entities.py",),
         shipped=(
-            Shipped("ner-en", "templates-en", dict(_SHIPPED, epochs=2), "Named entities (en): bidirectional LSTM"),
+            Shipped(
+                "ner-en",
+                "templates-en",
+                dict(_SHIPPED, epochs=2, max_words=5000),
+                "Named entities (en): bidirectional LSTM",
+            ),
             Shipped(
                 "ner-en-uni",
                 "templates-en",
-                dict(_SHIPPED, epochs=2, direction="forward"),
+                dict(_SHIPPED, epochs=2, max_words=5000, direction="forward"),
                 "Named entities (en): one-directional LSTM",
             ),
             Shipped("ner-zh", "people-daily", dict(_SHIPPED, epochs=4), "Named entities (zh): bidirectional LSTM"),

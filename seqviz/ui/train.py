@@ -87,7 +87,7 @@ def choose_data(kind: str, key: str):
     st.caption(t("train.format", format=_library_text(kind, "upload_format", registry.get(kind).upload_format)))
     up = st.file_uploader(
         t("train.upload"),
-        type=["txt", "tsv", "csv"],
+        type=["txt", "tsv", "csv", "conll", "iob", "bio"],
         key=f"{key}_upload_{kind}",
         help=t("train.upload.help", mb=registry.LIMITS.upload_bytes // 1_000_000),
         max_upload_size=upload_mb(registry.LIMITS.upload_bytes),

@@ -307,3 +307,62 @@ def bptt_figure(norms=None, n: int = 5, height: int = 330, loss: str = "sum") ->
         xaxis=dict(range=[-W - 0.2, n - 1 + W + 0.2], **axis),
         yaxis=dict(range=[-H - 0.1, 4.1 + H + 0.1], **axis),
     )
+
+
+def tagger_figure(
+    tokens: list[str],
+    tags: list[str],
+    probs: list[float],
+    t: int,
+    bidirectional: bool = True,
+    window: int = 5,
+    height: int = 330,
+) -> go.Figure:
+    """The course's many-to-many picture (Tx = Ty) of a tagger with its own numbers: a window of `window` tokens
+    around step t, each x<t> the token, →a<t> (and ←a<t> for a bidirectional RNN) and ŷ<t> the tag it gives with its
+    probability; column t framed. Arrows as in the BRNN diagram: →a left to right, ←a right to left.
+
+    Args:
+        tokens, tags, probs: x<t>, the argmax tag and its probability, per token (0-based t).
+    """
+    import html
+
+    T = len(tokens)
+    t = max(0, min(t, T - 1))
+    lo = max(0, min(t - window // 2, T - window))
+    cols = list(range(lo, min(T, lo + window)))
+    fig, ink, line = _Canvas(), "#1F2937", "#374151"
+    d = 0.24 if bidirectional else 0.0
+    top = 3 if bidirectional else 2
+    for j, i in enumerate(cols):
+        tok = html.escape(tokens[i] if len(tokens[i]) <= 9 else tokens[i][:8] + "…")
+        _box(fig, j, 0, "input", f"{_sup('x', i + 1)} {tok}", ink)
+        _box(fig, j - d, 1, "cell", _sup("→a", i + 1), ink)
+        _arrow(fig, _edge((j, 0), (j - d, 1), True), _edge((j - d, 1), (j, 0), True), line)
+        if bidirectional:
+            _box(fig, j + d, 2, "cell2", _sup("←a", i + 1), ink)
+            _arrow(fig, _edge((j, 0), (j + d, 2), True), _edge((j + d, 2), (j, 0), True), line)
+            _arrow(fig, _edge((j + d, 2), (j, top), True), _edge((j, top), (j + d, 2), True), line)
+        _arrow(fig, _edge((j - d, 1), (j, top), True), _edge((j, top), (j - d, 1), True), line)
+        _box(fig, j, top, "output", f"{html.escape(tags[i])} {probs[i]:.2f}", ink)
+        if j:
+            _arrow(fig, _edge((j - 1 - d, 1), (j - d, 1), True), _edge((j - d, 1), (j - 1 - d, 1), True), line)
+            if bidirectional:
+                _arrow(fig, _edge((j + d, 2), (j - 1 + d, 2), True), _edge((j - 1 + d, 2), (j + d, 2), True), line)
+    k = cols.index(t)
+    fig.add_shape(
+        type="rect", xref="x", yref="y", x0=k - 0.5, x1=k + 0.5, y0=-H - 0.12, y1=top + H + 0.12,
+        line=dict(color="#d62728", width=3, dash="dot"), layer="below",
+    )  # fmt: skip
+    axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=True)
+    return fig.figure(
+        height=height,
+        showlegend=False,
+        hovermode=False,
+        dragmode=False,
+        margin=dict(l=4, r=4, t=4, b=4),
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        xaxis=dict(range=[-W - 0.4, max(len(cols), 3) - 1 + W + 0.4], **axis),
+        yaxis=dict(range=[-H - 0.2, top + H + 0.2], **axis),
+    )
