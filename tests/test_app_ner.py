@@ -119,13 +119,20 @@ def test_a_students_own_tagger_is_offered_and_used():
     from seqviz.ner.models import Tagger, TaggerConfig
 
     m = Tagger(TaggerConfig("en", ("<pad>", "<unk>", "he", "said"), n_e=8, n_a=8))
-    mid, mine = my_model(m, "my-tagger")
+    score = {"precision": 0.5, "recall": 0.25, "f1": 0.3333, "n": 4}
+    mid, mine = my_model(m, "my-tagger", {"metrics": {"yours": {"PER": score, "all": score}}})
     at = run_page(PAGE, "en", my_models={mid: mine}, ner_lang=mid)
     assert not at.exception and not at.error
     radio = at.sidebar.radio(key="ner_lang")
     assert radio.value == mid and radio.options[-1].startswith("⭐ my\\-tagger")
     assert "**⭐ my\\-tagger \\(yours\\)**" in [x.value for x in at.markdown]  # its title over its tagged lines
-    assert at.dataframe[0].value.shape == (2, 3)  # the pair still compares the shipped taggers
+    pair = at.dataframe[0].value  # the pair still compares the shipped taggers
+    assert list(pair.iloc[:, 0]) == ["One-directional LSTM", "Bidirectional LSTM"]
+    assert at.dataframe[1].value.columns[0] == "Entity (⭐ my-tagger (yours))"
+    held = at.dataframe[-1].value  # its own held-out set; the shipped tagger was not scored on it
+    assert list(held.columns[3:]) == ["F1 · ⭐ my-tagger (yours)", "F1 · Bidirectional LSTM", held.columns[5]]
+    assert held.iloc[0, 0] == "20% of your sentences" and list(held.iloc[:, 3]) == ["33.3%", "33.3%"]
+    assert list(held.iloc[:, 4]) == ["—", "—"] and held.iloc[0, 5] == "50.0% / 25.0%"
 
 
 def test_html_in_the_text_is_escaped_in_the_tagged_lines():

@@ -12,6 +12,11 @@ Recomputed on the whole held-out sets, compared to the number of decimals the JS
                                       error analysis of every greedy error, the stored examples, parameter count
   wiki-skipgram / glove               analogy accuracy and coverage, WordSim-353 and SimLex-999 Spearman ρ and
                                       coverage, the random-vector baselines, vocabulary size
+  ner-en / en-uni / zh / zh-uni       entity precision, recall, F1 and n per type and overall on every held-out set
+                                      (counted here, by conlleval's rules), the sets' sizes and entity counts, the
+                                      training set's size, tokens and entity counts (the data the code makes now),
+                                      the vocabulary's size; and the page's Teddy pair (only the bidirectional
+                                      tagger reads ahead)
 Partly: the date models' beam numbers (exact_beam10, error_analysis.beam). A beam of 10 takes ~7 ms a date on one
 thread, about a minute for both models' 8,000 test dates, so it runs on every greedy error (exact) and on a fixed
 sample of BEAM_SAMPLE dates greedy gets right (which catches a JSON that hides beam errors only if one is sampled).
@@ -29,6 +34,7 @@ import functools
 import json
 import math
 import shutil
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -37,7 +43,9 @@ from scipy.stats import spearmanr
 
 from seqviz.core.checkpoint import PRETRAINED_DIR, load_pretrained
 from seqviz.core.data import full_names, split_lines, wiki_sentences
+from seqviz.core.registry import NO_CAPS
 from seqviz.core.registry import shipped as shipped_recipes
+from seqviz.ner.data import TEDDY_PAIR, english_sentences, people_daily
 from seqviz.rnn.ngram import BASELINE_FILE, N_EVAL
 from seqviz.sentiment.data import sentiment_splits
 from seqviz.sentiment.models import MAX_TOKENS, encode_examples, is_negation, predict
@@ -49,6 +57,7 @@ CHAR_LMS = ("names-rnn", "names-gru", "names-lstm", "wiki-lstm", "python-lstm")
 SENTIMENT = ("sentiment-en", "sentiment-en-glove", "sentiment-zh")
 DATES = ("date-attention", "date-no-attention")
 VECTORS = ("wiki-skipgram", "wiki-glove")
+NER = ("ner-en", "ner-en-uni", "ner-zh", "ner-zh-uni")
 GLOVE6B = "glove-6b-50d"  # not a checkpoint: the course's GloVe 6B, whose build ships its scores and views
 BEAM_SAMPLE = 400  # dates greedy gets right whose beam output is checked too (per model), ~3 s each
 
@@ -91,7 +100,7 @@ def assert_rounded(stored_value, value, decimals: int, what: str = "") -> None:
 
 def test_every_shipped_checkpoint_is_checked_here():
     """A checkpoint added to pretrained/ (or to the registry's shipped recipes) gets its metrics checked too."""
-    checked = set(CHAR_LMS + SENTIMENT + DATES + VECTORS)
+    checked = set(CHAR_LMS + SENTIMENT + DATES + VECTORS + NER)
     assert set(shipped_recipes()) == checked
     assert {p.stem for p in PRETRAINED_DIR.glob("*.json")} == checked | {BASELINE_FILE.removesuffix(".json"), GLOVE6B}
 
@@ -555,6 +564,128 @@ def test_shipped_vectors_beat_random_ones():
         assert rec["analogy"]["accuracy"] > rec["random_vectors"]["analogy"], name
 
 
+# ---------------------------------------------------------------- named-entity taggers
+
+
+def bio_entities(tags) -> set[tuple[str, int, int]]:
+    """(type, first, last) of every entity in BIO tags, by conlleval's rules: an entity starts at B-X, or at an I-X
+    that follows O or another type, and runs over the I-X after it."""
+    out, kind, start = set(), None, 0
+    for i, t in enumerate([*tags, "O"]):
+        if t == "O" or t.startswith("B-") or t[2:] != kind:  # the open entity (if any) ends before token i
+            if kind is not None:
+                out.add((kind, start, i - 1))
+            kind, start = (None, 0) if t == "O" else (t[2:], i)
+    return out
+
+
+def entity_prf(gold: list, pred: list) -> dict:
+    """Per type and over all ("all"): precision (right / predicted, 0 when none), recall (right / true, 0 when
+    none), their harmonic mean and n (true entities), an entity right when its type and both ends are."""
+    true = {(k, s, *e) for s, tags in enumerate(gold) for k, *e in bio_entities(tags)}
+    said = {(k, s, *e) for s, tags in enumerate(pred) for k, *e in bio_entities(tags)}
+    out = {}
+    for kind in sorted({e[0] for e in true | said}) + ["all"]:
+        t = {e for e in true if kind in ("all", e[0])}
+        p = {e for e in said if kind in ("all", e[0])}
+        prec, rec = (len(t & p) / len(p) if p else 0.0), (len(t & p) / len(t) if t else 0.0)
+        out[kind] = {"precision": prec, "recall": rec, "f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0}
+        out[kind]["n"] = len(t)
+    return out
+
+
+@functools.cache
+def ner_recomputed(name: str) -> dict:
+    """The recipe's data as the "ner" kind reads it: the training sentences' size and entities, and the held-out sets
+    (People's Daily's held-out paragraphs; the English sets but "train"), each tagged by the checkpoint and scored
+    here."""
+    from seqviz.core.registry import get
+
+    source, p = recipe(name)
+    m = model(name)
+    assert m.config.lang == name.split("-")[1] and m.config.bidirectional == (not name.endswith("-uni"))
+    data = get("ner").read("ner", source, None, p, NO_CAPS)
+    tests = data.extra["tests"]
+    if m.config.lang == "zh":
+        assert tests == {"held_out": people_daily()[1]} and tuple(data.items) == people_daily()[0]
+    else:
+        sets = english_sentences()
+        assert tests == {k: v for k, v in sets.items() if k != "train"} and tuple(data.items) == sets["train"]
+    # every word of the vocabulary is a key the tagger looks up (English lower-cased, Chinese without ASCII, which
+    # it reads full-width), else the word could never be read
+    words = m.config.words[2:]
+    assert all(m.key(w) == w for w in words), [w for w in words if m.key(w) != w][:10]
+    out = {}
+    for test, sents in tests.items():
+        gold = [tags for toks, tags in sents]
+        pred = m.predict([toks for toks, _ in sents])
+        assert [len(x) for x in pred] == [len(x) for x in gold]  # no held-out sentence is longer than the tagger reads
+        types = entity_prf(gold, gold)
+        out[test] = {
+            "scores": entity_prf(gold, pred),
+            "data": {"n_sentences": len(sents), "entities": {k: r["n"] for k, r in types.items() if k != "all"}},
+        }
+    train = {
+        "n_sentences": len(data.items),
+        "n_tokens": sum(len(toks) for toks, _ in data.items),
+        "entities": dict(sorted(Counter(k for _, tags in data.items for k, _, _ in bio_entities(tags)).items())),
+        "n_vocabulary": len(m.config.words),
+    }
+    return {"tests": out, "train": train}
+
+
+def check_ner(meta: dict, rec: dict) -> None:
+    got, data = meta["metrics"], meta["data"]
+    train = rec["train"]  # the data the recipe trains on now (a checkpoint built from other data fails here)
+    assert data["n_train"] + data["n_validation"] == train["n_sentences"], "training sentences"
+    assert data["n_tokens_train"] == train["n_tokens"], "training tokens"
+    assert data["entities_train"] == train["entities"], "training entities"
+    assert data["n_vocabulary"] == train["n_vocabulary"], "vocabulary"
+    rec = rec["tests"]
+    assert set(got) == set(rec) == set(data["tests"])
+    for test, r in rec.items():
+        assert data["tests"][test] == r["data"], test
+        assert set(got[test]) == set(r["scores"]), test  # every type and "all", no other
+        for kind, row in r["scores"].items():
+            assert set(got[test][kind]) == set(row), (test, kind)
+            assert got[test][kind]["n"] == row["n"], (test, kind, "n")
+            for key in ("precision", "recall", "f1"):
+                assert_rounded(got[test][kind][key], row[key], 4, f"{test} {kind} {key}")
+
+
+@pytest.mark.parametrize("name", NER)
+def test_ner_held_out_entity_scores(name):
+    check_ner(stored(name), ner_recomputed(name))
+
+
+def test_entity_counting_here_is_conllevals():
+    """The counting above against hand-made tags (an I- after O starts an entity, B- after I- of its type a new
+    one); seqeval agreeing is checked in test_ner.py."""
+    assert bio_entities("O I-PER I-PER B-PER I-LOC B-ORG O B-LOC".split()) == {
+        ("PER", 1, 2), ("PER", 3, 3), ("LOC", 4, 4), ("ORG", 5, 5), ("LOC", 7, 7),
+    }  # fmt: skip
+    gold = ["B-PER I-PER O B-LOC".split(), "O I-ORG I-ORG O".split()]
+    pred = ["B-PER I-PER O B-ORG".split(), "O B-ORG I-ORG O".split()]
+    got = entity_prf(gold, pred)
+    assert got["all"] == {"precision": 2 / 3, "recall": 2 / 3, "f1": pytest.approx(2 / 3), "n": 3}
+    assert got["LOC"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "n": 1}
+    assert got["ORG"]["precision"] == 0.5 and got["ORG"]["recall"] == 1.0 and got["PER"]["f1"] == 1.0
+
+
+@torch.no_grad()
+def test_only_the_bidirectional_english_tagger_tells_teddy_roosevelt_from_teddy_bears():
+    """The page's pair: for ner-en-uni ŷ at "Teddy" is the same in both sentences (it has read the same three
+    tokens before it); ner-en reads what follows and says B-PER for Roosevelt's Teddy and not for the bears."""
+    reads = {n: [model(n).read(t) for t in TEDDY_PAIR] for n in ("ner-en-uni", "ner-en")}
+    i = reads["ner-en"][0].tokens.index("Teddy")
+    assert i == 3 and all(r.tokens[i] == "Teddy" for rs in reads.values() for r in rs)
+    a, b = reads["ner-en-uni"]
+    np.testing.assert_allclose(a.y_hat[i], b.y_hat[i], atol=1e-6, rtol=0)
+    a, b = reads["ner-en"]
+    col = a.tag_names.index("B-PER")
+    assert a.y_hat[i, col] > 0.9 and b.y_hat[i, col] < 0.1, (a.y_hat[i, col], b.y_hat[i, col])
+
+
 # ---------------------------------------------------------------- a lying JSON fails
 
 
@@ -609,12 +740,24 @@ LIES = [  # (what to check, JSON, the lie: a path in it and how the number chang
     ("vectors", GLOVE6B, ("metrics", "analogy", "accuracy"), lambda v: v + 1 / 14877),
     ("vectors", GLOVE6B, ("metrics", "analogy", "sections", "capital-world", "accuracy"), lambda v: v + 1 / 2715),
     ("vectors", GLOVE6B, ("metrics", "simlex999", "spearman"), lambda v: v + 0.001),
+    ("ner", "ner-en", ("metrics", "new_templates", "all", "f1"), lambda v: v + 0.0002),
+    ("ner", "ner-en", ("metrics", "new_templates", "PER", "n"), lambda v: v + 1),
+    ("ner", "ner-en-uni", ("metrics", "new_sentences", "LOC", "recall"), lambda v: v - 0.0002),
+    ("ner", "ner-en-uni", ("metrics", "course"), lambda m: {k: v for k, v in m.items() if k != "all"}),
+    ("ner", "ner-zh", ("metrics", "held_out", "ORG", "precision"), lambda v: v + 0.0002),
+    ("ner", "ner-zh", ("data", "tests", "held_out", "n_sentences"), lambda v: v - 1),
+    ("ner", "ner-zh-uni", ("metrics", "held_out", "all", "recall"), lambda v: v + 0.0002),
+    ("ner", "ner-zh-uni", ("data", "tests", "held_out", "entities", "PER"), lambda v: v + 1),
+    ("ner", "ner-en", ("data", "n_train"), lambda v: v + 15),  # trained on the course's sentences too
+    ("ner", "ner-zh", ("data", "entities_train", "PER"), lambda v: v + 426),  # names joined as before
+    ("ner", "ner-zh-uni", ("data", "n_tokens_train"), lambda v: v + 90),
 ]
 CHECKS = {
     "char_lm": (check_char_lm, char_lm_recomputed),
     "sentiment": (check_sentiment, sentiment_recomputed),
     "dates": (check_dates, dates_recomputed),
     "vectors": (check_vectors, vectors_recomputed),
+    "ner": (check_ner, ner_recomputed),
 }
 
 

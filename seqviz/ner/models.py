@@ -23,18 +23,30 @@ from seqviz.ner.data import MAX_TOKENS, TAGS, tokenize
 
 PAD, UNK = "<pad>", "<unk>"  # ids 0 and 1 of the vocabulary
 SHAPES = ("pad", "lower", "Title", "UPPER", "digit", "other")  # capitalisation of a token, an id each
+_FULL_WIDTH = {c: c + 0xFEE0 for c in range(0x21, 0x7F)}  # ASCII ! … ~ -> full-width ！ … ～
 WORD_DROPOUT = 0.1  # share of training tokens read as <unk>, so that unseen names are read from their context
 
 
+def token_key(token: str, lang: str) -> str:
+    """The vocabulary key of a token: English words lower-cased, with a curly apostrophe read as a straight one (the
+    shape keeps the case); Chinese ASCII letters and digits in their full-width form, as the People's Daily corpus
+    writes them (2 -> ２). Training builds the vocabulary with it, and the tagger looks tokens up with it."""
+    if lang == "en":
+        return token.lower().replace("’", "'")
+    return token.translate(_FULL_WIDTH)
+
+
 def shape(token: str) -> int:
-    """The shape id of a token: lower-case, Title-case, UPPER-case, a number, or other (punctuation, 汉字)."""
-    if token[:1].isdigit():
+    """The shape id of a token: lower-case, Title-case, UPPER-case (café, Über, ÉCOLE too), a number, or other
+    (punctuation, emoji, and letters without case such as 汉字)."""
+    first = token[:1]
+    if first.isdigit():
         return 4
-    if not token.isascii() or not token[:1].isalpha():
-        return 5 if not token[:1].isalpha() or not token[:1].isupper() else 2
+    if not first.isalpha() or first.lower() == first.upper():  # no letter, or a script without capitals
+        return 5
     if token.isupper() and len(token) > 1:
         return 3
-    return 2 if token[:1].isupper() else 1
+    return 2 if first.isupper() else 1
 
 
 def entities(tokens: list[str], tags: list[str]) -> list[tuple[str, int, int]]:
@@ -101,8 +113,8 @@ class Tagger(nn.Module):
     # ------------------------------------------------------------ tokens -> ids
 
     def key(self, token: str) -> str:
-        """The vocabulary key of a token (English words lower-cased; the shape keeps the case)."""
-        return token.lower() if self.config.lang == "en" else token
+        """The vocabulary key of a token (see `token_key`)."""
+        return token_key(token, self.config.lang)
 
     def ids(self, tokens: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
         """(word ids, shape ids) of tokens, each (Tx,) long; unknown words read as UNK (id 1)."""
@@ -264,7 +276,8 @@ def entity_scores(gold: list, pred: list) -> dict:
 
 
 def score(model: Tagger, sentences) -> dict:
-    """Entity scores of `model` on (tokens, tags) sentences."""
-    sentences = [s for s in sentences if s[0]]
-    pred = model.predict([s[0] for s in sentences])
-    return entity_scores([s[1] for s in sentences], pred)
+    """Entity scores of `model` on (tokens, tags) sentences (each read up to MAX_TOKENS tokens, as the tagger reads
+    it)."""
+    sentences = [(s[:MAX_TOKENS], t[:MAX_TOKENS]) for s, t in sentences if len(s)]
+    pred = model.predict([s for s, _ in sentences])
+    return entity_scores([t for _, t in sentences], pred)

@@ -14,13 +14,8 @@ MAX_LINES = 20  # lines of the user's text that are tagged
 LABEL_KEYS = ("fwd", "bwd", "y_hat", "unit", "time")  # the figure labels this page words itself
 
 
-def controls() -> tuple[str, str, str]:
-    """Sidebar: the shipped taggers of a language, or one of this session's own.
-
-    Returns:
-        (tagger, one-directional twin, language): the twin is the shipped one-directional tagger of the language
-        (for one of the student's own models too, so that the comparison stays on the page).
-    """
+def controls() -> tuple[str, str]:
+    """Sidebar: the shipped taggers of a language, or one of this session's own; returns (tagger, language)."""
     default = "zh" if st.session_state.get("lang") == "zh" else "en"
     own = picker.ids("ner")
     options = list(CHECKPOINTS) + own
@@ -28,11 +23,18 @@ def controls() -> tuple[str, str, str]:
     pick = st.sidebar.radio(t("ner.data"), options, key="ner_lang", format_func=_option_label)
     picker.hint(own)
     if pick in CHECKPOINTS:
-        bi, uni = CHECKPOINTS[pick]
-        cache.load_or_stop(bi)
-        return bi, uni, pick
-    lang = cache.load_or_stop(pick).config.lang
-    return pick, CHECKPOINTS[lang][1], lang
+        cache.load_or_stop(CHECKPOINTS[pick][0])
+        return CHECKPOINTS[pick][0], pick
+    return pick, cache.load_or_stop(pick).config.lang
+
+
+def compared(name: str, lang: str) -> list[tuple[str, str]]:
+    """(title, checkpoint) of the taggers the page sets side by side: the shipped bidirectional and one-directional
+    ones, or the student's own beside the shipped bidirectional one of its language."""
+    bi, uni = CHECKPOINTS[lang]
+    if name == bi:
+        return [(t("ner.model.bi"), bi), (t("ner.model.uni"), uni)]
+    return [(picker.label(name, markdown=False), name), (t("ner.model.bi"), bi)]
 
 
 def _option_label(k: str) -> str:
@@ -53,9 +55,10 @@ def _labels() -> dict:
 
 
 @st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
-def _pair_figure(bi: str, uni: str, lang: str, ui: str):
+def _pair_figure(lang: str, ui: str):
     from seqviz.viz.ner import pair_figure
 
+    bi, uni = CHECKPOINTS[lang]
     (s1, s2), focus = PAIRS[lang]
     panels = [
         (t(f"ner.pair.panel.{which}", n=i + 1), reading(name, s))
@@ -65,8 +68,10 @@ def _pair_figure(bi: str, uni: str, lang: str, ui: str):
     return cache.frozen(pair_figure(panels, focus))
 
 
-def pair(bi: str, uni: str, lang: str) -> None:
-    """The course's Teddy pair: two sentences the same up to a word; ŷ at that word under each tagger."""
+def pair(lang: str) -> None:
+    """The course's Teddy pair: two sentences the same up to a word; ŷ at that word under the shipped one-directional
+    and bidirectional taggers of the language."""
+    bi, uni = CHECKPOINTS[lang]
     (s1, s2), focus = PAIRS[lang]
     word = reading(uni, s1).tokens[focus]
     rows, probs = [], {}
@@ -83,7 +88,7 @@ def pair(bi: str, uni: str, lang: str) -> None:
     c1.markdown(f"**1.** {md_escape(s1)}")
     c2.markdown(f"**2.** {md_escape(s2)}")
     table(rows)
-    st.plotly_chart(_pair_figure(bi, uni, lang, st.session_state.get("lang", "en")), width="stretch", key="ner_pair")
+    st.plotly_chart(_pair_figure(lang, st.session_state.get("lang", "en")), width="stretch", key="ner_pair")
     same = abs(probs["uni", 0] - probs["uni", 1]) < 1e-6
     st.info(
         t(
@@ -96,15 +101,17 @@ def pair(bi: str, uni: str, lang: str) -> None:
     )
 
 
-def yours(text: str, bi: str, uni: str, lang: str) -> list[str]:
-    """Every line of the user's text tagged by both taggers, and a table of the entities; returns the lines."""
+def yours(text: str, models: list[tuple[str, str]], lang: str) -> list[str]:
+    """Every line of the user's text tagged by each of `models` ((title, checkpoint), the first leading), and a
+    table of the first one's entities; returns the lines."""
+    name = models[0][1]
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     if len(lines) > MAX_LINES:
         st.warning(t("ner.too_many", n=len(lines), max=MAX_LINES))
         lines = lines[:MAX_LINES]
     if detect_lang(text) != lang:
         st.warning(t("ner.other_lang", text_lang=t(f"ner.data.{detect_lang(text)}"), model=t(f"ner.data.{lang}")))
-    readings = [reading(bi, ln) for ln in lines]
+    readings = [reading(name, ln) for ln in lines]
     if any(r.n_cut for r in readings):
         st.info(t("ner.cut", n=MAX_TOKENS))
     n_tok = sum(len(r.tokens) for r in readings)
@@ -118,12 +125,16 @@ def yours(text: str, bi: str, uni: str, lang: str) -> list[str]:
     from seqviz.viz.ner import tagged_html
 
     st.markdown(t("ner.legend"), unsafe_allow_html=True)
-    for which, name in (("bi", bi), ("uni", uni)):
-        st.markdown(f"**{md_escape(_model_title(which, name))}**")
+    for title, other in models:
+        st.markdown(f"**{md_escape(title)}**")
         for ln in lines:
-            st.html(tagged_html(reading(name, ln)))
+            st.html(tagged_html(reading(other, ln)))
     ents = [
-        {t("ner.col.entity"): e["text"], t("ner.col.type"): e["type"], t("ner.col.p"): f"{e['p']:.2f}"}
+        {
+            t("ner.col.entity", model=models[0][0]): e["text"],
+            t("ner.col.type"): e["type"],
+            t("ner.col.p"): f"{e['p']:.2f}",
+        }
         for r in readings
         for e in r.entities
     ]
@@ -134,10 +145,6 @@ def yours(text: str, bi: str, uni: str, lang: str) -> list[str]:
     return lines
 
 
-def _model_title(which: str, name: str) -> str:
-    return picker.label(name, markdown=False) if mymodels.is_mine(name) else t(f"ner.model.{which}")
-
-
 @st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
 def _states_figure(name: str, text: str, labels: tuple):
     from seqviz.viz.ner import states_figure
@@ -145,18 +152,18 @@ def _states_figure(name: str, text: str, labels: tuple):
     return cache.frozen(states_figure(reading(name, text), dict(labels)))
 
 
-def steps(lines: list[str], bi: str) -> None:
+def steps(lines: list[str], name: str) -> None:
     """One line read step by step: →a<t>, ←a<t> and ŷ<t> (animated), and the many-to-many diagram at step t."""
     from seqviz.viz.diagrams import tagger_figure
 
     if not lines:
         return
     line = lines[0] if len(lines) == 1 else st.selectbox(t("ner.step.line"), lines, key="ner_line")
-    r = reading(bi, line)
+    r = reading(name, line)
     if not r.tokens:
         st.caption(t("ner.none"))
         return
-    st.plotly_chart(_states_figure(bi, line, tuple(sorted(_labels().items()))), width="stretch", key="ner_states")
+    st.plotly_chart(_states_figure(name, line, tuple(sorted(_labels().items()))), width="stretch", key="ner_states")
     st.caption(t("ner.step.explain" if r.a_bwd is not None else "ner.step.explain.uni"))
     n = len(r.tokens)
     key = "ner_t"
@@ -184,23 +191,27 @@ def _first_entity(r) -> int:
     return r.entities[0]["first"] if r.entities else 0
 
 
-def heldout(bi: str, uni: str) -> None:
-    """Held-out entity precision, recall and F1 (seqeval) of both taggers per test set and per type, and where the
-    labels come from."""
-    metas = {which: cache.model(name).meta for which, name in (("bi", bi), ("uni", uni))}
+def heldout(models: list[tuple[str, str]]) -> None:
+    """Held-out entity F1 (seqeval) of each of `models` per test set and per type (the sets of the first; the others'
+    scores where they have the same set), the first one's precision and recall, and where its labels come from."""
+    metas = [cache.model(name).meta for _, name in models]
+    first = metas[0].get("metrics") or {}
     rows = []
-    for test, per in (metas["bi"].get("metrics") or {}).items():
+    for test, per in first.items():
+        if not isinstance(per, dict):
+            continue
         for label in sorted(per, key=lambda k: (k == "all", k)):
             row = {t("ner.col.test"): t(f"ner.test.{test}") if _has(f"ner.test.{test}") else test}
             row[t("ner.col.type")] = t("ner.all") if label == "all" else label
-            row[t("ner.col.n")] = per[label].get("n")
-            for which in ("bi", "uni"):
-                other = ((metas[which].get("metrics") or {}).get(test) or {}).get(label) or {}
-                row[t(f"ner.col.f1.{which}")] = _pct(other.get("f1"))
-            row[t("ner.col.pr")] = f"{_pct(per[label].get('precision'))} / {_pct(per[label].get('recall'))}"
+            row[t("ner.col.n")] = (per[label] or {}).get("n")
+            for (title, _), meta in zip(models, metas):
+                scores = ((meta.get("metrics") or {}).get(test) or {}).get(label) or {}
+                row[t("ner.col.f1", model=title)] = _pct(scores.get("f1"))
+            mine = per[label] or {}
+            row[t("ner.col.pr", model=models[0][0])] = f"{_pct(mine.get('precision'))} / {_pct(mine.get('recall'))}"
             rows.append(row)
     table(rows)
-    data = metas["bi"].get("data") or {}
+    data = metas[0].get("data") or {}
     bundled = data.get("bundled")
     source = t(f"train.data.{bundled}") if bundled and _has(f"train.data.{bundled}") else str(data.get("source", "—"))
     st.caption(t("ner.source", source=md_escape(source), n=int(picker.number(data.get("n_train"), 0))))
