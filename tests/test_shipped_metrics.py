@@ -2,14 +2,15 @@
 recomputed here from the weights and the data its recipe used, so a JSON that lies fails.
 
 Recomputed on the whole held-out sets, compared to the number of decimals the JSON keeps:
-  names-rnn / gru / lstm, wiki-lstm   held-out loss (nats per character) and perplexity, line counts
+  names-rnn / gru / lstm, wiki-lstm,  held-out loss (nats per character) and perplexity, line counts
+  names-transformer
   python-lstm                         the same on its held-out files, when this Python's standard library is the one
                                       it was built on (its JSON's sha256; else skipped, saying so)
   ngram-baseline.json                 the neural rows (perplexity on the first held-out lines), line and character
                                       counts, parameter counts
   sentiment-en / zh                   every field of metrics: n, dropped, majority class, accuracies, with negation
-  date-attention / no-attention       exact match and character accuracy (greedy), by length, by locale, the
-                                      error analysis of every greedy error, the stored examples, parameter count
+  date-attention / no-attention /     exact match and character accuracy (greedy), by length, by locale, the
+  date-transformer                    error analysis of every greedy error, the stored examples, parameter count
   wiki-skipgram / glove               analogy accuracy and coverage, WordSim-353 and SimLex-999 Spearman ρ and
                                       coverage, the random-vector baselines, vocabulary size
   ner-en / en-uni / zh / zh-uni       entity precision, recall, F1 and n per type and overall on every held-out set
@@ -55,7 +56,8 @@ from seqviz.translation.models import greedy_batch
 FOLDER = PRETRAINED_DIR  # the tests read JSON and weights from here (one test points it at a doctored copy)
 CHAR_LMS = ("names-rnn", "names-gru", "names-lstm", "wiki-lstm", "python-lstm")
 SENTIMENT = ("sentiment-en", "sentiment-en-glove", "sentiment-zh")
-DATES = ("date-attention", "date-no-attention")
+DATES = ("date-attention", "date-no-attention", "date-transformer")
+CHAR_TRANSFORMERS = ("names-transformer",)  # scored as the character models are (not in the n-gram table)
 VECTORS = ("wiki-skipgram", "wiki-glove")
 NER = ("ner-en", "ner-en-uni", "ner-zh", "ner-zh-uni")
 GLOVE6B = "glove-6b-50d"  # not a checkpoint: the course's GloVe 6B, whose build ships its scores and views
@@ -100,7 +102,7 @@ def assert_rounded(stored_value, value, decimals: int, what: str = "") -> None:
 
 def test_every_shipped_checkpoint_is_checked_here():
     """A checkpoint added to pretrained/ (or to the registry's shipped recipes) gets its metrics checked too."""
-    checked = set(CHAR_LMS + SENTIMENT + DATES + VECTORS + NER)
+    checked = set(CHAR_LMS + CHAR_TRANSFORMERS + SENTIMENT + DATES + VECTORS + NER)
     assert set(shipped_recipes()) == checked
     assert {p.stem for p in PRETRAINED_DIR.glob("*.json")} == checked | {BASELINE_FILE.removesuffix(".json"), GLOVE6B}
 
@@ -176,7 +178,7 @@ def check_char_lm(meta: dict, rec: dict) -> None:
     assert_rounded(meta["metrics"]["val_perplexity"], rec["perplexity"], 3, "held-out perplexity")
 
 
-@pytest.mark.parametrize("name", CHAR_LMS)
+@pytest.mark.parametrize("name", CHAR_LMS + CHAR_TRANSFORMERS)
 def test_char_lm_held_out_loss_and_perplexity(name):
     check_char_lm(stored(name), char_lm_recomputed(name))
 

@@ -37,6 +37,8 @@ from seqviz.core.registry import (
 )
 from seqviz.core.vocab import CharVocab
 from seqviz.rnn.models import FUSED, CharLM, CharLMConfig
+from seqviz.transformer.models import CharTransformer, CharTransformerConfig
+from seqviz.transformer.sizes import SIZE_PARAMS, size_figures, sizes
 
 CORPORA = {  # bundled corpus -> (lines loader, what the JSON says of it, how the page names it)
     "names": (lambda: full_names(seed=0), NAMES_DATA, "people's names (the `names` package: 1990 US census lists)"),
@@ -139,14 +141,19 @@ def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
     vocab = CharVocab.from_text("\n".join(train_lines + val_lines))
     torch.manual_seed(p["seed"])
     multiline = bool(data.extra.get("held_out")) and data.source == "python"  # items of several source lines
-    model = CharLM(CharLMConfig(p["cell"], p["n_a"], tuple(vocab.chars), multiline))
+    if "d_model" in p:  # the char_transformer kind: the same data, loss and held-out lines, another network
+        model = CharTransformer(
+            CharTransformerConfig(p["d_model"], p["h"], p["n_layers"], p["d_ff"], tuple(vocab.chars), MAX_LINE + 2)
+        )
+    else:
+        model = CharLM(CharLMConfig(p["cell"], p["n_a"], tuple(vocab.chars), multiline))
     train_ds, val_ds = LineDataset(train_lines, vocab), LineDataset(val_lines, vocab)
     state, seconds = fit_run(
         model, lm_loss, train_ds, p, device, max_seconds, lambda m: lm_eval(m, val_ds), callbacks, pad_collate
     )
     val = lm_eval(model, val_ds)
     meta = {
-        "title": f"{p['cell'].upper()} character model of {data.description}",
+        "title": f"{p.get('cell', 'transformer').upper()} character model of {data.description}",
         "corpus": data.source,
         "data": {
             **data.extra.get("about", {}),
@@ -275,3 +282,57 @@ def held_out_text(corpus: str, n_chars: int = 10_000) -> str:
         out.append(line)
         total += len(line) + 1
     return "\n".join(out)[:n_chars]
+
+
+def transformer_model(cfg: dict) -> CharTransformer:
+    """A character Transformer checkpoint's config -> an untrained model of that shape."""
+    if not cfg["chars"]:
+        raise KeyError("chars")
+    return CharTransformer(CharTransformerConfig(*sizes(cfg), tuple(cfg["chars"]), config_size(cfg, "max_len", 4096)))
+
+
+def transformer_summary(doc: dict) -> tuple[str, dict]:
+    """The Train page's line on a character Transformer: its size and held-out perplexity."""
+    cfg, met = fields(doc)
+    return "", {**size_figures(cfg), "ppl": figure(met.get("val_perplexity"), ".2f")}
+
+
+register(
+    ModelKind(
+        summary=transformer_summary,
+        name="char_transformer",
+        order=2,
+        checkpoint="char_transformer",
+        model=transformer_model,
+        read=read,
+        train=train,
+        params=(
+            *SIZE_PARAMS,
+            Param("epochs", 3, lo=1, hi=50, hint="passes over the training lines"),
+            Param("lr", 1e-3, lo=1e-6, hi=100.0, ticks=LRS, hint="Adam's learning rate"),
+            Param("max_lines", 10_000, lo=20, hi=100_000, hint="lines used (a random sample when there are more)"),
+            *COMMON,
+            Param(
+                "val_lines",
+                2000,
+                lo=1,
+                hi=100_000,
+                page=False,
+                hint="held-out lines checked during training (the first ones of the 10% held out)",
+            ),
+            EVALS,
+        ),
+        bundled=tuple(CORPORA),
+        upload_format="any UTF-8 text. Each line is one training sequence; long lines are cut into 200-character "
+        "pieces.",
+        pages=("pages/transformer.py",),
+        shipped=(
+            Shipped(
+                "names-transformer",
+                "names",
+                dict(d_model=64, h=4, n_layers=2, epochs=12, lr=1e-3, batch_size=128, **_FULL),
+                "Transformer character model of people's names (2 layers, 4 heads, d_model 64)",
+            ),
+        ),
+    )
+)

@@ -1,5 +1,6 @@
-"""The date translator kind ("dates", checkpoint kind "nmt"): its data reader, recipe, held-out metrics and the
-two checkpoints it ships (date-attention, date-no-attention)."""
+"""The date translator kinds: "dates" (the RNNs, checkpoint kind "nmt") and "date_transformer" (checkpoint kind
+"nmt_transformer"), one data reader, recipe and set of held-out metrics, and the checkpoints they ship
+(date-attention, date-no-attention, date-transformer)."""
 
 from __future__ import annotations
 
@@ -24,9 +25,11 @@ from seqviz.core.registry import (
     figure,
     register,
 )
+from seqviz.transformer.sizes import SIZE_PARAMS, size_figures, sizes
 from seqviz.translation.dates import FORMATS, LOCALES, MAX_SOURCE, DatePair, date_pairs, normalize
 from seqviz.translation.metrics import greedy_metrics, scan_errors, test_metrics
 from seqviz.translation.models import EOS, TGT_CHARS, DateTranslator, NMTConfig, PairData, collate, evaluate, nmt_loss
+from seqviz.translation.transformer import DateTransformer, TransformerConfig
 
 MT_DATA = (
     "dates drawn by faker between 1950-01-01 and 2049-12-31 and written by babel in one of {n} "
@@ -83,6 +86,13 @@ def read(kind: str, source: str, text: str | None, params: dict, limits) -> Data
     return Data(kind, source, pairs, "your date pairs", notes)
 
 
+def _chars(data: Data, pairs) -> dict:
+    """A fresh translator's alphabets and lengths: the bundled data's own, else those of every pair."""
+    src = data.extra.get("src_chars") or tuple(sorted({ch for pr in pairs for ch in pr.human}))
+    tgt = data.extra.get("tgt_chars") or (EOS,) + tuple(sorted({ch for pr in pairs for ch in pr.iso} - {EOS}))
+    return dict(src_chars=src, tgt_chars=tgt, max_src=MAX_SOURCE, max_tgt=max(len(pr.iso) for pr in pairs) + 2)
+
+
 def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
     """Go on from a shipped translator or start fresh (with or without attention); fit; held-out exact match
     (with `analysis`: beam search and the course's error analysis too, as the shipped models report)."""
@@ -95,7 +105,13 @@ def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
         n_out = max(2, len(pairs) // 10)  # 10% held out: half picks the best weights, half tests
         val, test, train_pairs = pairs[: n_out // 2], pairs[n_out // 2 : n_out], pairs[n_out:]
     torch.manual_seed(p["seed"])
-    if p["start"].startswith("date-"):
+    if "d_model" in p:  # the Transformer kind: always a fresh model over the data's characters
+        model = DateTransformer(
+            TransformerConfig(
+                p["d_model"], p["h"], p["n_layers"], p["d_ff"], **_chars(data, [*train_pairs, *val, *test])
+            )
+        )
+    elif p["start"].startswith("date-"):
         model = load_pretrained(p["start"]).train()
         for q in model.parameters():
             q.requires_grad_(True)
@@ -111,19 +127,12 @@ def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
         if len(train_pairs) < LIMITS.min_lines - 4 or not val or not test:
             raise DataError("too_small", n=len(train_pairs), min=LIMITS.min_lines, unit="pairs", unknown=dropped)
     else:
-        every = list(train_pairs) + list(val) + list(test)
-        src = data.extra.get("src_chars") or tuple(sorted({ch for pr in every for ch in pr.human}))
-        tgt = data.extra.get("tgt_chars") or (EOS,) + tuple(sorted({ch for pr in every for ch in pr.iso} - {EOS}))
-        max_tgt = max(len(pr.iso) for pr in every) + 2
         model = DateTranslator(
             NMTConfig(
                 attention=p["start"] == "fresh-attention",
                 n_a=p["n_a"],
                 n_s=p["n_s"],
-                src_chars=src,
-                tgt_chars=tgt,
-                max_src=MAX_SOURCE,
-                max_tgt=max_tgt,
+                **_chars(data, [*train_pairs, *val, *test]),
             )
         )
     state, seconds = fit_run(
@@ -148,7 +157,7 @@ def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
     per_epoch = max(1, state.n_steps / max(1, p["epochs"]))
     training["curve"] = [{**h, "epoch": round(h["step"] / per_epoch, 2)} for h in training["curve"]]
     meta = {
-        "title": f"Date translator ({p['start']}) trained on {data.description}",
+        "title": f"Date translator ({p.get('start', 'transformer')}) trained on {data.description}",
         "data": {
             "source": data.extra.get("about", data.description),
             "n_train": len(train_pairs),
@@ -253,6 +262,75 @@ register(
                 "dates",
                 dict(_SHIPPED, start="fresh-plain"),
                 "Date translator without attention (plain seq2seq)",
+            ),
+        ),
+    )
+)
+
+
+def transformer_model(cfg: dict) -> DateTransformer:
+    """A Transformer checkpoint's config -> an untrained translator of that shape."""
+    if not cfg["src_chars"] or not cfg["tgt_chars"] or cfg["tgt_chars"][0] != "\n":
+        raise KeyError("src_chars/tgt_chars")
+    return DateTransformer(
+        TransformerConfig(
+            *sizes(cfg),
+            tuple(cfg["src_chars"]),
+            tuple(cfg["tgt_chars"]),
+            config_size(cfg, "max_src", MAX_STEPS),
+            config_size(cfg, "max_tgt", MAX_STEPS, 2),
+        )
+    )
+
+
+def transformer_summary(doc: dict) -> tuple[str, dict]:
+    """The Train page's line on a Transformer translator: its size and held-out exact match."""
+    cfg, met = fields(doc)
+    return "", {
+        **size_figures(cfg),
+        "acc": figure(met.get("exact_greedy"), ".1%"),
+        "n": figure(met.get("n_test"), ",.0f"),
+    }
+
+
+register(
+    ModelKind(
+        summary=transformer_summary,
+        name="date_transformer",
+        order=4,
+        checkpoint="nmt_transformer",
+        model=transformer_model,
+        read=read,
+        train=train,
+        params=(
+            *SIZE_PARAMS,
+            Param("n_pairs", 20_000, lo=100, hi=100_000, hint="generated training dates (bundled data)"),
+            Param("epochs", 3, lo=1, hi=30, hint="passes over the training pairs"),
+            Param("lr", 1e-3, lo=1e-6, hi=100.0, ticks=LRS, hint="Adam's learning rate"),
+            *COMMON,
+            Param(
+                "n_val", 1000, lo=10, hi=20_000, page=False, hint="generated held-out dates that pick the best weights"
+            ),
+            Param("n_test", 2000, lo=10, hi=20_000, page=False, hint="generated held-out dates of the test"),
+            Param(
+                "analysis",
+                False,
+                page=False,
+                hint="also beam search (B = 10) and the error analysis on the test, and scan 40,000 more held-out "
+                "dates",
+            ),
+            EVALS,
+        ),
+        bundled=("dates",),
+        upload_format="one pair a line, what a person wrote, a tab (or =>), then the target, e.g. "
+        "`13.06.89 => 1989-06-13`.",
+        pages=("pages/transformer.py",),
+        shipped=(
+            Shipped(
+                "date-transformer",
+                "dates",
+                dict(_SHIPPED, lr=1e-3, epochs=10),
+                "Date translator: a Transformer (2 layers, 4 heads, d_model 64)",
             ),
         ),
     )

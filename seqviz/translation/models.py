@@ -82,6 +82,8 @@ class Translation:
     info: dict = field(default_factory=dict)  # numbers for the notes (n_chars, chars, p ...)
     formats: list = field(default_factory=list)  # (locale, pattern) pairs that write `output` as the input
     search: beam_mod.BeamResult | None = None
+    attentions: dict | None = None  # a Transformer's weights per layer and head: "encoder" (L, h, Tx, Tx),
+    # "decoder" (L, h, Ty, Ty) masked self-attention, "cross" (L, h, Ty, Tx); None for the RNN translators
 
     @property
     def p(self) -> float:
@@ -94,42 +96,21 @@ class Translation:
         return any(n in self.notes for n in ("empty", "unknown", "no_digits", "unsure"))
 
 
-class DateTranslator(nn.Module):
-    """Bi-LSTM encoder, attention (or the plain final-state bridge), post-attention LSTM decoder."""
+class Translator(nn.Module):
+    """What every date translator shares: reading the input characters, beam search over its decoder (through
+    `start_state` and `step_fn`, which each model defines with `encode`, `forward` and `_follow`), the log-probability
+    of a given output and the course's error analysis."""
 
-    KIND = "nmt"  # the checkpoint kind (see seqviz.core.checkpoint)
-
-    def __init__(self, config: NMTConfig):
+    def __init__(self, config):
         super().__init__()
         self.config = config
         self.src_vocab = CharVocab(list(config.src_chars))
         self.tgt_vocab = CharVocab(list(config.tgt_chars))
-        Vx, Vy, n_a, n_s = len(self.src_vocab), len(self.tgt_vocab), config.n_a, config.n_s
-        self.enc_fwd = nn.LSTM(Vx, n_a, batch_first=True)  # a→<t'>: reads x<1> .. x<Tx>
-        self.enc_bwd = nn.LSTM(Vx, n_a, batch_first=True)  # a←<t'>: reads x<Tx> .. x<1>
-        if config.attention:
-            self.W_es = nn.Linear(n_s, config.n_e)  # W_e's s<t-1> columns, and b_e
-            self.W_ea = nn.Linear(2 * n_a, config.n_e, bias=False)  # W_e's a<t'> columns
-            self.v = nn.Linear(config.n_e, 1, bias=False)  # e = v · tanh(...)
-        else:
-            self.W_h = nn.Linear(2 * n_a, n_s)  # s<0> = tanh(W_h h)
-        self.decoder = nn.LSTMCell(2 * n_a + Vy, n_s)  # post-attention LSTM: [context; y<t-1>] -> s<t>
-        self.W_y = nn.Linear(n_s, Vy)  # ŷ<t> = softmax(W_y s<t> + b_y)
-
-    # ---- shapes and bookkeeping ------------------------------------------------------------
-    @property
-    def attention(self) -> bool:
-        return self.config.attention
 
     def config_dict(self) -> dict:
         d = asdict(self.config)
         d["src_chars"], d["tgt_chars"] = list(d["src_chars"]), list(d["tgt_chars"])
         return d
-
-    def src_one_hot(self, ids: torch.Tensor) -> torch.Tensor:
-        """(b, Tx) ids, -1 for unknown or padding -> one-hot x<t'> (b, Tx, Vx), zero for -1."""
-        x = F.one_hot(ids.clamp(min=0), len(self.src_vocab)).float()
-        return x * (ids >= 0).unsqueeze(-1).float()
 
     def read_source(self, text: str) -> tuple[list[str], np.ndarray, list[str], dict]:
         """The characters the model reads from `text`, their ids (-1 = unknown), and notes."""
@@ -149,6 +130,120 @@ class DateTranslator(nn.Module):
         if norm and not any(ch.isdigit() for ch in norm):
             notes.append("no_digits")
         return list(norm), ids, notes, info
+
+    def _prepare(self, text: str):
+        tokens, ids, notes, info = self.read_source(text)
+        if len(ids) == 0:  # nothing to read: one all-zero x<1>
+            ids = np.array([-1])
+        device = next(self.parameters()).device
+        mem = self.encode(torch.from_numpy(ids)[None].to(device), torch.tensor([len(ids)]))
+        return tokens, ids, notes, info, mem
+
+    def target_ids(self, text: str) -> list[int] | None:
+        """Ids of an output string (⏎ appended); None when it has a character outside 0-9 and '-'."""
+        ids = [self.tgt_vocab.index.get(ch, -1) for ch in text.strip()]
+        return None if any(i <= 0 for i in ids) else ids + [0]
+
+    @torch.no_grad()
+    def translate(self, text: str, beam_width: int = 1, length_alpha: float = 0.7, prefix: str = "") -> Translation:
+        """Translate one date with beam search (B = 1: greedy) and return α and every step's numbers.
+
+        Args:
+            prefix: output characters to force first (what-if); characters outside 0-9 and '-' are ignored.
+        """
+        self.eval()
+        tokens, ids, notes, info, mem = self._prepare(text)
+        forced = [self.tgt_vocab.index[ch] for ch in prefix if ch in self.tgt_vocab.index and ch != EOS]
+        res = beam_mod.beam_search(
+            self.step_fn(mem),
+            self.start_state(mem),
+            start=0,
+            eos=0,
+            max_len=self.config.max_tgt,
+            beam_width=beam_width,
+            length_alpha=length_alpha,
+            prefix=forced,
+        )
+        best = res.best
+        tr = self._follow(mem, best.tokens)
+        target = [self.tgt_vocab.chars[i] for i in best.tokens]
+        output = "".join(ch for ch in target if ch != EOS)
+        if best.log_prob < np.log(UNSURE):
+            notes.append("unsure")
+        info["p"] = float(np.exp(best.log_prob))
+        formats = matching_formats(text, output) if "cut" not in notes else []
+        if not formats:
+            notes.append("unchecked")
+        return Translation(
+            text=text,
+            source=tokens,
+            target=target,
+            output=output,
+            log_prob=best.log_prob,
+            score=best.score,
+            unknown=[bool(i < 0) for i in ids[: len(tokens)]],
+            notes=notes,
+            info=info,
+            formats=formats,
+            search=res,
+            **tr,
+        )
+
+    @torch.no_grad()
+    def log_probs_of(self, text: str, output: str) -> list[float] | None:
+        """log P(y<t> | x, y<1..t-1>) of each character of a given output and its ⏎; None if it has
+        a character the model cannot write."""
+        ids = self.target_ids(output)
+        if ids is None:
+            return None
+        *_, mem = self._prepare(text)
+        return beam_mod.sequence_log_probs(self.step_fn(mem), self.start_state(mem), ids, start=0)
+
+    @torch.no_grad()
+    def error_analysis(
+        self, text: str, reference: str, beam_width: int = 1, length_alpha: float = 0.7
+    ) -> beam_mod.ErrorAnalysis | None:
+        """The course's error analysis of one example against the reference y* (None when y* has a
+        character the model cannot write)."""
+        ref = self.target_ids(reference)
+        if ref is None:
+            return None
+        tr = self.translate(text, beam_width, length_alpha)
+        hat = [self.tgt_vocab.index[ch] for ch in tr.target]
+        lp_star = sum(self.log_probs_of(text, reference))
+        out = beam_mod.error_verdict(hat, tr.log_prob, ref, lp_star, length_alpha)
+        out.details = {"output": tr.output, "reference": reference.strip(), "beam_width": beam_width}
+        return out
+
+
+class DateTranslator(Translator):
+    """Bi-LSTM encoder, attention (or the plain final-state bridge), post-attention LSTM decoder."""
+
+    KIND = "nmt"  # the checkpoint kind (see seqviz.core.checkpoint)
+
+    def __init__(self, config: NMTConfig):
+        super().__init__(config)
+        Vx, Vy, n_a, n_s = len(self.src_vocab), len(self.tgt_vocab), config.n_a, config.n_s
+        self.enc_fwd = nn.LSTM(Vx, n_a, batch_first=True)  # a→<t'>: reads x<1> .. x<Tx>
+        self.enc_bwd = nn.LSTM(Vx, n_a, batch_first=True)  # a←<t'>: reads x<Tx> .. x<1>
+        if config.attention:
+            self.W_es = nn.Linear(n_s, config.n_e)  # W_e's s<t-1> columns, and b_e
+            self.W_ea = nn.Linear(2 * n_a, config.n_e, bias=False)  # W_e's a<t'> columns
+            self.v = nn.Linear(config.n_e, 1, bias=False)  # e = v · tanh(...)
+        else:
+            self.W_h = nn.Linear(2 * n_a, n_s)  # s<0> = tanh(W_h h)
+        self.decoder = nn.LSTMCell(2 * n_a + Vy, n_s)  # post-attention LSTM: [context; y<t-1>] -> s<t>
+        self.W_y = nn.Linear(n_s, Vy)  # ŷ<t> = softmax(W_y s<t> + b_y)
+
+    # ---- shapes and bookkeeping ------------------------------------------------------------
+    @property
+    def attention(self) -> bool:
+        return self.config.attention
+
+    def src_one_hot(self, ids: torch.Tensor) -> torch.Tensor:
+        """(b, Tx) ids, -1 for unknown or padding -> one-hot x<t'> (b, Tx, Vx), zero for -1."""
+        x = F.one_hot(ids.clamp(min=0), len(self.src_vocab)).float()
+        return x * (ids >= 0).unsqueeze(-1).float()
 
     # ---- the network -------------------------------------------------------------------------
     def encode(self, ids: torch.Tensor, lengths: torch.Tensor) -> Memory:
@@ -205,14 +300,6 @@ class DateTranslator(nn.Module):
         return torch.stack(out, dim=1)
 
     # ---- translation ---------------------------------------------------------------------------
-    def _prepare(self, text: str):
-        tokens, ids, notes, info = self.read_source(text)
-        if len(ids) == 0:  # nothing to read: one all-zero x<1>
-            ids = np.array([-1])
-        device = next(self.parameters()).device
-        mem = self.encode(torch.from_numpy(ids)[None].to(device), torch.tensor([len(ids)]))
-        return tokens, ids, notes, info, mem
-
     def step_fn(self, mem: Memory):
         """The (state, prev) -> (log-probabilities, state) function seqviz.translation.beam searches with."""
 
@@ -222,56 +309,6 @@ class DateTranslator(nn.Module):
             return torch.log_softmax(logits, dim=-1), (s, c)
 
         return step
-
-    def target_ids(self, text: str) -> list[int] | None:
-        """Ids of an output string (⏎ appended); None when it has a character outside 0-9 and '-'."""
-        ids = [self.tgt_vocab.index.get(ch, -1) for ch in text.strip()]
-        return None if any(i <= 0 for i in ids) else ids + [0]
-
-    @torch.no_grad()
-    def translate(self, text: str, beam_width: int = 1, length_alpha: float = 0.7, prefix: str = "") -> Translation:
-        """Translate one date with beam search (B = 1: greedy) and return α and every step's numbers.
-
-        Args:
-            prefix: output characters to force first (what-if); characters outside 0-9 and '-' are ignored.
-        """
-        self.eval()
-        tokens, ids, notes, info, mem = self._prepare(text)
-        forced = [self.tgt_vocab.index[ch] for ch in prefix if ch in self.tgt_vocab.index and ch != EOS]
-        res = beam_mod.beam_search(
-            self.step_fn(mem),
-            self.start_state(mem),
-            start=0,
-            eos=0,
-            max_len=self.config.max_tgt,
-            beam_width=beam_width,
-            length_alpha=length_alpha,
-            prefix=forced,
-        )
-        best = res.best
-        tr = self._follow(mem, best.tokens)
-        target = [self.tgt_vocab.chars[i] for i in best.tokens]
-        output = "".join(ch for ch in target if ch != EOS)
-        if best.log_prob < np.log(UNSURE):
-            notes.append("unsure")
-        info["p"] = float(np.exp(best.log_prob))
-        formats = matching_formats(text, output) if "cut" not in notes else []
-        if not formats:
-            notes.append("unchecked")
-        return Translation(
-            text=text,
-            source=tokens,
-            target=target,
-            output=output,
-            log_prob=best.log_prob,
-            score=best.score,
-            unknown=[bool(i < 0) for i in ids[: len(tokens)]],
-            notes=notes,
-            info=info,
-            formats=formats,
-            search=res,
-            **tr,
-        )
 
     @torch.no_grad()
     def _follow(self, mem: Memory, out_ids) -> dict:
@@ -293,37 +330,11 @@ class DateTranslator(nn.Module):
         out = {k: torch.stack(v).float().cpu().numpy() if v else None for k, v in rec.items()}
         return out
 
-    @torch.no_grad()
-    def log_probs_of(self, text: str, output: str) -> list[float] | None:
-        """log P(y<t> | x, y<1..t-1>) of each character of a given output and its ⏎; None if it has
-        a character the model cannot write."""
-        ids = self.target_ids(output)
-        if ids is None:
-            return None
-        *_, mem = self._prepare(text)
-        return beam_mod.sequence_log_probs(self.step_fn(mem), self.start_state(mem), ids, start=0)
-
-    @torch.no_grad()
-    def error_analysis(
-        self, text: str, reference: str, beam_width: int = 1, length_alpha: float = 0.7
-    ) -> beam_mod.ErrorAnalysis | None:
-        """The course's error analysis of one example against the reference y* (None when y* has a
-        character the model cannot write)."""
-        ref = self.target_ids(reference)
-        if ref is None:
-            return None
-        tr = self.translate(text, beam_width, length_alpha)
-        hat = [self.tgt_vocab.index[ch] for ch in tr.target]
-        lp_star = sum(self.log_probs_of(text, reference))
-        out = beam_mod.error_verdict(hat, tr.log_prob, ref, lp_star, length_alpha)
-        out.details = {"output": tr.output, "reference": reference.strip(), "beam_width": beam_width}
-        return out
-
 
 # ---- batched decoding and training ------------------------------------------------------------
 
 
-def encode_batch(model: DateTranslator, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+def encode_batch(model: Translator, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
     """Padded ids (b, Tx) with -1 for padding and unknown characters, and lengths (b,)."""
     rows = [model.src_vocab.encode(normalize(x)[: model.config.max_src]) for x in texts]
     rows = [r if len(r) else np.array([-1]) for r in rows]
@@ -335,22 +346,22 @@ def encode_batch(model: DateTranslator, texts: list[str]) -> tuple[torch.Tensor,
 
 
 @torch.no_grad()
-def greedy_batch(model: DateTranslator, texts: list[str], batch_size: int = 512) -> tuple[list[str], np.ndarray]:
-    """Greedy translations of many inputs at once, and each one's log P(ŷ|x)."""
+def greedy_batch(model: Translator, texts: list[str], batch_size: int = 512) -> tuple[list[str], np.ndarray]:
+    """Greedy translations of many inputs at once, and each one's log P(ŷ|x) (any translator: through its
+    `start_state` and `step_fn`)."""
     model.eval()
     device = next(model.parameters()).device
     outs, lps = [], []
     for i in range(0, len(texts), batch_size):
         ids, lengths = encode_batch(model, texts[i : i + batch_size])
         mem = model.encode(ids.to(device), lengths)
-        s, c = model.start_state(mem)
+        state, step = model.start_state(mem), model.step_fn(mem)
         prev = torch.zeros(len(lengths), dtype=torch.long, device=device)
         done = torch.zeros(len(lengths), dtype=torch.bool, device=device)
         total = torch.zeros(len(lengths), device=device)
         chars = []
         for _ in range(model.config.max_tgt):
-            logits, s, c, *_ = model.decode_step(mem, s, c, prev)
-            logp = torch.log_softmax(logits, -1)
+            logp, state = step(state, prev)
             prev = logp.argmax(-1)
             total += torch.where(done, torch.zeros_like(total), logp.gather(1, prev[:, None])[:, 0])
             chars.append(torch.where(done, torch.zeros_like(prev), prev))
