@@ -82,6 +82,7 @@ PAGE_TITLES = {
     "sentiment": "sent.title",
     "attention": "mt.title",
     "beam-search": "beam.title",
+    "transformer": "tf.title",
     "train": "train.title",
 }
 

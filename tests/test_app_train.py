@@ -25,12 +25,13 @@ def test_page_opens_with_kinds_data_settings_and_limits(lang):
     at = run_page(PAGE, lang)
     assert not at.exception and not at.error
     assert at.title[0].value == ("Training studio" if lang == "en" else "训练工作室")
-    assert len(at.radio(key="train_kind").options) == 6
+    assert len(at.radio(key="train_kind").options) == 8
     assert at.button(key="train_go").label == ("Train" if lang == "en" else "开始训练")
     text = " ".join(c.value for c in at.caption)
     assert ("a run stops after 300 s" if lang == "en" else "每次训练最长 300 秒") in text
     assert ("None yet" if lang == "en" else "还没有") in text
-    for kind in ("word2vec", "glove", "dates", "sentiment", "ner"):  # every kind's settings draw
+    kinds = ("word2vec", "glove", "dates", "sentiment", "ner", "date_transformer", "char_transformer")
+    for kind in kinds:  # every kind's settings draw
         at = run_page(PAGE, lang, train_kind=kind)  # (set_value would format the options in English)
         assert not at.exception and at.slider(key=f"train_{kind}_epochs")
 

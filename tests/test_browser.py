@@ -198,6 +198,7 @@ FIGURES = {  # each page's charts on its first screen, by key
     "sentiment": ("sent_fig",),
     "attention": ("mt_heat", "mt_steps_attention", "mt_steps_plain", "mt_len", "mt_curve"),
     "beam-search": ("beam_tree", "beam_tree_prefix"),
+    "transformer": ("tf_heat", "tf_heat_rnn", "tf_heads_cross", "tf_heads_encoder", "tf_heads_decoder", "tf_pe"),
     "train": (),
 }
 TEXT_BOX = {
@@ -206,6 +207,7 @@ TEXT_BOX = {
     "sentiment": "sent_text_{lang}",
     "named-entities": "ner_text_{lang}",
     "attention": "mt_text",
+    "transformer": "tf_text",  # one line: a text input, not a text area
 }  # the page's own text box ("your text"), by key
 HOSTILE = "Ada Lovelace <b>x</b> 你好 😀"
 
@@ -242,6 +244,15 @@ def first_screen(page, path: str, lang: str) -> None:
         assert ticks(page, "mt_heat", "yaxis") == "1989-06-13⏎"
         sums = plot(page, "mt_heat", "g => Array.from(g._fullData[0].z, r => Array.from(r).reduce((a, b) => a + b, 0))")
         assert len(sums) == 11 and all(abs(s - 1) < 1e-3 for s in sums)  # each output step's α sums to 1
+    elif path == "transformer":  # the Transformer's cross-attention beside the RNN's α, on the same date
+        row_sums = "g => Array.from(g._fullData[0].z, r => Array.from(r).reduce((a, b) => a + b, 0))"
+        for key in ("tf_heat", "tf_heat_rnn"):
+            assert ticks(page, key, "yaxis") == "1989-06-13⏎" and ticks(page, key) == "tuesday␣13␣june␣1989"
+            sums = plot(page, key, row_sums)
+            assert len(sums) == 11 and all(abs(s - 1) < 1e-3 for s in sums)  # each output step's weights sum to 1
+        assert "Transformer" in main_text(page) and "1989-06-13" in main_text(page)
+        causal = plot(page, "tf_heads_decoder", "g => g._fullData.map(d => Array.from(d.z[0]).slice(1))")
+        assert causal and all(all(v == 0 for v in row) for row in causal)  # y<1> sees only ⏎: the mask
     elif path == "beam-search":
         ends = plot(page, "beam_tree", "g => g.data.flatMap(d => (d.customdata || []).map(c => c[0]))")
         assert "1989-06-13⏎" in ends and "1989-06-13" in main_text(page)
@@ -263,9 +274,9 @@ def test_tour_of_every_page(server, browser, lang):
         assert ("Training device" if lang == "en" else "训练设备") in sidebar, sidebar
         first_screen(page, path, lang)
         if path in TEXT_BOX:  # a student types their own text, with a hostile bit in it
-            box = page.locator(f".st-key-{TEXT_BOX[path].format(lang=lang)} textarea")
+            box = page.locator(f".st-key-{TEXT_BOX[path].format(lang=lang)}").locator("textarea, input").first
             box.fill(HOSTILE)
-            box.press("Control+Enter")
+            box.press("Enter" if box.evaluate("e => e.tagName") == "INPUT" else "Control+Enter")  # a line / an area
             visible_alert(page, "😀")  # the page says what it made of the characters it never saw
             idle(page)
             drawn(page, *FIGURES[path])
@@ -275,6 +286,10 @@ def test_tour_of_every_page(server, browser, lang):
                 assert ticks(page, "state_fig").startswith("⏎Ada␣Lovelace␣")
             if path == "attention":
                 assert ticks(page, "mt_heat").startswith("ada␣lovelace␣")
+            if path == "transformer":
+                assert ticks(page, "tf_heat").startswith("ada␣lovelace␣") and ticks(page, "tf_heat_rnn") == ticks(
+                    page, "tf_heat"
+                )
     page.close()
 
 

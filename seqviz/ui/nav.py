@@ -16,6 +16,8 @@ WEEK3 = [
 ]
 SECTIONS = [("nav.group.week1", WEEK1), ("nav.group.week2", WEEK2)]  # (group title key, its pages)
 SECTIONS.append(("nav.group.week3", WEEK3))
+WEEK4 = [("pages/transformer.py", "nav.tf", "🤖", "transformer")]
+SECTIONS.append(("nav.group.week4", WEEK4))
 STUDIO = [("pages/train.py", "nav.train", "🏋️", "train")]
 SECTIONS.append(("nav.group.studio", STUDIO))
 TITLES = {file: key for _, pages in SECTIONS for file, key, _, _ in pages}  # page file -> its title key

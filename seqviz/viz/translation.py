@@ -229,15 +229,20 @@ def decoding_animation(tr, vocab: list[str], labels: dict | None = None) -> go.F
     )
 
 
-def length_accuracy_figure(rows: dict, labels: dict | None = None) -> go.Figure:
+def length_accuracy_figure(rows: dict, labels: dict | None = None, values: bool = True) -> go.Figure:
     """Held-out exact-match accuracy by input length, one line per model.
 
     Args:
         rows: {model label: {"1-10": {"n": ..., "exact": ...}, ...}} (a checkpoint's metrics.by_length).
+        values: write each point's accuracy beside it (off for lines close enough for their labels to collide).
     """
     labels = {**MT_LABELS, **(labels or {})}
     fig = go.Figure()
-    styles = [("#1f77b4", "solid", "circle", "top center"), ("#d62728", "dash", "square", "bottom center")]
+    styles = [
+        ("#1f77b4", "solid", "circle", "top center"),
+        ("#d62728", "dash", "square", "bottom center"),
+        ("#2ca02c", "dot", "diamond", "middle right"),  # a third model (the Transformer page's)
+    ]
     lows = []
     for (name, by_len), (color, dash, symbol, where) in zip(rows.items(), styles):
         bins = [b for b, v in by_len.items() if v.get("exact") is not None]
@@ -247,9 +252,9 @@ def length_accuracy_figure(rows: dict, labels: dict | None = None) -> go.Figure:
             go.Scatter(
                 x=bins,
                 y=acc,
-                mode="lines+markers+text",
+                mode="lines+markers+text" if values else "lines+markers",
                 name=name,
-                text=[f"{100 * a:.1f}%" if a < 0.9995 else "" for a in acc],
+                text=[f"{100 * a:.1f}%" if a < 0.9995 and values else "" for a in acc],
                 textposition=where,
                 cliponaxis=False,
                 textfont=dict(size=14, color=color),
