@@ -152,6 +152,15 @@ def test_both_transformer_kinds_train_through_the_runner_and_reload():
     assert res.model.KIND == "char_transformer" and math.isfinite(res.meta["metrics"]["val_perplexity"])
     back = model_from_bytes(*to_bytes(res.model, "c", res.meta))
     assert back.log_likelihood("anna") == pytest.approx(res.model.log_likelihood("anna"))
+    p = kind.check({"epochs": 1, "max_lines": 40, "d_model": 16, "h": 2, "n_layers": 1, "val_lines": 20})
+    wiki = runner.read_data("char_transformer", "wiki", None, p)  # sentences up to 240 characters, not cut to 200
+    assert max(map(len, wiki.items)) > 200  # (the sample holds such a line: the case that once crashed)
+    res = runner.run("char_transformer", wiki, p)
+    assert res.model.config.max_len >= max(map(len, wiki.items)) + 2 and math.isfinite(
+        res.meta["metrics"]["val_loss_nats_per_char"]
+    )
+    with pytest.raises(ValueError):
+        res.model(torch.zeros(1, res.model.config.max_len + 1, dtype=torch.long))
     kind = get("date_transformer")
     p = kind.check({"epochs": 1, "n_pairs": 300, "n_val": 50, "n_test": 50, "d_model": 16, "h": 2, "n_layers": 1})
     res = runner.run("date_transformer", runner.read_data("date_transformer", "dates", None, p), p)

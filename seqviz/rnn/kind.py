@@ -143,7 +143,14 @@ def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
     multiline = bool(data.extra.get("held_out")) and data.source == "python"  # items of several source lines
     if "d_model" in p:  # the char_transformer kind: the same data, loss and held-out lines, another network
         model = CharTransformer(
-            CharTransformerConfig(p["d_model"], p["h"], p["n_layers"], p["d_ff"], tuple(vocab.chars), MAX_LINE + 2)
+            CharTransformerConfig(  # positions for the longest line (wiki sentences reach 240 characters) and its ⏎s
+                p["d_model"],
+                p["h"],
+                p["n_layers"],
+                p["d_ff"],
+                tuple(vocab.chars),
+                max(MAX_LINE, *map(len, train_lines + val_lines)) + 2,
+            )  # fmt: skip
         )
     else:
         model = CharLM(CharLMConfig(p["cell"], p["n_a"], tuple(vocab.chars), multiline))

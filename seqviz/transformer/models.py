@@ -29,7 +29,7 @@ class CharTransformerConfig:
     n_layers: int = 2  # layers of masked self-attention + feed-forward
     d_ff: int = 128  # hidden units of each position's feed-forward network
     chars: tuple = ()  # the vocabulary, ⏎ (the line boundary) first
-    max_len: int = 256  # longest sequence it reads (positions beyond have no encoding)
+    max_len: int = 256  # longest sequence it reads, ⏎s included (positions beyond have no encoding)
 
 
 class CharTransformer(nn.Module):
@@ -59,8 +59,9 @@ class CharTransformer(nn.Module):
     def forward(self, x: torch.Tensor, weights: list | None = None) -> torch.Tensor:
         """x (b, T) ids (x<0> = ⏎) -> logits (b, T, V) of the next character; `weights` collects each layer's
         attention (b, h, T, T) when given."""
-        T = min(x.shape[1], self.config.max_len)
-        x = x[:, :T]
+        T = x.shape[1]
+        if T > self.config.max_len:  # no positional encoding beyond: say so rather than cut (targets would not match)
+            raise ValueError(f"{T} positions, but this model reads at most max_len = {self.config.max_len}")
         a = self.E(x) * math.sqrt(self.config.d_model) + self.PE[:T]  # (b, T, d)
         mask = causal_mask(T, x.device)  # (T, T): no position sees a later one
         for layer in self.layers:

@@ -23,9 +23,13 @@ def controls() -> tuple[str, str]:
     pick = st.sidebar.radio(t("ner.data"), options, key="ner_lang", format_func=_option_label)
     picker.hint(own)
     if pick in CHECKPOINTS:
-        cache.load_or_stop(CHECKPOINTS[pick][0])
+        for name in CHECKPOINTS[pick]:  # both taggers of the pair, or a message instead of a traceback
+            cache.load_or_stop(name)
         return CHECKPOINTS[pick][0], pick
-    return pick, cache.load_or_stop(pick).config.lang
+    lang = cache.load_or_stop(pick).config.lang
+    for name in CHECKPOINTS[lang]:  # the shipped pair it is compared with
+        cache.load_or_stop(name)
+    return pick, lang
 
 
 def compared(name: str, lang: str) -> list[tuple[str, str]]:
