@@ -46,6 +46,10 @@ CORPORA = {  # bundled corpus -> (lines loader, what the JSON says of it, how th
     # held out by file (every 10th), not by line: read() takes the split from python_source()
     "python": (None, {}, "Python source code (the standard library's own .py files)"),
 }
+VAL_LINES = Param(  # both character kinds: the held-out lines scored while training
+    "val_lines", 2000, lo=1, hi=100_000, page=False,
+    hint="held-out lines checked during training (the first ones of the 10% held out)",
+)  # fmt: skip
 MAX_LINE = 200  # a character model's training lines are cut into pieces this long
 MAX_CHARSET = 500  # most distinct characters a character model keeps (the rarest are dropped)
 
@@ -237,14 +241,7 @@ KIND = register(
             ),
             Param("max_lines", 10_000, lo=20, hi=100_000, hint="lines used (a random sample when there are more)"),
             *COMMON,
-            Param(
-                "val_lines",
-                2000,
-                lo=1,
-                hi=100_000,
-                page=False,
-                hint="held-out lines checked during training (the first ones of the 10% held out)",
-            ),
+            VAL_LINES,
             EVALS,
         ),
         bundled=tuple(CORPORA),
@@ -319,14 +316,7 @@ register(
             Param("lr", 1e-3, lo=1e-6, hi=100.0, ticks=LRS, hint="Adam's learning rate"),
             Param("max_lines", 10_000, lo=20, hi=100_000, hint="lines used (a random sample when there are more)"),
             *COMMON,
-            Param(
-                "val_lines",
-                2000,
-                lo=1,
-                hi=100_000,
-                page=False,
-                hint="held-out lines checked during training (the first ones of the 10% held out)",
-            ),
+            VAL_LINES,
             EVALS,
         ),
         bundled=tuple(CORPORA),

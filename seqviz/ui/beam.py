@@ -15,7 +15,7 @@ MAX_B = 16
 DEFAULT_TEXT = "Tuesday 13 June 1989"
 
 
-def _no_neg_zero(x: float, digits: int = 3) -> float:
+def no_neg_zero(x: float, digits: int = 3) -> float:
     """x rounded as the page prints it, without the "-0.000" of a log P just below zero."""
     return round(float(x), digits) + 0.0
 
@@ -75,9 +75,9 @@ def search(c: dict, text: str):
         t(
             "beam.answer",
             out=tr.output or "∅",
-            lp=_no_neg_zero(tr.log_prob, 4),
+            lp=no_neg_zero(tr.log_prob, 4),
             p=tr.p,
-            score=_no_neg_zero(tr.score, 4),
+            score=no_neg_zero(tr.score, 4),
             B=c["B"],
             alpha=c["alpha"],
         )
@@ -149,10 +149,10 @@ def what_if(c: dict, text: str, own) -> None:
             "beam.prefix.result",
             prefix=prefix,
             out=forced.output,
-            lp=_no_neg_zero(forced.log_prob),
+            lp=no_neg_zero(forced.log_prob),
             p=forced.p,
             own=own.output,
-            own_lp=_no_neg_zero(own.log_prob),
+            own_lp=no_neg_zero(own.log_prob),
         )
     )
     delta = own.log_prob - forced.log_prob

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 from seqviz import viz
@@ -57,11 +55,6 @@ def models() -> dict:
     return out
 
 
-def _pct(v, digits: int = 2) -> str:
-    v = picker.number(v)  # missing from a checkpoint's JSON: "—"
-    return "—" if math.isnan(v) else f"{100 * v:.{digits}f}%"
-
-
 def model_captions(loaded: dict) -> None:
     """Each model's held-out exact-match accuracy and size, in the sidebar."""
     for which, name in loaded.items():
@@ -78,7 +71,7 @@ def model_captions(loaded: dict) -> None:
                     "mt.model.yours",
                     name=picker.label(name),
                     which=t(f"mt.which.{which}"),
-                    acc=_pct(metrics.get("exact_greedy")),
+                    acc=picker.pct(metrics.get("exact_greedy")),
                     **fmt,
                 )
             )
@@ -205,11 +198,11 @@ def decoding(line: str, which: str, loaded: dict) -> None:
 def length_figure(pairs: tuple, labels: tuple):
     """Accuracy by input length of each (which, checkpoint) in `pairs` whose JSON records it."""
     lab = dict(labels)
-    rows = {lab[f"which.{w}"]: _by_length(name) for w, name in pairs if _by_length(name)}
+    rows = {lab[f"which.{w}"]: by_length(name) for w, name in pairs if by_length(name)}
     return cache.frozen(viz.translation.length_accuracy_figure(rows, lab))
 
 
-def _by_length(name: str) -> dict:
+def by_length(name: str) -> dict:
     """metrics.by_length of a checkpoint, without the bins that have no test dates ({} when not recorded)."""
     by_len = (cache.model(name).meta.get("metrics") or {}).get("by_length") or {}
     return {b: v for b, v in by_len.items() if isinstance(v, dict) and v.get("n") and v.get("exact") is not None}
@@ -244,9 +237,9 @@ def compare(loaded: dict, results: list[tuple]) -> None:
         rows.append(
             {
                 t("mt.col.model"): which_label(w, name),
-                t("mt.col.exact"): _pct(mm.get("exact_greedy")),
-                t("mt.col.exact_beam"): _pct(mm.get("exact_beam10")),
-                t("mt.col.chars"): _pct(mm.get("char_accuracy_greedy")),
+                t("mt.col.exact"): picker.pct(mm.get("exact_greedy")),
+                t("mt.col.exact_beam"): picker.pct(mm.get("exact_beam10")),
+                t("mt.col.chars"): picker.pct(mm.get("char_accuracy_greedy")),
                 t("mt.col.n"): mm.get("n_test"),
                 t("mt.col.params"): f"{int(picker.number(meta.get('n_parameters'), 0)):,}",
                 t("mt.col.train"): t(
@@ -261,7 +254,7 @@ def compare(loaded: dict, results: list[tuple]) -> None:
     if any(mymodels.is_mine(name) for _, name in pairs):
         st.caption(t("mt.compare.mine_note"))  # trained on other data with other settings: not like for like
     yours(results, names)
-    plain, by_len = cache.model(loaded["plain"]).meta.get("metrics") or {}, _by_length(loaded["plain"])
+    plain, by_len = cache.model(loaded["plain"]).meta.get("metrics") or {}, by_length(loaded["plain"])
     if by_len:
         worst = min(by_len, key=lambda b: by_len[b]["exact"])
         beside(

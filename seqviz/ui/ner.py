@@ -210,9 +210,11 @@ def heldout(models: list[tuple[str, str]]) -> None:
             row[t("ner.col.n")] = (per[label] or {}).get("n")
             for (title, _), meta in zip(models, metas):
                 scores = ((meta.get("metrics") or {}).get(test) or {}).get(label) or {}
-                row[t("ner.col.f1", model=title)] = _pct(scores.get("f1"))
+                row[t("ner.col.f1", model=title)] = picker.pct(scores.get("f1"), 1)
             mine = per[label] or {}
-            row[t("ner.col.pr", model=models[0][0])] = f"{_pct(mine.get('precision'))} / {_pct(mine.get('recall'))}"
+            row[t("ner.col.pr", model=models[0][0])] = (
+                f"{picker.pct(mine.get('precision'), 1)} / {picker.pct(mine.get('recall'), 1)}"
+            )
             rows.append(row)
     table(rows)
     data = metas[0].get("data") or {}
@@ -225,10 +227,3 @@ def _has(key: str) -> bool:
     from seqviz.ui.i18n import has
 
     return has(key)
-
-
-def _pct(v) -> str:
-    try:
-        return f"{float(v):.1%}"
-    except (TypeError, ValueError):
-        return "—"

@@ -61,3 +61,9 @@ def number(value, default: float = float("nan")) -> float:
     except (TypeError, ValueError):
         return default
     return v if math.isfinite(v) else default
+
+
+def pct(value, digits: int = 2) -> str:
+    """A fraction from a checkpoint's JSON as a percentage ("—" when it is missing or not a number)."""
+    v = number(value)
+    return "—" if math.isnan(v) else f"{100 * v:.{digits}f}%"

@@ -199,11 +199,6 @@ def _looks_other(line: str, lang: str) -> bool:
     return has_cjk if lang == "en" else not has_cjk and any(ch.isalpha() for ch in line)
 
 
-def pct(v) -> str:
-    v = picker.number(v)  # None, NaN or not a number (a hand-edited JSON): "—"
-    return "—" if math.isnan(v) else f"{100 * v:.1f}%"
-
-
 def heldout(name: str) -> None:
     """Held-out accuracy of both models next to the majority-class baseline, and examples."""
     model = cache.model(name)
@@ -216,12 +211,12 @@ def heldout(name: str) -> None:
             {
                 t("sent.col.test"): t(f"sent.test.{test}") if has(f"sent.test.{test}") else str(test),
                 t("sent.col.n"): m.get("n"),
-                t("sent.col.base"): pct(m.get("majority_baseline")),
-                t("sent.col.avg"): pct(m.get("average_accuracy")),
-                t("sent.col.lstm"): pct(m.get("lstm_accuracy")),
+                t("sent.col.base"): picker.pct(m.get("majority_baseline"), 1),
+                t("sent.col.avg"): picker.pct(m.get("average_accuracy"), 1),
+                t("sent.col.lstm"): picker.pct(m.get("lstm_accuracy"), 1),
                 t("sent.col.neg_n"): m.get("n_with_negation"),
-                t("sent.col.avg_neg"): pct(m.get("average_accuracy_with_negation")),
-                t("sent.col.lstm_neg"): pct(m.get("lstm_accuracy_with_negation")),
+                t("sent.col.avg_neg"): picker.pct(m.get("average_accuracy_with_negation"), 1),
+                t("sent.col.lstm_neg"): picker.pct(m.get("lstm_accuracy_with_negation"), 1),
             }
         )
     if rows:
@@ -351,7 +346,7 @@ def comparison() -> None:
             }
             for name, col in ((LEARNT, "sent.glove.col.learnt"), (GLOVE, "sent.glove.col.glove")):
                 m = metrics[name][test] if isinstance(metrics[name][test], dict) else {}
-                row[t(col)] = t("sent.glove.acc", acc=pct(m.get(f"{which}_accuracy")), n=m.get("n", "—"))
+                row[t(col)] = t("sent.glove.acc", acc=picker.pct(m.get(f"{which}_accuracy"), 1), n=m.get("n", "—"))
             rows.append(row)
     if rows:
         table(rows)

@@ -54,7 +54,7 @@ def models() -> dict:
             d=cfg.d_model,
             h=cfg.h,
             L=cfg.n_layers,
-            acc=mt._pct(metrics.get("exact_greedy")),
+            acc=picker.pct(metrics.get("exact_greedy")),
             n=int(picker.number(metrics.get("n_test"), 0)),
             params=n_params(name),
         )
@@ -276,9 +276,9 @@ def search(text: str, name: str) -> None:
         t(
             "beam.answer",
             out=tr.output or "∅",
-            lp=beam._no_neg_zero(tr.log_prob, 4),
+            lp=beam.no_neg_zero(tr.log_prob, 4),
             p=tr.p,
-            score=beam._no_neg_zero(tr.score, 4),
+            score=beam.no_neg_zero(tr.score, 4),
             B=B,
             alpha=alpha,
         )
@@ -322,9 +322,9 @@ def translators_table(loaded: dict) -> list[dict]:
         rows.append(
             {
                 t("mt.col.model"): which_label(which, name),
-                t("mt.col.exact"): mt._pct(mm.get("exact_greedy")),
-                t("mt.col.exact_beam"): mt._pct(mm.get("exact_beam10")),
-                t("mt.col.chars"): mt._pct(mm.get("char_accuracy_greedy")),
+                t("mt.col.exact"): picker.pct(mm.get("exact_greedy")),
+                t("mt.col.exact_beam"): picker.pct(mm.get("exact_beam10")),
+                t("mt.col.chars"): picker.pct(mm.get("char_accuracy_greedy")),
                 t("mt.col.params"): f"{n_params(name):,}",
                 t("tf.col.seconds"): _seconds(meta),
                 t("mt.col.n"): int(picker.number(mm.get("n_test"), 0)),
@@ -336,7 +336,7 @@ def translators_table(loaded: dict) -> list[dict]:
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
 def length_figure(pairs: tuple, labels: tuple):
     """Held-out exact match by input length of each (label, checkpoint) in `pairs` that records it."""
-    rows = {label: mt._by_length(name) for label, name in pairs if mt._by_length(name)}
+    rows = {label: mt.by_length(name) for label, name in pairs if mt.by_length(name)}
     return cache.frozen(viz.translation.length_accuracy_figure(rows, dict(labels), values=False))  # hover: values
 
 
@@ -371,7 +371,7 @@ def heldout(loaded: dict) -> None:
     """The three translators on the same held-out dates, by input length, then the character models."""
     table(translators_table(loaded))
     mm = {w: cache.model(n).meta.get("metrics") or {} for w, n in loaded.items()}
-    acc = {w: mt._pct(m.get("exact_greedy")) for w, m in mm.items()}
+    acc = {w: picker.pct(m.get("exact_greedy")) for w, m in mm.items()}
     st.caption(
         t(
             "tf.heldout.explain",
@@ -384,7 +384,7 @@ def heldout(loaded: dict) -> None:
     if mymodels.is_mine(loaded["tf"]):
         st.caption(t("mt.compare.mine_note"))
     pairs = tuple((which_label(w, n), n) for w, n in loaded.items())
-    if any(mt._by_length(n) for _, n in pairs):
+    if any(mt.by_length(n) for _, n in pairs):
         st.plotly_chart(length_figure(pairs, mt.figure_labels()), key="tf_len")
         st.caption(t("tf.heldout.length"))
     mistakes(loaded)

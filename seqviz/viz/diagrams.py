@@ -195,6 +195,22 @@ def _layout(kind: str) -> tuple:
     raise ValueError(f"unknown architecture kind {kind!r}; valid kinds: {', '.join(KINDS)}")
 
 
+def _still(fig: _Canvas, height: int, x_range: list, y_range: list) -> go.Figure:
+    """A diagram as a fixed picture: no axes, no zoom or hover, a transparent background."""
+    axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=True)
+    return fig.figure(
+        height=height,
+        showlegend=False,
+        hovermode=False,
+        dragmode=False,
+        margin=dict(l=4, r=4, t=4, b=4),
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        xaxis=dict(range=x_range, **axis),
+        yaxis=dict(range=y_range, **axis),
+    )
+
+
 def architecture_figure(kind: str, height: int = 240, dark: bool = False) -> go.Figure:
     """One architecture as boxes and arrows: inputs x<t> at the bottom, cells a<t> in the middle, outputs ŷ<t> on
     top."""
@@ -209,18 +225,7 @@ def architecture_figure(kind: str, height: int = 240, dark: bool = False) -> go.
     xs, ys = [n[0] for n in nodes.values()], [n[1] for n in nodes.values()]
     lo, hi = min(xs) - W - 0.1, max(xs) + W + 0.1
     pad = max(0.0, (3.0 - (hi - lo)) / 2)  # a single column should not stretch across the page
-    axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=True)
-    return fig.figure(
-        height=height,
-        showlegend=False,
-        hovermode=False,
-        dragmode=False,
-        margin=dict(l=4, r=4, t=4, b=4),
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        xaxis=dict(range=[lo - pad, hi + pad], **axis),
-        yaxis=dict(range=[min(ys) - H - 0.08, max(ys) + H + 0.08], **axis),
-    )
+    return _still(fig, height, [lo - pad, hi + pad], [min(ys) - H - 0.08, max(ys) + H + 0.08])
 
 
 def bptt_figure(norms=None, n: int = 5, height: int = 330, loss: str = "sum") -> go.Figure:
@@ -295,18 +300,7 @@ def bptt_figure(norms=None, n: int = 5, height: int = 330, loss: str = "sum") ->
             arrowwidth=widths[t - 1],
             arrowcolor=back,
         )
-    axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=True)
-    return fig.figure(
-        height=height,
-        showlegend=False,
-        hovermode=False,
-        dragmode=False,
-        margin=dict(l=4, r=4, t=4, b=4),
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        xaxis=dict(range=[-W - 0.2, n - 1 + W + 0.2], **axis),
-        yaxis=dict(range=[-H - 0.1, 4.1 + H + 0.1], **axis),
-    )
+    return _still(fig, height, [-W - 0.2, n - 1 + W + 0.2], [-H - 0.1, 4.1 + H + 0.1])
 
 
 def tagger_figure(
@@ -354,15 +348,4 @@ def tagger_figure(
         type="rect", xref="x", yref="y", x0=k - 0.5, x1=k + 0.5, y0=-H - 0.12, y1=top + H + 0.12,
         line=dict(color="#d62728", width=3, dash="dot"), layer="below",
     )  # fmt: skip
-    axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=True)
-    return fig.figure(
-        height=height,
-        showlegend=False,
-        hovermode=False,
-        dragmode=False,
-        margin=dict(l=4, r=4, t=4, b=4),
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        xaxis=dict(range=[-W - 0.4, max(len(cols), 3) - 1 + W + 0.4], **axis),
-        yaxis=dict(range=[-H - 0.2, top + H + 0.2], **axis),
-    )
+    return _still(fig, height, [-W - 0.4, max(len(cols), 3) - 1 + W + 0.4], [-H - 0.2, top + H + 0.2])
