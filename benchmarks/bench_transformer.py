@@ -7,21 +7,13 @@ Target (issue 21): translating one date at most 30 ms on CPU.
 
 from __future__ import annotations
 
-import statistics
 import time
+
+from benchmarks.bench_mt import median_ms
 
 DATES = ["Tuesday 13 June 1989", "1989年6月13日星期二", "miércoles, 13 de septiembre de 1989", "6/13/89"]
 TRANSLATORS = ("date-transformer", "date-attention", "date-no-attention")
 CHAR_MODELS = ("names-rnn", "names-gru", "names-lstm", "names-transformer")
-
-
-def median_ms(f, n: int = 30) -> float:
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1e3
 
 
 def n_params(model) -> int:

@@ -25,6 +25,44 @@ def cell(request):
     return request.param
 
 
+@pytest.fixture(scope="module")
+def one_thread():
+    """One torch thread and one BLAS thread for a module of small tensors, restored after: on a busy 2-core machine
+    two threads wait on each other (greedy decoding of 4,000 dates: 0.3 s on one thread, 2-13 s on two; gensim's
+    analogies 2 s against 43 s; reading 160 tokens with a tiny LSTM 8 ms against 4 s, measured here under load).
+    A module asks for it with `pytestmark = pytest.mark.usefixtures("one_thread")`."""
+    from threadpoolctl import threadpool_limits
+
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    with threadpool_limits(limits=1):
+        yield
+    torch.set_num_threads(n)
+
+
+@contextlib.contextmanager
+def pretrained_without(missing: str, folder, monkeypatch):
+    """pretrained/ as it would be without checkpoint `missing` (a copy in `folder`), with Streamlit's caches cleared
+    before and after, so a page loads what the folder holds."""
+    import shutil
+
+    import streamlit as st
+
+    from seqviz.core import checkpoint
+
+    for f in checkpoint.PRETRAINED_DIR.iterdir():
+        if f.name.split(".")[0] != missing:
+            shutil.copy(f, folder / f.name)
+    monkeypatch.setattr(checkpoint, "PRETRAINED_DIR", folder)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        yield
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
 def my_model(model, name: str = "mine", meta: dict | None = None, origin: str = "trained"):
     """A session model as the Train page stores it: (its id, MyModel) for at.session_state["my_models"]."""
     import hashlib

@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 import sacrebleu
-from conftest import chart, ticks, watchdog
+from conftest import chart, pretrained_without, ticks, watchdog
 from test_app import LIMIT, run_page
 
 ATT, BEAM = "attention_model.py", "beam_search_bleu.py"
@@ -240,25 +240,10 @@ def test_beam_page_in_chinese_and_plain_model():
     ],
 )
 def test_missing_checkpoint_gets_a_message(tmp_path, monkeypatch, page, missing, kind, needle):
-    import shutil
-
-    import streamlit as st
-
-    from seqviz.core import checkpoint
-
-    for f in checkpoint.PRETRAINED_DIR.iterdir():
-        if f.name.split(".")[0] != missing:
-            shutil.copy(f, tmp_path / f.name)
-    monkeypatch.setattr(checkpoint, "PRETRAINED_DIR", tmp_path)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    try:
+    with pretrained_without(missing, tmp_path, monkeypatch):
         at = run_page(page)
         assert not at.exception
         assert any(needle in m.value and "seqviz.training.build" in m.value for m in getattr(at, kind))
-    finally:
-        st.cache_resource.clear()
-        st.cache_data.clear()
 
 
 def test_beam_page_never_prints_a_negative_zero():

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import chart, ticks, watchdog
+from conftest import chart, pretrained_without, ticks, watchdog
 from test_app import LIMIT, run_page
 
 import seqviz
@@ -248,26 +248,13 @@ def test_the_page_in_chinese():
     ],
 )
 def test_missing_checkpoint_gets_a_message(tmp_path, monkeypatch, missing, kind, needle):
-    import shutil
-
-    import streamlit as st
-
-    for f in checkpoint.PRETRAINED_DIR.iterdir():
-        if f.name.split(".")[0] != missing:
-            shutil.copy(f, tmp_path / f.name)
-    monkeypatch.setattr(checkpoint, "PRETRAINED_DIR", tmp_path)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    try:
+    with pretrained_without(missing, tmp_path, monkeypatch):
         at = run_page(PAGE)
         assert not at.exception
         assert any(needle in m.value and "seqviz.training.build" in m.value for m in getattr(at, kind))
         if missing == "date-attention":  # the Transformer's side still stands
             assert "tf_heat" in [c.key for c in at.get("plotly_chart")]
             assert "tf_heat_rnn" not in [c.key for c in at.get("plotly_chart")]
-    finally:
-        st.cache_resource.clear()
-        st.cache_data.clear()
 
 
 def test_the_pages_figures_are_valid_plotly(tf):

@@ -35,14 +35,7 @@ EN_WORDS = (PAD, UNK, "he", "said", ",", "teddy", "roosevelt", "was", "a", "grea
 ZH_WORDS = (PAD, UNK, *"我在北京工作了年江泽民")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Tiny LSTMs on one torch thread: on a busy 2-core machine two threads wait on each other (reading 160 tokens
-    took 4 s on two threads under load, 8 ms on one); restored after."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")  # see conftest.py
 
 
 def tiny(bidirectional: bool = True, lang: str = "en", words: tuple = EN_WORDS, seed: int = 0, scale: float = 0.3):

@@ -64,18 +64,7 @@ GLOVE6B = "glove-6b-50d"  # not a checkpoint: the course's GloVe 6B, whose build
 BEAM_SAMPLE = 400  # dates greedy gets right whose beam output is checked too (per model), ~3 s each
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Recompute on one thread (torch's and numpy's BLAS): these are many small matrix products, and on a 2-core
-    machine that is busy with anything else two threads wait on each other (greedy decoding of 4,000 dates: 0.3 s
-    on one thread, 2-13 s on two; gensim's analogies 2 s against 43 s, measured here under load); restored after."""
-    from threadpoolctl import threadpool_limits
-
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    with threadpool_limits(limits=1):
-        yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")  # see conftest.py
 
 
 def stored(name: str) -> dict:

@@ -23,13 +23,7 @@ Y_LEN = torch.tensor([5, 3, 4])  # real target lengths
 ATOL = 1e-5
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Tiny tensors on one torch thread (no waiting on a busy machine); restored after."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")  # see conftest.py
 
 
 def _padding(lengths: torch.Tensor, T: int) -> torch.Tensor:

@@ -18,12 +18,7 @@ SRC = tuple(" ,-./0123456789abcdefghijklmnopqrstuvwxyz年月日")
 DATES = ["tuesday 13 june 1989", "13.06.89", "1989年6月13日", "june 1, 2001"]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")  # see conftest.py
 
 
 def _translator(seed: int = 0) -> DateTransformer:

@@ -8,6 +8,7 @@ from seqviz.embeddings.corpus import detect_lang
 from seqviz.ner.data import MAX_TOKENS, PAIRS
 from seqviz.ui import cache, mymodels, picker
 from seqviz.ui.common import fig_labels, md_escape, t, table
+from seqviz.ui.i18n import has
 
 CHECKPOINTS = {"en": ("ner-en", "ner-en-uni"), "zh": ("ner-zh", "ner-zh-uni")}  # language -> (bidirectional, one-way)
 MAX_LINES = 20  # lines of the user's text that are tagged
@@ -156,10 +157,18 @@ def _states_figure(name: str, text: str, labels: tuple):
     return cache.frozen(states_figure(reading(name, text), dict(labels)))
 
 
-def steps(lines: list[str], name: str) -> None:
-    """One line read step by step: →a<t>, ←a<t> and ŷ<t> (animated), and the many-to-many diagram at step t."""
+@st.cache_resource(max_entries=128, ttl=3600, show_spinner=False)
+def _diagram(name: str, text: str, step: int):
+    """The many-to-many diagram with the tagger's tags and their probabilities around `step` (shared, never
+    mutated)."""
     from seqviz.viz.diagrams import tagger_figure
 
+    r = reading(name, text)
+    return cache.frozen(tagger_figure(r.tokens, r.tags, r.y_hat.max(1).tolist(), step, r.a_bwd is not None))
+
+
+def steps(lines: list[str], name: str) -> None:
+    """One line read step by step: →a<t>, ←a<t> and ŷ<t> (animated), and the many-to-many diagram at step t."""
     if not lines:
         return
     line = lines[0] if len(lines) == 1 else st.selectbox(t("ner.step.line"), lines, key="ner_line")
@@ -176,10 +185,7 @@ def steps(lines: list[str], name: str) -> None:
     k = st.select_slider(
         t("ner.step.t"), options=list(range(n)), key=key, format_func=lambda i: f"{i + 1} · {r.tokens[i]}"
     )
-    col = {tag: j for j, tag in enumerate(r.tag_names)}
-    probs = [float(r.y_hat[i, col[r.tags[i]]]) for i in range(n)]
-    diagram = tagger_figure(r.tokens, r.tags, probs, k, r.a_bwd is not None)
-    st.plotly_chart(diagram, width="stretch", key="ner_diagram")
+    st.plotly_chart(_diagram(name, line, k), width="stretch", key="ner_diagram")  # ŷ<t>'s largest = its tag
     top = sorted(zip(r.tag_names, r.y_hat[k]), key=lambda x: -x[1])[:3]
     st.caption(
         t(
@@ -205,7 +211,7 @@ def heldout(models: list[tuple[str, str]]) -> None:
         if not isinstance(per, dict):
             continue
         for label in sorted(per, key=lambda k: (k == "all", k)):
-            row = {t("ner.col.test"): t(f"ner.test.{test}") if _has(f"ner.test.{test}") else test}
+            row = {t("ner.col.test"): t(f"ner.test.{test}") if has(f"ner.test.{test}") else test}
             row[t("ner.col.type")] = t("ner.all") if label == "all" else label
             row[t("ner.col.n")] = (per[label] or {}).get("n")
             for (title, _), meta in zip(models, metas):
@@ -219,11 +225,5 @@ def heldout(models: list[tuple[str, str]]) -> None:
     table(rows)
     data = metas[0].get("data") or {}
     bundled = data.get("bundled")
-    source = t(f"train.data.{bundled}") if bundled and _has(f"train.data.{bundled}") else str(data.get("source", "—"))
+    source = t(f"train.data.{bundled}") if bundled and has(f"train.data.{bundled}") else str(data.get("source", "—"))
     st.caption(t("ner.source", source=md_escape(source), n=int(picker.number(data.get("n_train"), 0))))
-
-
-def _has(key: str) -> bool:
-    from seqviz.ui.i18n import has
-
-    return has(key)

@@ -169,7 +169,7 @@ def pe_figures(name: str, text: str, labels: tuple):
 def positions(text: str, name: str) -> None:
     """Why the Transformer needs positions, the formula, and PE as a heatmap and as curves."""
     m = cache.model(name)
-    d, Tx = m.config.d_model, len(m.embed_source(text)["tokens"])
+    d, Tx = m.config.d_model, len(mt.translation(name, text).source)  # the characters the encoder reads
     st.latex(
         r"PE_{(pos,\,2i)} = \sin\!\Big(\frac{pos}{10000^{2i/d_{model}}}\Big)\qquad "
         r"PE_{(pos,\,2i+1)} = \cos\!\Big(\frac{pos}{10000^{2i/d_{model}}}\Big)"
