@@ -196,3 +196,13 @@ def test_translate_formats_and_falls_back():
     assert translate("no.such.key", "zh") == "no.such.key"
     assert translate("home.title", "fr") == translate("home.title") == EN["home.title"]
     assert translate("train.hint.char_lm.cell", "en") == "train.hint.char_lm.cell"  # no English copy of a hint
+
+
+def test_every_bundled_data_set_has_its_name_on_the_train_page():
+    """The Train page names each kind's bundled data sets by key (train.data.<source>): a data set added to a kind
+    without its name would show the raw key to the student, in either language."""
+    from seqviz.core import registry
+
+    sources = {s for kind in registry.KINDS.values() for s in kind.bundled} | {"upload"}
+    for lang in i18n.LANGS:
+        assert sorted(s for s in sources if not has(f"train.data.{s}", lang)) == [], lang
