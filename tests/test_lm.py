@@ -8,7 +8,8 @@ import torch
 import torch.nn.functional as F
 from conftest import tiny
 
-from seqviz.rnn.lm import adjust, sample, score
+from seqviz.core.sampling import adjust
+from seqviz.rnn.lm import sample, score
 
 
 def test_temperature_zero_is_argmax_and_the_limit_of_small_temperatures():

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from seqviz.core.sampling import adjust
 from seqviz.core.vocab import BOUNDARY
 
 
@@ -38,23 +39,6 @@ class Sample:
     def lines(self) -> list[str]:
         """The complete sampled names (a trailing unfinished one included)."""
         return [line for line in self.text.split(BOUNDARY) if line]
-
-
-def adjust(p: torch.Tensor, temperature: float, top_k: int | None) -> torch.Tensor:
-    """Reshape a distribution: p^(1/T) renormalised (T → 0 is argmax), then keep the top k.
-
-    Args:
-        p: (V,) probabilities.
-    """
-    if temperature <= 0:  # the limit T → 0: all mass on the argmax
-        out = torch.zeros_like(p)
-        out[p.argmax()] = 1.0
-        return out
-    logp = torch.log(p.clamp_min(1e-30)) / temperature
-    if top_k is not None and top_k < len(p):
-        cut = torch.topk(logp, top_k).values[-1]
-        logp = torch.where(logp >= cut, logp, torch.full_like(logp, -float("inf")))
-    return torch.softmax(logp, dim=0)
 
 
 def step_cell(model) -> nn.Module:
