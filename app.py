@@ -21,8 +21,8 @@ device_slot = st.sidebar.container()  # filled after the page, so its content is
 pages = {"SeqViz": [st.Page("pages/home.py", title=t("nav.home"), icon="🏠", default=True)]}
 for group, entries in SECTIONS:
     pages[t(group)] = [st.Page(file, title=t(key), icon=icon, url_path=url) for file, key, icon, url in entries]
-page = st.navigation(pages)  # before anything slow: from here on the server stops reading pages/ as a
-# legacy page list (see README, "A whole classroom")
+page = st.navigation(pages, expanded=True)  # every page listed (13 would fold); before anything slow: from here
+# on the server stops reading pages/ as a legacy page list (see README, "A whole classroom")
 if not warmup.is_ready():  # a fresh server: one run imports the heavy modules, the others wait
     with st.spinner(t("app.warming")):
         warmup.ready()

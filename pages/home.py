@@ -15,6 +15,7 @@ TOPICS = [  # (course part, topic, page file or None while planned)
     ("home.week1", "home.topic.cell", "pages/rnn_cell.py"),
     ("home.week1", "home.topic.grad", "pages/vanishing_gradients.py"),
     ("home.week1", "home.topic.lm", "pages/language_model.py"),
+    ("home.week1", "home.topic.music", "pages/music.py"),
     ("home.week1", "home.topic.ner", "pages/named_entities.py"),
     ("home.week2", "home.topic.emb", "pages/word_embeddings.py"),
     ("home.week2", "home.topic.sent", "pages/sentiment_classifier.py"),

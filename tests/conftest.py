@@ -115,6 +115,7 @@ PAGE_TITLES = {
     "rnn-cell": "cell.title",
     "gradients": "grad.title",
     "language-model": "lm.title",
+    "music": "music.title",
     "named-entities": "ner.title",
     "embeddings": "emb.title",
     "sentiment": "sent.title",

@@ -25,7 +25,9 @@ def test_page_opens_with_kinds_data_settings_and_limits(lang):
     at = run_page(PAGE, lang)
     assert not at.exception and not at.error
     assert at.title[0].value == ("Training studio" if lang == "en" else "训练工作室")
-    assert len(at.radio(key="train_kind").options) == 8
+    from seqviz.core.registry import KINDS
+
+    assert len(at.radio(key="train_kind").options) == len(KINDS)  # every registered kind
     assert at.button(key="train_go").label == ("Train" if lang == "en" else "开始训练")
     text = " ".join(c.value for c in at.caption)
     assert ("a run stops after 300 s" if lang == "en" else "每次训练最长 300 秒") in text
@@ -122,17 +124,19 @@ def test_stated_upload_limits_are_the_real_ones():
 
     from seqviz.core import registry
     from seqviz.core.text import MAX_UPLOAD_BYTES
-    from seqviz.ui import mymodels
+    from seqviz.ui import music, mymodels
 
     server_mib = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
     stated = {
         "train_upload_char_lm": registry.LIMITS.upload_bytes,
         "train_ckpt_upload": mymodels.MAX_UPLOAD_BYTES,
         "cell_text_upload": MAX_UPLOAD_BYTES,
+        "mus_upload": music.MAX_UPLOAD_BYTES,
     }
     at = run_page(PAGE, train_kind="char_lm", train_source_char_lm="upload")
     cell = run_page("rnn_cell.py")
-    ups = {u.key: u for u in list(at.file_uploader) + list(cell.file_uploader)}
+    seed = run_page("music.py", mus_src="upload")
+    ups = {u.key: u for u in list(at.file_uploader) + list(cell.file_uploader) + list(seed.file_uploader)}
     assert set(stated) <= set(ups)
     for key, limit in stated.items():
         cap = ups[key].proto.max_upload_size_mb * 2**20
@@ -216,3 +220,28 @@ def test_removing_a_model_and_the_session_limit():
     first = next(iter(models))
     at.button(key=f"rm_{first}").click().run()
     assert first not in at.session_state["my_models"] and len(at.session_state["my_models"]) == MAX_MODELS - 1
+
+
+def test_music_uploads_reach_the_worker_as_bytes_and_bad_ones_explain_themselves():
+    """The music kind takes MIDI / MusicXML files as they are (not decoded as text); a drums-only MIDI file is
+    refused by the worker with the reason."""
+    import io
+
+    import pretty_midi
+
+    at = run_page(PAGE, train_kind="music", train_source_music="upload")
+    up = at.file_uploader(key="train_upload_music")
+    assert {"mid", "midi", "musicxml", "mxl"} <= {t.lstrip(".") for t in up.proto.type}
+    pm = pretty_midi.PrettyMIDI()
+    drums = pretty_midi.Instrument(0, is_drum=True)
+    drums.notes = [pretty_midi.Note(90, 36, i / 2, i / 2 + 0.25) for i in range(200)]
+    pm.instruments.append(drums)
+    buf = io.BytesIO()
+    pm.write(buf)
+    up.upload("drums.mid", buf.getvalue()).run()
+    assert not at.exception and not at.error and not at.button(key="train_go").disabled
+    assert any("drums" in c.value and "bytes, read when the run starts" in c.value for c in at.caption)
+    at.button(key="train_go").click().run()
+    _poll(at, lambda a: bool(a.error), limit=120)
+    assert not at.exception
+    assert any("only drums" in e.value for e in at.error)

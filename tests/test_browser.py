@@ -193,6 +193,7 @@ FIGURES = {  # each page's charts on its first screen, by key
     "rnn-cell": ("state_fig", "gates_fig", "unit_curve", "arch_fig"),
     "gradients": ("norms_fig", "jac_fig", "bptt_fig"),
     "language-model": ("sample_fig",),
+    "music": ("mus_roll", "mus_real", "mus_arch", "mus_steps", "mus_diagram", "mus_surprise_fig"),
     "named-entities": ("ner_pair", "ner_m2m", "ner_brnn", "ner_states", "ner_diagram"),
     "embeddings": ("emb_map", "emb_analogy", "emb_onehot", "emb_pairs", "emb_sampling", "emb_bias_bars", "emb_debias"),
     "sentiment": ("sent_fig",),
@@ -226,6 +227,12 @@ def first_screen(page, path: str, lang: str) -> None:
     elif path == "language-model":
         sampled = page.locator('[data-testid="stCode"]').first.inner_text().strip()
         assert len(sampled.split("\n")) >= 3  # lines sampled by the model
+    elif path == "music":  # a held-out chorale's first two bars, continued by the model in four voices; Bach's beside
+        for key in ("mus_roll", "mus_real"):
+            assert plot(page, key, "g => g.data.map(d => d.legendgroup)") == ["S", "A", "T", "B"]
+            assert plot(page, key, "g => g.layout.shapes[0].x1") == 32  # the seed, shaded
+        assert plot(page, "mus_roll", "g => Math.max(...g._fullData[0].base)") > 32  # notes after the seed
+        assert page.locator('[data-testid="stAudio"]').count() == 2  # the model's and Bach's, playable
     elif path == "named-entities":  # the pair: the one-directional tagger's ŷ at the shared word is the same in both
         cols = plot(page, "ner_pair", "g => g._fullData.map(d => Array.from(d.z, r => r[3]))")
         assert len(cols) == 4 and cols[0] == cols[1] and cols[2] != cols[3], cols
@@ -522,4 +529,43 @@ def test_train_page_trains_downloads_and_reopens_a_model(server, browser):
     assert problems(page) == []
     go(page, "language-model", "en")
     assert "⭐" in page.inner_text('[data-testid="stSidebar"]')  # listed on the other pages of this session
+    page.close()
+
+
+def test_music_page_sounds_and_plays_in_a_real_browser(server, browser):
+    """The music page's two WAVs load in the browser's audio player, ▶ Play walks the sampled steps (the play-head
+    and ŷ<t>'s bars move), and a drums-only MIDI file gets its message while the chorale's seed stays."""
+    import io
+
+    import pretty_midi
+
+    page = open_app(browser, server, "en", "music")
+    drawn(page, *FIGURES["music"])
+    assert problems(page) == []
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=\"stAudio\"]')].filter(a => a.duration > 5).length === 2",
+        timeout=WAIT,
+    )  # decoded: several seconds of sound each
+    steps = page.locator(".st-key-mus_steps .js-plotly-plot")
+    head = "g => g.layout.shapes.find(s => s.type === 'line' && s.line.width === 3).x0"
+    before = plot(page, "mus_steps", head)
+    steps.locator(".updatemenu-button").first.click()  # ▶ Play
+    page.wait_for_function(
+        f"([el, b]) => ({head})(el) > b", arg=[steps.element_handle(), before], timeout=15_000
+    )  # the play-head moved on with the steps
+    pm = pretty_midi.PrettyMIDI()
+    drums = pretty_midi.Instrument(0, is_drum=True)
+    drums.notes = [pretty_midi.Note(90, 36, i / 2, i / 2 + 0.25) for i in range(40)]
+    pm.instruments.append(drums)
+    buf = io.BytesIO()
+    pm.write(buf)
+    page.locator('[data-testid="stSidebar"] label', has_text="Your MIDI or MusicXML file").first.click()
+    upload = page.locator(".st-key-mus_upload input[type=file]")
+    upload.wait_for(state="attached")
+    upload.set_input_files(files=[{"name": "drums.mid", "mimeType": "audio/midi", "buffer": buf.getvalue()}])
+    page.wait_for_selector('[data-testid="stAlertContentError"]:has-text("only drums") >> visible=true')
+    idle(page)
+    drawn(page, "mus_roll")
+    assert page.query_selector_all('[data-testid="stException"]') == []
+    assert plot(page, "mus_roll", "g => g.data.length") == 4  # the chorale's seed, continued
     page.close()

@@ -67,7 +67,7 @@ def test_pretrained_is_small_and_has_no_pickles():
     """pretrained/ stays small enough for a git clone and a wheel: 25.8 MB with 18 checkpoints and GloVe 6B's views
     (the four named-entity taggers are 5.5 MB of it, their vocabularies and E)."""
     files = list(Path(PRETRAINED_DIR).iterdir())
-    assert sum(f.stat().st_size for f in files) < 30e6
+    assert sum(f.stat().st_size for f in files) < 36e6
     assert {f.suffix for f in files} <= {".json", ".safetensors"}
 
 

@@ -567,3 +567,33 @@ def test_the_command_lines_help_lists_every_kind_and_setting(capsys):
     out = capsys.readouterr().out
     assert end.value.code == 0 and "10% held out" in out and "--direction" in out
     assert all(kind in out for kind in registry.KINDS)
+
+
+def test_command_line_trains_music_on_a_midi_file(tmp_path):
+    """A binary upload (MIDI) goes to the music kind as bytes; a file that is not music is refused with its code."""
+    from seqviz.music.data import load_corpus
+    from seqviz.music.synth import midi_bytes
+
+    mid = tmp_path / "chorale.mid"
+    mid.write_bytes(midi_bytes(load_corpus().held_out[0].notes))
+    args = ["--n-a", "8", "--n-e", "4", "--layers", "1", "--epochs", "1", "--transpose", "0", "--progress", "none"]
+    ok = subprocess.run(
+        [sys.executable, "-m", "seqviz.training.studio", "music", "--file", str(mid), "--out", str(tmp_path), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ok.returncode == 0, ok.stderr
+    doc = json.loads((tmp_path / "my-model.json").read_text())
+    assert doc["kind"] == "music_lm" and doc["metrics"]["held_out"]["perplexity"] > 1
+    bad = tmp_path / "notes.mid"
+    bad.write_text("these are not notes", encoding="utf-8")
+    refused = subprocess.run(
+        [sys.executable, "-m", "seqviz.training.studio", "music", "--file", str(bad), "--progress", "jsonl"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode == 2 and json.loads(refused.stdout.splitlines()[-1])["code"] == "music_unreadable"

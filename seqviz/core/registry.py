@@ -160,6 +160,8 @@ class ModelKind:
     shipped: tuple[Shipped, ...] = ()  # the checkpoints in pretrained/ built from this kind
     order: int = 0  # where the Train page and the command line list it
     summary: Callable[[dict], tuple[str, dict]] | None = None  # a checkpoint's JSON -> (variant, its figures)
+    upload_types: tuple[str, ...] = ("txt", "tsv", "csv", "conll", "iob", "bio")  # what the Train page accepts
+    binary: bool = False  # True: an upload reaches `read` as its bytes (a MIDI file), not as decoded text
 
     def defaults(self) -> dict:
         """Every setting at its default."""

@@ -13,10 +13,11 @@ import sys
 from seqviz.core.loop import PrintProgress
 from seqviz.core.registry import NO_CAPS, shipped
 from seqviz.embeddings import glove6b
+from seqviz.music import data as music_data
 from seqviz.training.runner import read_data, run, save
 
 # name -> build(out_dir) for what pretrained/ holds beside checkpoints: views and scores of vectors trained elsewhere
-PREPARED = {glove6b.NAME: glove6b.build}
+PREPARED = {glove6b.NAME: glove6b.build, music_data.NAME: music_data.build}  # + the chorales parsed once
 
 
 def build(name: str, out_dir=None, epochs: int | None = None, device: str = "auto", callbacks=()) -> dict:

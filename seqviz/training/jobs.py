@@ -111,7 +111,7 @@ class TrainingQueue:
         source: str,
         params: dict,
         name: str,
-        text: str | None = None,
+        text: str | bytes | None = None,
         device: str | None = None,
     ) -> Job:
         """Queue a run; raises AlreadyRunning or QueueFull (the page says which)."""
@@ -205,8 +205,12 @@ class TrainingQueue:
         if self.max_seconds:
             cmd += ["--max-seconds", str(self.max_seconds)]
         if job.source == "upload":
-            (folder / "data.txt").write_text(job._text or "", encoding="utf-8")
-            cmd += ["--file", str(folder / "data.txt")]
+            if isinstance(job._text, bytes):  # a binary upload (a MIDI file) goes to the worker as it came
+                (folder / "data.bin").write_bytes(job._text)
+                cmd += ["--file", str(folder / "data.bin")]
+            else:
+                (folder / "data.txt").write_text(job._text or "", encoding="utf-8")
+                cmd += ["--file", str(folder / "data.txt")]
         else:
             cmd += ["--data", job.source]
         for k, v in job.params.items():

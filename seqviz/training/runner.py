@@ -79,7 +79,8 @@ def command_line(kind: str, params: dict, source: str, name: str) -> str:
     """The terminal command that repeats a run (with the uploaded file as --file)."""
     d = get(kind).defaults()
     opts = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in params.items() if v != d[k])
-    data = "--file YOUR_FILE.txt" if source == "upload" else f"--data {source}"
+    ext = "mid" if get(kind).binary else "txt"
+    data = f"--file YOUR_FILE.{ext}" if source == "upload" else f"--data {source}"
     return " ".join(x for x in ("python -m seqviz.training.studio", kind, data, opts, f"--name {name}") if x)
 
 

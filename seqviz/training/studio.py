@@ -109,10 +109,13 @@ def main(argv: list[str] | None = None) -> int:
             raw = Path(a.file).read_bytes()
         except OSError as err:
             return fail("no_file", 2, message=str(err))
-        clean = decode_upload(raw, max_chars=limits.upload_bytes, max_bytes=limits.upload_bytes)
-        if not clean.ok:
-            return fail(clean.problems[0] if clean.problems else "empty", 2, **clean.info)
-        text = clean.text
+        if KINDS[a.kind].binary:  # a MIDI or MusicXML file: the kind reads the bytes itself
+            text = raw
+        else:
+            clean = decode_upload(raw, max_chars=limits.upload_bytes, max_bytes=limits.upload_bytes)
+            if not clean.ok:
+                return fail(clean.problems[0] if clean.problems else "empty", 2, **clean.info)
+            text = clean.text
     source = "upload" if a.file else (a.data or KINDS[a.kind].bundled[0])
     callbacks = [progress] if progress else ([PrintProgress(every=5)] if a.progress == "bar" else [])
     try:

@@ -4,6 +4,7 @@ WEEK1 = [  # (page file, title key, icon, url path); the file stem differs from 
     ("pages/rnn_cell.py", "nav.cell", "🔁", "rnn-cell"),
     ("pages/vanishing_gradients.py", "nav.grad", "📉", "gradients"),
     ("pages/language_model.py", "nav.lm", "✍️", "language-model"),
+    ("pages/music.py", "nav.music", "🎼", "music"),
     ("pages/named_entities.py", "nav.ner", "🏷️", "named-entities"),
 ]
 WEEK2 = [

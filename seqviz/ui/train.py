@@ -87,7 +87,7 @@ def choose_data(kind: str, key: str):
     st.caption(t("train.format", format=_library_text(kind, "upload_format", registry.get(kind).upload_format)))
     up = st.file_uploader(
         t("train.upload"),
-        type=["txt", "tsv", "csv", "conll", "iob", "bio"],
+        type=list(registry.get(kind).upload_types),
         key=f"{key}_upload_{kind}",
         help=t("train.upload.help", mb=registry.LIMITS.upload_bytes // 1_000_000),
         max_upload_size=upload_mb(registry.LIMITS.upload_bytes),
@@ -95,6 +95,10 @@ def choose_data(kind: str, key: str):
     if up is None:
         st.info(t("train.need_upload"))
         return None
+    if registry.get(kind).binary:  # a music file: the kind reads it (and explains what it cannot read)
+        st.caption(t("train.read.binary", name=md_escape(up.name), n=up.size))
+        st.session_state[f"{key}_upname"] = up.name.rsplit(".", 1)[0]
+        return "upload", up.getvalue()
     kept = st.session_state.get(f"{key}_decoded")
     if not kept or kept[0] != up.file_id:  # decode each upload once, not on every rerun
         clean = decode_upload(
@@ -282,7 +286,14 @@ def _finish(job) -> None:
         code, info = job.error or ("failed", {})
         key = f"train.error.{code}.{info['unit']}" if "unit" in info else f"train.error.{code}"
         msg = (
-            t(key, **{k: v for k, v in info.items() if isinstance(v, (int, float, str))})
+            t(
+                key,
+                **{
+                    k: md_escape(v) if isinstance(v, str) else v
+                    for k, v in info.items()
+                    if isinstance(v, (int, float, str))
+                },
+            )
             if has(key)
             else t("train.failed", msg=md_escape(str(info.get("message", code))))
         )

@@ -349,3 +349,54 @@ def tagger_figure(
         line=dict(color="#d62728", width=3, dash="dot"), layer="below",
     )  # fmt: skip
     return _still(fig, height, [-W - 0.4, max(len(cols), 3) - 1 + W + 0.4], [-H - 0.2, top + H + 0.2])
+
+
+def sampling_figure(
+    inputs: list[str],
+    outputs: list[str],
+    probs: list[float],
+    t: int,
+    fed: list[bool] | None = None,
+    window: int = 5,
+    height: int = 330,
+    drawn: list[float | None] | None = None,
+) -> go.Figure:
+    """The course's one-to-many picture of sampling with a model's own numbers: a window of `window` steps around t
+    (0-based), each x<t> the token read (x<1> = ∅, the start), a<t>, and ŷ<t> the token drawn from it with its
+    probability; where x<t> is the token drawn at t - 1 fed back (x<t> = ŷ<t-1>), a dashed arrow brings it down.
+    Column t framed.
+
+    Args:
+        inputs, outputs, probs: x<t> as text (already HTML-safe), the token drawn from ŷ<t> and its probability.
+        fed: per step, whether x<t> is the previous step's sample (True) or read from a seed (False).
+        drawn: per step, the probability q the token was drawn with when that is not ŷ<t>'s own (after temperature
+            or top-k), shown as "q = .." after P; None (or a None entry): nothing more.
+    """
+    T = len(inputs)
+    fed = fed if fed is not None else [i > 0 for i in range(T)]
+    t = max(0, min(t, T - 1))
+    lo = max(0, min(t - window // 2, T - window))
+    cols = list(range(lo, min(T, lo + window)))
+    fig, ink, line, back = _Canvas(), "#1F2937", "#374151", "#DC2626"
+    if lo == 0:
+        _box(fig, -1.0, 1, "text", _sup("a", "0") + " = 0", ink)
+        _arrow(fig, _edge((-1.0, 1), (0, 1), False), _edge((0, 1), (-1.0, 1), True), line)
+    for j, i in enumerate(cols):
+        _box(fig, j, 0, "input", f"{_sup('x', i + 1)}<br>{inputs[i]}", ink)
+        _box(fig, j, 1, "cell", _sup("a", i + 1), ink)
+        q = drawn[i] if drawn is not None else None
+        p = f"P = {probs[i]:.2f}" + ("" if q is None else f" · q = {q:.2f}")
+        _box(fig, j, 2, "output", f"{_sup('ŷ', i + 1)}: {outputs[i]}<br>{p}", ink)
+        _arrow(fig, _edge((j, 0), (j, 1), True), _edge((j, 1), (j, 0), True), line)
+        _arrow(fig, _edge((j, 1), (j, 2), True), _edge((j, 2), (j, 1), True), line)
+        if j:
+            _arrow(fig, _edge((j - 1, 1), (j, 1), True), _edge((j, 1), (j - 1, 1), True), line)
+            if fed[i]:  # x<t> = the token drawn from ŷ<t-1>
+                _arrow(fig, _edge((j - 1, 2), (j, 0), True), _edge((j, 0), (j - 1, 2), True), back, dash=True)
+    k = cols.index(t)
+    fig.add_shape(
+        type="rect", xref="x", yref="y", x0=k - 0.5, x1=k + 0.5, y0=-H - 0.12, y1=2 + H + 0.12,
+        line=dict(color="#d62728", width=3, dash="dot"), layer="below",
+    )  # fmt: skip
+    left = -1.4 if lo == 0 else -W - 0.4
+    return _still(fig, height, [left, max(len(cols), 3) - 1 + W + 0.4], [-H - 0.2, 2 + H + 0.2])
