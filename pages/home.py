@@ -21,6 +21,7 @@ TOPICS = [  # (course part, topic, page file or None while planned)
     ("home.week2", "home.topic.sent", "pages/sentiment_classifier.py"),
     ("home.week3", "home.topic.mt", "pages/attention_model.py"),
     ("home.week3", "home.topic.beam", "pages/beam_search_bleu.py"),
+    ("home.week3", "home.topic.trig", "pages/trigger_word.py"),
     ("home.week4", "home.topic.tf", "pages/transformer.py"),
     ("home.studio", "home.topic.train", "pages/train.py"),
 ]

@@ -121,6 +121,7 @@ PAGE_TITLES = {
     "sentiment": "sent.title",
     "attention": "mt.title",
     "beam-search": "beam.title",
+    "trigger-word": "trig.title",
     "transformer": "tf.title",
     "train": "train.title",
 }

@@ -199,6 +199,7 @@ FIGURES = {  # each page's charts on its first screen, by key
     "sentiment": ("sent_fig",),
     "attention": ("mt_heat", "mt_steps_attention", "mt_steps_plain", "mt_len", "mt_curve"),
     "beam-search": ("beam_tree", "beam_tree_prefix"),
+    "trigger-word": ("trig_fig", "trig_diagram"),
     "transformer": ("tf_heat", "tf_heat_rnn", "tf_heads_cross", "tf_heads_encoder", "tf_heads_decoder", "tf_pe"),
     "train": (),
 }
@@ -263,6 +264,11 @@ def first_screen(page, path: str, lang: str) -> None:
     elif path == "beam-search":
         ends = plot(page, "beam_tree", "g => g.data.flatMap(d => (d.customdata || []).map(c => c[0]))")
         assert "1989-06-13⏎" in ends and "1989-06-13" in main_text(page)
+    elif path == "trigger-word":  # the default clip: ŷ<t> rises over the threshold once, and the chime is marked
+        y = plot(page, "trig_fig", "g => Array.from(g._fullData[2].y)")
+        chimes = plot(page, "trig_fig", "g => g.layout.shapes.filter(s => s.x0 === s.x1 && s.type === 'line').length")
+        assert max(y) > 0.5 > min(y) and chimes == 2, (max(y), chimes)  # one chime, marked on x<t> and on ŷ<t>
+        assert page.locator('[data-testid="stAudio"]').count() == 2  # the clip, and the clip with the chime
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

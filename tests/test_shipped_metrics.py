@@ -13,6 +13,13 @@ Recomputed on the whole held-out sets, compared to the number of decimals the JS
   date-transformer                    error analysis of every greedy error, the stored examples, parameter count
   wiki-skipgram / glove               analogy accuracy and coverage, WordSim-353 and SimLex-999 Spearman ρ and
                                       coverage, the random-vector baselines, vocabulary size
+  bach-satb / bach-melody             held-out loss, perplexity and token count on the 29 held-out chorales, which
+                                      chorales are held out and which validate, the training windows and tokens
+                                      (transpositions included) and the vocabulary; bach-chorales.json's counts
+  trigger-gru                         recall and false alarms per voice on the 880 held-out clips (synthesised again:
+                                      about a minute, with espeak-ng and flite; skipped, saying so, where they make
+                                      other audio than the build's, which the shipped clips show) and on the clips
+                                      it ships
   ner-en / en-uni / zh / zh-uni       entity precision, recall, F1 and n per type and overall on every held-out set
                                       (counted here, by conlleval's rules), the sets' sizes and entity counts, the
                                       training set's size, tokens and entity counts (the data the code makes now),
@@ -34,6 +41,7 @@ import copy
 import functools
 import json
 import math
+import os
 import shutil
 from collections import Counter
 
@@ -60,6 +68,9 @@ DATES = ("date-attention", "date-no-attention", "date-transformer")
 CHAR_TRANSFORMERS = ("names-transformer",)  # scored as the character models are (not in the n-gram table)
 VECTORS = ("wiki-skipgram", "wiki-glove")
 NER = ("ner-en", "ner-en-uni", "ner-zh", "ner-zh-uni")
+MUSIC = ("bach-satb", "bach-melody")
+TRIGGER = ("trigger-gru",)
+CHORALES = "bach-chorales"  # not a checkpoint: the chorales parsed once, which the music models train on
 GLOVE6B = "glove-6b-50d"  # not a checkpoint: the course's GloVe 6B, whose build ships its scores and views
 BEAM_SAMPLE = 400  # dates greedy gets right whose beam output is checked too (per model), ~3 s each
 
@@ -91,9 +102,13 @@ def assert_rounded(stored_value, value, decimals: int, what: str = "") -> None:
 
 def test_every_shipped_checkpoint_is_checked_here():
     """A checkpoint added to pretrained/ (or to the registry's shipped recipes) gets its metrics checked too."""
-    checked = set(CHAR_LMS + CHAR_TRANSFORMERS + SENTIMENT + DATES + VECTORS + NER)
+    checked = set(CHAR_LMS + CHAR_TRANSFORMERS + SENTIMENT + DATES + VECTORS + NER + MUSIC + TRIGGER)
     assert set(shipped_recipes()) == checked
-    assert {p.stem for p in PRETRAINED_DIR.glob("*.json")} == checked | {BASELINE_FILE.removesuffix(".json"), GLOVE6B}
+    assert {p.stem for p in PRETRAINED_DIR.glob("*.json")} == checked | {
+        BASELINE_FILE.removesuffix(".json"),
+        GLOVE6B,
+        CHORALES,
+    }
 
 
 # ---------------------------------------------------------------- character language models
@@ -649,6 +664,107 @@ def test_ner_held_out_entity_scores(name):
     check_ner(stored(name), ner_recomputed(name))
 
 
+@functools.cache
+def music_recomputed(name: str) -> dict:
+    """The recipe's data as the "music" kind reads it (the shipped chorales), its training windows counted as the
+    recipe makes them, and the held-out chorales' loss and perplexity from the weights."""
+    from seqviz.core.registry import get
+    from seqviz.music.data import encode, families, load_corpus, transpose
+    from seqviz.music.kind import PARTS, windows
+    from seqviz.music.models import perplexity
+
+    source, p = recipe(name)
+    m = model(name)
+    voices = PARTS[p["voices"]]
+    assert tuple(m.config.voices) == voices
+    data = get("music").read("music", source, None, p, NO_CAPS)
+    corpus = load_corpus(FOLDER)
+    assert [c.name for c in data.items] == [c.name for c in corpus.train]
+    held = data.extra["held_out"]
+    shifts = range(-p["transpose"], p["transpose"] + 1)
+    wins = [w for c in data.items for k in shifts for w in windows(encode(transpose(c.notes, k), voices), p["window"])]
+    return {
+        "held": perplexity(m, held),
+        "held_names": [c.name for c in held],
+        "val_names": [c.name for c in data.extra["validation"]],
+        "n_pieces": len(data.items),
+        "n_windows": len(wins),
+        "n_tokens_train": sum(len(w) - 1 for w in wins),
+        "n_vocabulary": len(m.tokens),
+        "corpus": {
+            "n_chorales": len(corpus.chorales),
+            "n_notes": sum(len(c.notes) for c in corpus.chorales),
+            "n_families": len(set(families(corpus.chorales))),
+            **{f"n_{k}": len(getattr(corpus, k)) for k in ("train", "validation", "held_out")},
+        },
+    }
+
+
+def check_music(meta: dict, rec: dict) -> None:
+    got, data = meta["metrics"]["held_out"], meta["data"]
+    assert data["held_out_pieces"] == rec["held_names"], "held-out chorales"
+    assert data["validation_pieces"] == rec["val_names"], "validation chorales"
+    assert data["n_pieces"] == rec["n_pieces"] and data["n_windows"] == rec["n_windows"], "training pieces"
+    assert data["n_tokens_train"] == rec["n_tokens_train"], "training tokens"
+    assert len(meta["config"]["tokens"]) == rec["n_vocabulary"], "vocabulary"
+    assert got["n_tokens"] == rec["held"]["n_tokens"], "held-out tokens"
+    assert_rounded(got["loss"], rec["held"]["loss"], 5, "held-out loss")
+    assert_rounded(got["perplexity"], rec["held"]["perplexity"], 4, "held-out perplexity")
+    corpus = json.loads((FOLDER / f"{CHORALES}.json").read_text(encoding="utf-8"))
+    assert corpus["metrics"] == rec["corpus"], "the parsed chorales"
+
+
+@pytest.mark.parametrize("name", MUSIC)
+def test_music_held_out_perplexity(name):
+    check_music(stored(name), music_recomputed(name))
+
+
+@functools.cache
+def trigger_recomputed(name: str) -> dict:
+    """The held-out clips the recipe makes (the held-out takes of every voice, synthesised again) heard by the
+    weights: recall and false alarms per voice; the same on the shipped clips. {"skip": why} when espeak-ng or flite
+    is missing, or makes other audio here than at the build (the shipped clips, made from the same takes, differ)."""
+    from seqviz.speech import data as D
+    from seqviz.speech.kind import held_out as trigger_held_out
+    from seqviz.speech.kind import load_clips, quantised
+    from seqviz.speech.models import score
+    from seqviz.speech.synth import missing
+
+    if missing():
+        why = f"{', '.join(missing())} not installed (apt-get install -y espeak-ng flite)"
+        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+            pytest.fail(f"{why}, and CI is set: .ci/run installs them")
+        return {"skip": why}
+    _, p = recipe(name)
+    tests, show = trigger_held_out(D.word_bank(D.ALL_VOICES, "test"), p)  # tests: made one by one as they are heard
+    shipped, _ = load_clips(name, FOLDER)
+    if len(show) != len(shipped) or not all(np.array_equal(a.audio, b.audio) for a, b in zip(quantised(show), shipped)):
+        return {"skip": "espeak-ng / flite here make other audio than the build's (the shipped clips differ)"}
+    m = model(name)
+    voices = score(m, tests)
+    return {"voices": voices, "n_test": voices["all"]["clips"], "shipped": score(m, shipped)}
+
+
+def check_trigger(meta: dict, rec: dict) -> None:
+    from seqviz.speech.kind import pool
+
+    if "skip" in rec:
+        pytest.skip(rec["skip"])
+    got, data = meta["metrics"], meta["data"]
+    voices = {k: v for k, v in rec["voices"].items() if k != "all"}
+    assert data["n_test"] == rec["n_test"], "held-out clips"
+    assert got["voices"] == voices, "per voice"
+    assert got["all"] == rec["voices"]["all"], "all voices"
+    assert got["held_out_voices"] == pool(voices, data["voices_held_out"]), "held-out voices"
+    assert got["training_voices"] == pool(voices, data["voices_train"]), "training voices"
+    assert got["shipped_clips"] == rec["shipped"], "the shipped clips"
+
+
+@pytest.mark.parametrize("name", TRIGGER)
+def test_trigger_recall_and_false_alarms_per_voice(name):
+    check_trigger(stored(name), trigger_recomputed(name))
+
+
 def test_entity_counting_here_is_conllevals():
     """The counting above against hand-made tags (an I- after O starts an entity, B- after I- of its type a new
     one); seqeval agreeing is checked in test_ner.py."""
@@ -742,6 +858,15 @@ LIES = [  # (what to check, JSON, the lie: a path in it and how the number chang
     ("ner", "ner-en", ("data", "n_train"), lambda v: v + 15),  # trained on the course's sentences too
     ("ner", "ner-zh", ("data", "entities_train", "PER"), lambda v: v + 426),  # names joined as before
     ("ner", "ner-zh-uni", ("data", "n_tokens_train"), lambda v: v + 90),
+    ("music", "bach-satb", ("metrics", "held_out", "perplexity"), lambda v: v - 0.001),
+    ("music", "bach-melody", ("metrics", "held_out", "loss"), lambda v: v + 0.0001),
+    ("music", "bach-satb", ("data", "held_out_pieces"), lambda v: v[1:] + v[:1]),  # other chorales held out
+    ("music", "bach-melody", ("data", "n_tokens_train"), lambda v: v + 3),
+    ("trigger", "trigger-gru", ("metrics", "voices", "flite:slt", "found"), lambda v: v + 1),
+    ("trigger", "trigger-gru", ("metrics", "voices", "espeak-ng:en-us", "clips_with_false_alarm"), lambda v: v - 0.025),
+    ("trigger", "trigger-gru", ("metrics", "held_out_voices", "recall"), lambda v: v + 0.01),
+    ("trigger", "trigger-gru", ("metrics", "shipped_clips", "all", "false_alarms"), lambda v: v + 1),
+    ("trigger", "trigger-gru", ("data", "voices_held_out"), lambda v: v[:1]),  # one held-out voice fewer
 ]
 CHECKS = {
     "char_lm": (check_char_lm, char_lm_recomputed),
@@ -749,6 +874,8 @@ CHECKS = {
     "dates": (check_dates, dates_recomputed),
     "vectors": (check_vectors, vectors_recomputed),
     "ner": (check_ner, ner_recomputed),
+    "music": (check_music, music_recomputed),
+    "trigger": (check_trigger, trigger_recomputed),
 }
 
 

@@ -162,6 +162,8 @@ class ModelKind:
     summary: Callable[[dict], tuple[str, dict]] | None = None  # a checkpoint's JSON -> (variant, its figures)
     upload_types: tuple[str, ...] = ("txt", "tsv", "csv", "conll", "iob", "bio")  # what the Train page accepts
     binary: bool = False  # True: an upload reaches `read` as its bytes (a MIDI file), not as decoded text
+    uploads: bool = True  # False: it trains on its bundled data only (the Train page offers no upload)
+    needs: tuple[str, ...] = ()  # programs its bundled data needs at training time (the Train page checks PATH)
 
     def defaults(self) -> dict:
         """Every setting at its default."""

@@ -14,6 +14,7 @@ WEEK2 = [
 WEEK3 = [
     ("pages/attention_model.py", "nav.mt", "🎯", "attention"),
     ("pages/beam_search_bleu.py", "nav.beam", "🌳", "beam-search"),
+    ("pages/trigger_word.py", "nav.trig", "🔔", "trigger-word"),
 ]
 SECTIONS = [("nav.group.week1", WEEK1), ("nav.group.week2", WEEK2)]  # (group title key, its pages)
 SECTIONS.append(("nav.group.week3", WEEK3))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import shutil
 import uuid
 
 import streamlit as st
@@ -74,7 +75,7 @@ def choose_kind(kinds: tuple, key: str) -> str:
 
 def choose_data(kind: str, key: str):
     """Bundled data or an upload; returns (source, text or None), or None when nothing usable is chosen."""
-    options = list(registry.get(kind).bundled) + ["upload"]
+    options = list(registry.get(kind).bundled) + (["upload"] if registry.get(kind).uploads else [])
     source = st.radio(
         t("train.data"),
         options,
@@ -82,6 +83,12 @@ def choose_data(kind: str, key: str):
         horizontal=True,
         format_func=lambda s: t(f"train.data.{s}"),
     )
+    if not registry.get(kind).uploads:
+        st.caption(t("train.bundled_only"))
+    lacking = [p for p in registry.get(kind).needs if shutil.which(p) is None]
+    if source != "upload" and lacking:  # its bundled data is made by programs this server does not have
+        st.warning(t("train.needs", programs=", ".join(lacking)))
+        return None
     if source != "upload":
         return source, None
     st.caption(t("train.format", format=_library_text(kind, "upload_format", registry.get(kind).upload_format)))

@@ -39,6 +39,7 @@ HEAVY = (
     "faker",
     "babel.dates",
     "sacrebleu.metrics",
+    "scipy.signal",  # the trigger word's spectrogram and resampling (seqviz.speech.audio)
 )
 SKIP = ("seqviz.ui.warmup",)  # modules of seqviz not to import here
 THREADS = 1  # torch (and BLAS) threads per server: 40 sessions on 2 cores gain nothing from
