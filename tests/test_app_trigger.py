@@ -197,3 +197,22 @@ def test_the_train_page_offers_the_kind_without_uploads_and_says_what_it_needs(l
     at = run_page("train.py", lang, train_kind="trigger")
     assert not at.exception and at.button(key="train_go").disabled
     assert any("espeak-ng, flite" in w.value for w in at.warning)
+
+
+def test_a_sound_of_one_output_step_shows_its_diagram_without_a_slider(shipped):
+    """0.1 s of sound (1,600 samples) gives the model exactly one output step: no step slider (it needs two ends),
+    the diagram at that step, and the rest of the page."""
+    rng = np.random.default_rng(0)
+    at = _upload(run_page(PAGE), wav16(0.1 * rng.standard_normal(1_600), SR))
+    assert not at.exception
+    assert not [s for s in at.slider if s.key == "trig_t"]
+    assert chart(at, "trig_diagram") is not None and at.info  # the diagram, and the page goes on to its note
+
+
+def test_a_checkpoint_threshold_outside_the_slider_starts_it_at_the_nearest_end(shipped, monkeypatch):
+    from seqviz.ui import cache
+
+    model = cache.model("trigger-gru")
+    monkeypatch.setattr(model.config, "threshold", 0.01)
+    at = run_page(PAGE)
+    assert not at.exception and at.slider(key="trig_threshold").value == 0.05

@@ -317,7 +317,7 @@ KIND = register(
                 hint="10 s training clips made for each of the 20 training voices (each 0.4 MB in memory)",
             ),
             Param("n_a", 96, lo=8, hi=256, hint="GRU units of each of the two layers"),
-            Param("n_conv", 196, lo=8, hi=512, hint="Conv1D filters, each reading 15 spectrogram frames (75 ms)"),
+            Param("n_conv", 196, lo=8, hi=512, hint="Conv1D filters, each reading 15 spectrogram frames (82.5 ms)"),
             Param("epochs", 6, lo=1, hi=100, hint="passes over the training clips"),
             Param("lr", 1e-3, lo=1e-6, hi=100.0, ticks=LRS, hint="Adam's learning rate"),
             *COMMON,

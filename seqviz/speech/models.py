@@ -1,8 +1,8 @@
 """The course's trigger-word model: a spectrogram x<t> in, ŷ<t> = P("activate" has just been said) out, at every
-output step (many-to-many, Tx = Ty after the strided convolution).
+output step (many-to-many: the strided convolution turns Tx frames into Ty = Tx / 4 steps).
 
 x<1..Tx>  the spectrogram, one frame (101 frequencies) every 5 ms, in dB, normalised
-Conv1D    15 frames wide, stride 4: one output step every 20 ms, reading 87.5 ms of sound (then BatchNorm, ReLU)
+Conv1D    15 frames wide, stride 4: one output step every 20 ms, reading 82.5 ms of sound (then BatchNorm, ReLU)
 GRU, GRU  n_a units each, left to right only: ŷ<t> hears nothing after step t
 ŷ<t>      sigmoid(W_y a<t> + b_y)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
+from seqviz.core.registry import figure
 from seqviz.ui import cache, picker
 from seqviz.ui.common import md_escape, t, table, upload_mb
 
@@ -203,7 +204,8 @@ def source(name: str) -> Heard:
 
 def threshold(name: str) -> float:
     """The threshold slider (the model's own default to start with)."""
-    default = float(cache.model(name).config.threshold)
+    own = float(cache.model(name).config.threshold)  # a student's checkpoint may hold any value in 0..1
+    default = min(0.95, max(0.05, round(own * 20) / 20))
     st.session_state.setdefault("trig_threshold", default)
     return st.slider(t("trig.threshold"), 0.05, 0.95, step=0.05, key="trig_threshold", help=t("trig.threshold.help"))
 
@@ -258,7 +260,7 @@ def steps(name: str, heard: Heard, thr: float) -> None:
     if st.session_state.get("trig_t_for") != heard.key or not 1 <= st.session_state.get(key, 0) <= n:
         st.session_state[key] = first_step(det.y_hat, thr) + 1
         st.session_state["trig_t_for"] = heard.key
-    k = st.slider(t("trig.step"), 1, n, key=key) - 1
+    k = 0 if n == 1 else st.slider(t("trig.step"), 1, n, key=key) - 1  # a slider needs two ends
     st.plotly_chart(_diagram(name, heard.key, k, thr, heard), width="stretch", key="trig_diagram")
     first = k * cfg.stride
     ms = 1000 * cfg.hop / cfg.sr
@@ -310,7 +312,7 @@ def heldout(name: str) -> None:
             t("trig.col.said"): r.get("activates"),
             t("trig.col.recall"): picker.pct(r.get("recall"), 1),
             t("trig.col.fa_clips"): picker.pct(r.get("clips_with_false_alarm"), 1),
-            t("trig.col.fa_hour"): f"{picker.number(r.get('false_alarms_per_hour')):.0f}",
+            t("trig.col.fa_hour"): figure(r.get("false_alarms_per_hour"), ".0f"),  # "—" when missing
         }
 
     for v in sorted(voices, key=lambda v: (v not in held, v)):
