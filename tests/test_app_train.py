@@ -124,7 +124,7 @@ def test_stated_upload_limits_are_the_real_ones():
 
     from seqviz.core import registry
     from seqviz.core.text import MAX_UPLOAD_BYTES
-    from seqviz.ui import music, mymodels
+    from seqviz.ui import music, mymodels, speech
 
     server_mib = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
     stated = {
@@ -132,11 +132,14 @@ def test_stated_upload_limits_are_the_real_ones():
         "train_ckpt_upload": mymodels.MAX_UPLOAD_BYTES,
         "cell_text_upload": MAX_UPLOAD_BYTES,
         "mus_upload": music.MAX_UPLOAD_BYTES,
+        "trig_upload": speech.MAX_WAV_BYTES,
     }
     at = run_page(PAGE, train_kind="char_lm", train_source_char_lm="upload")
     cell = run_page("rnn_cell.py")
     seed = run_page("music.py", mus_src="upload")
-    ups = {u.key: u for u in list(at.file_uploader) + list(cell.file_uploader) + list(seed.file_uploader)}
+    wav = run_page("trigger_word.py", trig_source="upload")
+    pages = (at, cell, seed, wav)
+    ups = {u.key: u for page in pages for u in page.file_uploader}
     assert set(stated) <= set(ups)
     for key, limit in stated.items():
         cap = ups[key].proto.max_upload_size_mb * 2**20

@@ -14,7 +14,7 @@ from seqviz.ui import cache, picker
 from seqviz.ui.common import md_escape, t, table, upload_mb
 
 SHIPPED = "trigger-gru"  # the shipped model, and the clips that come with it
-MAX_WAV_BYTES = 40_000_000  # a WAV upload (or recording): about 20 minutes of 16 kHz mono; only a minute is read
+MAX_WAV_BYTES = 120_000_000  # a WAV upload: an hour of 16 kHz 16-bit mono is 115.2 MB; only its first minute is read
 LABEL_KEYS = ("wave", "spec", "time", "threshold", "chime", "label", "db")
 
 
