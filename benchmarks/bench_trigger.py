@@ -8,26 +8,20 @@ Target: spectrogram + model on 10 s of audio in at most 100 ms (median, CPU, one
 
 from __future__ import annotations
 
-import statistics
 import struct
 import time
 
 import numpy as np
 
+from benchmarks import bench_ner
+
 RUNS = 30
 TARGET_MS = 100.0
 
 
-def timed(f, repeat: int = RUNS, warm: int = 3) -> tuple[float, float]:
-    """(median, max) milliseconds of `repeat` calls of f(), after `warm` calls not counted."""
-    for _ in range(warm):
-        f()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1e3, max(times) * 1e3
+def timed(f) -> tuple[float, float]:
+    """(median, max) milliseconds of RUNS calls of f(), after 3 not counted (bench_ner's timer)."""
+    return bench_ner.timed(f, repeat=RUNS, warm=3)
 
 
 def hour_wav(sr: int = 16_000) -> bytes:
