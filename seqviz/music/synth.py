@@ -4,10 +4,10 @@ and MIDI / MusicXML files read back into notes (voices assigned by pitch)."""
 from __future__ import annotations
 
 import io
-import wave
 
 import numpy as np
 
+from seqviz.core.audio import wav_bytes as core_wav_bytes
 from seqviz.music.data import VOICES, sort_notes
 
 SR = 22_050  # samples per second: enough for the chorales' range (the highest note is about 900 Hz)
@@ -88,15 +88,8 @@ def render(notes: np.ndarray, bpm: float = BPM, sr: int = SR, engine: str = "num
 
 
 def wav_bytes(audio: np.ndarray, sr: int = SR) -> bytes:
-    """16-bit mono WAV of float audio in [-1, 1] (the standard library's wave module)."""
-    pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2")
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(sr)
-        w.writeframes(pcm.tobytes())
-    return buf.getvalue()
+    """16-bit mono WAV of float audio in [-1, 1] at the music's rate (seqviz.core.audio.wav_bytes)."""
+    return core_wav_bytes(audio, sr)
 
 
 PROGRAMS = (52, 52, 52, 52)  # General MIDI "Choir Aahs" for each voice: a chorale is sung
@@ -203,13 +196,12 @@ MAX_XML_BYTES = 20_000_000  # a MusicXML text (an .mxl unzipped) past this is re
 def _musicxml_text(data: bytes) -> bytes:
     """The score's XML: the file itself, or the largest .xml / .musicxml inside a compressed .mxl (its size checked
     before it is unzipped)."""
-    import io as io_
     import zipfile
 
     if data[:2] != b"PK":
         return data
     try:
-        with zipfile.ZipFile(io_.BytesIO(data)) as z:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
             inner = [i for i in z.infolist() if i.filename.lower().endswith((".xml", ".musicxml"))]
             inner = [i for i in inner if not i.filename.upper().startswith("META-INF")]
             if not inner:

@@ -15,6 +15,8 @@ from math import gcd
 
 import numpy as np
 
+from seqviz.core.audio import wav_bytes as core_wav_bytes
+
 SR = 16_000  # samples per second of every clip, feature and model input
 CLIP_SECONDS = 10.0  # the course's clips: 10 s
 N_FFT = 200  # samples per spectrogram window (12.5 ms): N_FFT // 2 + 1 = 101 frequency bins
@@ -207,11 +209,8 @@ def read_wav(data: bytes | bytearray | memoryview | io.IOBase, max_seconds: floa
 
 
 def wav_bytes(audio: np.ndarray, sr: int = SR) -> bytes:
-    """Mono float audio in [-1, 1] as a 16-bit PCM WAV file (what st.audio plays and a student can download)."""
-    x = np.clip(np.asarray(audio, dtype=np.float32), -1, 1)
-    pcm = np.round(x * 32767).astype("<i2").tobytes()
-    header = struct.pack("<4sI4s4sIHHIIHH", b"RIFF", 36 + len(pcm), b"WAVE", b"fmt ", 16, _PCM, 1, sr, sr * 2, 2, 16)
-    return header + struct.pack("<4sI", b"data", len(pcm)) + pcm
+    """Mono float audio in [-1, 1] as a 16-bit PCM WAV file at 16 kHz (seqviz.core.audio.wav_bytes)."""
+    return core_wav_bytes(audio, sr)
 
 
 # ---------------------------------------------------------------- the chime
