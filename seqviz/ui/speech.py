@@ -171,10 +171,9 @@ def source(name: str) -> Heard:
     cl, info = clips()
     st.session_state.setdefault("trig_clip", int(info.get("default", 0)) if cl else 0)
     options = ("clip", "upload", "record")
-    pick = st.radio(
-        t("trig.source"), options, key="trig_source", horizontal=True, format_func=lambda s: t(f"trig.source.{s}")
-    )
-    i = st.selectbox(t("trig.clip"), list(range(len(cl))), key="trig_clip", format_func=_clip_label)
+    # the choices sit in the sidebar, as on the other pages, so that the figure and ŷ<t> are on the first screen
+    pick = st.sidebar.radio(t("trig.source"), options, key="trig_source", format_func=lambda s: t(f"trig.source.{s}"))
+    i = st.sidebar.selectbox(t("trig.clip"), list(range(len(cl))), key="trig_clip", format_func=_clip_label)
     own = None
     if pick == "upload":
         up = st.file_uploader(
@@ -207,7 +206,9 @@ def threshold(name: str) -> float:
     own = float(cache.model(name).config.threshold)  # a student's checkpoint may hold any value in 0..1
     default = min(0.95, max(0.05, round(own * 20) / 20))
     st.session_state.setdefault("trig_threshold", default)
-    return st.slider(t("trig.threshold"), 0.05, 0.95, step=0.05, key="trig_threshold", help=t("trig.threshold.help"))
+    return st.sidebar.slider(
+        t("trig.threshold"), 0.05, 0.95, step=0.05, key="trig_threshold", help=t("trig.threshold.help")
+    )
 
 
 def listen(name: str, heard: Heard, thr: float) -> list[float]:
@@ -216,13 +217,13 @@ def listen(name: str, heard: Heard, thr: float) -> list[float]:
 
     det, cfg = heard.det, cache.model(name).config
     chimes = chime_times(det.y_hat, det.times, thr)
+    fig = _figure(name, heard.key, thr, tuple(sorted(_labels().items())), heard)
+    st.plotly_chart(fig, width="stretch", key="trig_fig")
     c1, c2 = st.columns(2)
     c1.markdown(t("trig.play.plain"))
     c1.audio(_plain(name, heard.key, det.audio), format="audio/wav")
     c2.markdown(t("trig.play.chime", n=len(chimes)))
     c2.audio(_chimed(name, heard.key, thr, det.audio, tuple(chimes)), format="audio/wav")
-    fig = _figure(name, heard.key, thr, tuple(sorted(_labels().items())), heard)
-    st.plotly_chart(fig, width="stretch", key="trig_fig")
     if det.silent:
         return chimes
     peak = int(np.argmax(det.y_hat)) if len(det.y_hat) else 0
