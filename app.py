@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from seqviz.ui import device_caption, lang, language_switch, t, warmup
+from seqviz.ui import device_caption, lang, language_switch, share, t, warmup
 from seqviz.ui.i18n import default_lang
 from seqviz.ui.nav import SECTIONS
 from seqviz.ui.train import collect_finished
@@ -27,5 +27,10 @@ if not warmup.is_ready():  # a fresh server: one run imports the heavy modules, 
     with st.spinner(t("app.warming")):
         warmup.ready()
 collect_finished()  # a training run that ended while on another page joins the session now
-page.run()
+share.begin()  # which values in the address came from a shared link
+notes = st.container()  # above the page: what in a link could not be used
+try:
+    page.run()
+finally:  # st.stop() on a page ends its run early: its settings still go into the address
+    share.publish(notes)
 device_caption(device_slot)

@@ -159,3 +159,21 @@ def watchdog(seconds: float, config=None):
     finally:
         timer.cancel()
         faulthandler.cancel_dump_traceback_later()
+
+
+def open_link(page: str, lang: str = "en", timeout: float = 60, **params):
+    """Open `page` (e.g. "pages/rnn_cell.py") from a shared link holding `params`, as a new browser tab does.
+
+    The app runs once first (AppTest only knows st.navigation's pages after a run), then the address changes to the
+    link's: seqviz.ui.share applies values that this session did not write itself."""
+    import pathlib
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(pathlib.Path(__file__).resolve().parent.parent / "app.py"), default_timeout=timeout)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page(page)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()

@@ -81,9 +81,12 @@ def text_source(key: str, default: str, height: int = 100) -> CleanText:
 
     Returns the cleaned text (possibly empty) after showing any message about it.
     """
+    from seqviz.ui import share  # share imports this module
+
     keep = f"_kept_{key}"  # survives page switches, unlike widget state
     if key not in st.session_state:
         st.session_state[key] = st.session_state.get(keep, default)
+    share.bind(key, default, init=False)  # a shared link's text wins
     col_text, col_up = st.columns([3, 2])
     typed = col_text.text_area(t("input.text"), key=key, height=height)
     st.session_state[keep] = typed
