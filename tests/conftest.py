@@ -161,11 +161,31 @@ def watchdog(seconds: float, config=None):
         faulthandler.cancel_dump_traceback_later()
 
 
+@pytest.fixture
+def app_navigation(monkeypatch):
+    """Pages run inside app.py, as on a server that has run app.py once (use it with open_link).
+
+    AppTest starts every run in Streamlit's legacy mode, which lists pages/*.py by file name and runs a page whose file
+    name is its url path (transformer.py at /transformer) alone, without app.py, where the address is read and
+    written; app.py's st.navigation turns that mode off on a real server."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    init = PagesManager.__init__
+
+    def v2(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", v2)
+    yield
+    PagesManager.uses_pages_directory = None  # as AppTest leaves it
+
+
 def open_link(page: str, lang: str = "en", timeout: float = 60, **params):
     """Open `page` (e.g. "pages/rnn_cell.py") from a shared link holding `params`, as a new browser tab does.
 
     The app runs once first (AppTest only knows st.navigation's pages after a run), then the address changes to the
-    link's: seqviz.ui.share applies values that this session did not write itself."""
+    link's: seqviz.ui.share applies values that this session did not write itself. Use the app_navigation fixture."""
     import pathlib
 
     from streamlit.testing.v1 import AppTest

@@ -6,7 +6,7 @@ import re
 
 import streamlit as st
 
-from seqviz.core.text import MAX_UPLOAD_BYTES, CleanText, clean_text, decode_upload
+from seqviz.core.text import CleanText
 from seqviz.ui.i18n import LANGS, default_lang, translate
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$&:])")
@@ -74,32 +74,3 @@ def show_problems(clean: CleanText) -> None:
             st.warning(t("problem.cut", **clean.info))
         else:
             st.error(t(f"problem.{code}", **clean.info))
-
-
-def text_source(key: str, default: str, height: int = 100) -> CleanText:
-    """A text box and a .txt upload; the upload wins when it is readable, else the text box is used.
-
-    Returns the cleaned text (possibly empty) after showing any message about it.
-    """
-    from seqviz.ui import share  # share imports this module
-
-    keep = f"_kept_{key}"  # survives page switches, unlike widget state
-    if key not in st.session_state:
-        st.session_state[key] = st.session_state.get(keep, default)
-    share.bind(key, default, init=False)  # a shared link's text wins
-    col_text, col_up = st.columns([3, 2])
-    typed = col_text.text_area(t("input.text"), key=key, height=height)
-    st.session_state[keep] = typed
-    upload = col_up.file_uploader(
-        t("input.upload"), type=["txt"], key=f"{key}_upload", max_upload_size=upload_mb(MAX_UPLOAD_BYTES)
-    )
-    if upload is not None:
-        clean = decode_upload(upload.getvalue())
-        if clean.ok:
-            col_up.caption(t("input.using_upload", name=md_escape(upload.name)))
-            show_problems(clean)
-            return clean
-        show_problems(clean)  # explain why the file was refused, then fall back to the text box
-    clean = clean_text(typed)
-    show_problems(clean)
-    return clean

@@ -135,9 +135,9 @@ def bind(
         try:
             st.session_state[key] = parse(raw, default, options=options, lo=lo, hi=hi, max_chars=max_chars)
         except ValueError as why:
-            shown = ", ".join(raw)
+            shown = ", ".join(raw).replace("\n", "⏎")
             shown = shown if len(shown) <= 40 else shown[:40] + "…"
-            st.session_state[_NOTES].append((key, shown, str(why)))
+            st.session_state[_NOTES].append((key, shown, str(why), max_chars))
             st.session_state[key] = default
     if init:
         st.session_state.setdefault(key, default)
@@ -177,7 +177,10 @@ def publish(notes_slot=None) -> None:
     unknown = sorted(st.session_state.get(_PENDING, {}))
     st.session_state[_PENDING] = {}
     if (notes or unknown) and notes_slot is not None:
-        lines = [t("share.bad_value", name=md_escape(k), value=md_escape(v), why=t(why)) for k, v, why in notes]
+        lines = [
+            t("share.bad_value", name=md_escape(k), value=md_escape(v), why=t(why, max=f"{n:,}"))
+            for k, v, why, n in notes
+        ]
         if unknown:
             lines.append(t("share.unknown", keys=", ".join(md_escape(k[:40]) for k in unknown[:10])))
         notes_slot.warning(t("share.head_bad") + "\n\n" + "\n".join(f"- {line}" for line in lines), icon="🔗")
