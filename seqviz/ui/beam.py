@@ -8,11 +8,12 @@ import streamlit as st
 
 from seqviz import viz
 from seqviz.core.vocab import display
-from seqviz.ui import cache, mt, picker
+from seqviz.ui import cache, mt, picker, share
 from seqviz.ui.common import md_escape, t, table
 
 MAX_B = 16
 DEFAULT_TEXT = "Tuesday 13 June 1989"
+ALPHAS = [i / 10 for i in range(11)]  # the α slider's stops (0.0, 0.1 … 1.0): a link may set only these
 
 
 def no_neg_zero(x: float, digits: int = 3) -> float:
@@ -22,14 +23,13 @@ def no_neg_zero(x: float, digits: int = 3) -> float:
 
 def controls() -> dict:
     """Sidebar: which model (shipped, or one of this session's own), beam width B and length normalisation α."""
-    for k, v in dict(beam_model="attention", beam_B=3, beam_alpha=0.7).items():
-        st.session_state.setdefault(k, v)
     loaded = {"attention": cache.load_or_stop(mt.CHECKPOINTS["attention"])}
     if cache.available(mt.CHECKPOINTS["plain"]):
         loaded["plain"] = cache.model(mt.CHECKPOINTS["plain"])
     own = picker.ids("nmt")
     loaded.update({name: cache.model(name) for name in own})
     picker.settle("beam_model", list(loaded), "attention", "beam")
+    share.bind("beam_model", "attention", options=list(loaded))  # a link naming another session's model: a message
     sb = st.sidebar
     labels = {
         w: t(f"mt.which.{w}") if w in mt.CHECKPOINTS else f"{picker.label(w)} · {t(f'mt.which.{mt.role(w)}')}"
@@ -38,7 +38,9 @@ def controls() -> dict:
     pick = sb.radio(t("beam.model"), list(loaded), key="beam_model", format_func=labels.get)
     picker.hint(own)
     which = mt.role(pick) if pick in own else pick
+    share.bind("beam_B", 3, lo=1, hi=MAX_B)
     B = sb.slider(t("beam.B"), 1, MAX_B, key="beam_B", help=t("beam.B.help"))
+    share.bind("beam_alpha", 0.7, options=ALPHAS)
     alpha = sb.slider(t("beam.alpha"), 0.0, 1.0, step=0.1, key="beam_alpha", help=t("beam.alpha.help"))
     sb.caption(t("beam.greedy") if B == 1 else t("beam.width_note", B=B))
     return dict(
@@ -52,7 +54,7 @@ def _text(tokens, vocab) -> str:
 
 def date_input() -> str:
     """The date the search translates (one line; the page says what it made of odd input)."""
-    st.session_state.setdefault("beam_text", DEFAULT_TEXT)
+    share.bind("beam_text", DEFAULT_TEXT, max_chars=400)
     text = st.text_input(t("beam.input"), key="beam_text", max_chars=400)
     if not text.strip():
         st.info(t("beam.empty"))
@@ -86,6 +88,7 @@ def search(c: dict, text: str):
         tree_figure(c["name"], text, c["B"], c["alpha"], "", mt.figure_labels()), key="beam_tree"
     )
     T = len(res.steps)
+    share.bind("beam_t", 1, lo=1, hi=T)
     st.session_state["beam_t"] = int(min(max(st.session_state.get("beam_t", 1), 1), T))
     step = st.slider(t("beam.step"), 1, max(T, 2), key="beam_t", disabled=T < 2) if T > 1 else 1
     st_ = res.steps[step - 1]
@@ -133,7 +136,7 @@ def search(c: dict, text: str):
 
 def what_if(c: dict, text: str, own) -> None:
     """Force the first output characters and see how the model completes them, and at what cost."""
-    st.session_state.setdefault("beam_prefix", "20")
+    share.bind("beam_prefix", "20", max_chars=12)
     prefix = st.text_input(t("beam.prefix"), key="beam_prefix", max_chars=12)
     allowed = set(c["model"].tgt_vocab.chars) - {"\n"}
     bad = sorted({ch for ch in prefix if ch not in allowed})
@@ -176,6 +179,7 @@ def error_analysis(c: dict, text: str, own) -> None:
     if st.session_state.get("_beam_ref_for") != text:  # a new date: start from its checked answer
         st.session_state["beam_ref"] = default
         st.session_state["_beam_ref_for"] = text
+    share.bind("beam_ref", default, max_chars=40)  # after the reset above: a link's y* wins
     ref = st.text_input(t("beam.ref"), key="beam_ref", max_chars=40, help=t("beam.ref.help"))
     if not ref.strip():
         st.info(t("beam.ref.none"))
@@ -271,9 +275,7 @@ def bleu_panel() -> None:
     """BLEU of a candidate against references, by sacrebleu, with every part shown."""
     from seqviz.translation.bleu import SMOOTHING, TOKENIZERS, bleu
 
-    cand0, refs0, tok0 = BLEU_EXAMPLES["course"]
-    for k, v in dict(bleu_example="course", bleu_cand=cand0, bleu_refs=refs0, bleu_tok=tok0, bleu_smooth="exp").items():
-        st.session_state.setdefault(k, v)
+    share.bind("bleu_example", "course", options=list(BLEU_EXAMPLES))
     st.radio(
         t("bleu.example"),
         list(BLEU_EXAMPLES),
@@ -282,6 +284,11 @@ def bleu_panel() -> None:
         on_change=_bleu_example,
         horizontal=True,
     )
+    cand0, refs0, tok0 = BLEU_EXAMPLES[st.session_state["bleu_example"]]  # the example's texts are the defaults
+    share.bind("bleu_cand", cand0, max_chars=1000)
+    share.bind("bleu_refs", refs0)  # a link carries at most share.MAX_TEXT characters of it
+    share.bind("bleu_tok", tok0, options=TOKENIZERS)
+    share.bind("bleu_smooth", "exp", options=SMOOTHING)
     left, right = st.columns([3, 2])
     cand = left.text_input(t("bleu.candidate"), key="bleu_cand", max_chars=1000)
     refs_text = left.text_area(t("bleu.refs"), key="bleu_refs", height=110, max_chars=4000)

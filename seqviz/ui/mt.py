@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from seqviz import viz
-from seqviz.ui import cache, mymodels, picker
+from seqviz.ui import cache, mymodels, picker, share
 from seqviz.ui.common import fig_labels, md_escape, t, table
 
 CHECKPOINTS = {"attention": "date-attention", "plain": "date-no-attention"}  # which -> checkpoint
@@ -38,9 +38,10 @@ def models() -> dict:
     attention model, and leaves the comparison out without a plain one."""
     names = dict(CHECKPOINTS)
     own = picker.ids("nmt")
+    options = ["shipped"] + own
+    picker.settle("mt_mine", options, "shipped", "mt")
+    share.bind("mt_mine", "shipped", options=options)  # a link naming another session's model gets a message
     if own:
-        options = ["shipped"] + own
-        picker.settle("mt_mine", options, "shipped", "mt")
         labels = {k: _own_label(k) for k in options}
         pick = st.sidebar.radio(t("mt.mine"), options, key="mt_mine", format_func=labels.get)
         picker.hint(own)
@@ -149,9 +150,12 @@ def translate_all(lines: list[str], loaded: dict) -> list[tuple]:
 
 def pick(results: list[tuple]) -> str:
     """The line the figures below follow."""
+    options = list(range(len(results)))
+    share.bind("mt_pick", 0, options=options)
+    if st.session_state["mt_pick"] not in options:  # fewer lines than before
+        st.session_state["mt_pick"] = 0
     if len(results) == 1:
         return results[0][0]
-    options = list(range(len(results)))
     i = st.selectbox(t("mt.pick"), options, format_func=lambda i: results[i][0][:80], key="mt_pick")
     return results[min(i or 0, len(results) - 1)][0]
 

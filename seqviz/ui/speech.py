@@ -10,12 +10,14 @@ import numpy as np
 import streamlit as st
 
 from seqviz.core.registry import figure
-from seqviz.ui import cache, picker
+from seqviz.ui import cache, picker, share
 from seqviz.ui.common import md_escape, t, table, upload_mb
 
 SHIPPED = "trigger-gru"  # the shipped model, and the clips that come with it
 MAX_WAV_BYTES = 120_000_000  # a WAV upload: an hour of 16 kHz 16-bit mono is 115.2 MB; only its first minute is read
 LABEL_KEYS = ("wave", "spec", "time", "threshold", "chime", "label", "db")
+THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 20)]  # the threshold slider's stops: a link may set only these
+SOURCES = ("clip", "upload", "record")  # what the page listens to (a link can choose the source, not carry a file)
 
 
 @dataclass
@@ -105,6 +107,7 @@ def controls() -> str:
     own = picker.ids("trigger")
     options = [SHIPPED] + own
     picker.settle("trig_model", options, SHIPPED, "trigger")
+    share.bind("trig_model", SHIPPED, options=options)  # a link naming another session's model gets a message
     name = st.sidebar.radio(
         t("trig.model"),
         options,
@@ -169,10 +172,10 @@ def source(name: str) -> Heard:
     from seqviz.speech.audio import MAX_SECONDS
 
     cl, info = clips()
-    st.session_state.setdefault("trig_clip", int(info.get("default", 0)) if cl else 0)
-    options = ("clip", "upload", "record")
     # the choices sit in the sidebar, as on the other pages, so that the figure and ŷ<t> are on the first screen
-    pick = st.sidebar.radio(t("trig.source"), options, key="trig_source", format_func=lambda s: t(f"trig.source.{s}"))
+    share.bind("trig_source", "clip", options=SOURCES)
+    pick = st.sidebar.radio(t("trig.source"), SOURCES, key="trig_source", format_func=lambda s: t(f"trig.source.{s}"))
+    share.bind("trig_clip", int(info.get("default", 0)) if cl else 0, options=list(range(len(cl))))
     i = st.sidebar.selectbox(t("trig.clip"), list(range(len(cl))), key="trig_clip", format_func=_clip_label)
     own = None
     if pick == "upload":
@@ -205,7 +208,7 @@ def threshold(name: str) -> float:
     """The threshold slider (the model's own default to start with)."""
     own = float(cache.model(name).config.threshold)  # a student's checkpoint may hold any value in 0..1
     default = min(0.95, max(0.05, round(own * 20) / 20))
-    st.session_state.setdefault("trig_threshold", default)
+    share.bind("trig_threshold", default, options=THRESHOLDS)
     return st.sidebar.slider(
         t("trig.threshold"), 0.05, 0.95, step=0.05, key="trig_threshold", help=t("trig.threshold.help")
     )
@@ -261,6 +264,7 @@ def steps(name: str, heard: Heard, thr: float) -> None:
     if st.session_state.get("trig_t_for") != heard.key or not 1 <= st.session_state.get(key, 0) <= n:
         st.session_state[key] = first_step(det.y_hat, thr) + 1
         st.session_state["trig_t_for"] = heard.key
+    share.bind(key, first_step(det.y_hat, thr) + 1, lo=1, hi=n)  # after the reset above: a link's step wins
     k = 0 if n == 1 else st.slider(t("trig.step"), 1, n, key=key) - 1  # a slider needs two ends
     st.plotly_chart(_diagram(name, heard.key, k, thr, heard), width="stretch", key="trig_diagram")
     first = k * cfg.stride

@@ -7,7 +7,7 @@ import streamlit as st
 
 from seqviz import viz
 from seqviz.core.vocab import display
-from seqviz.ui import beam, cache, mt, mymodels, picker
+from seqviz.ui import beam, cache, mt, mymodels, picker, share
 from seqviz.ui.common import fig_labels, md_escape, t, table
 
 CHECKPOINT = "date-transformer"  # the shipped Transformer translator
@@ -32,9 +32,10 @@ def models() -> dict:
     "attention" and "plain" (the RNN translators, each left out with a message when it cannot be loaded)."""
     name = CHECKPOINT
     own = picker.ids("nmt_transformer")
+    options = ["shipped"] + own
+    picker.settle("tf_mine", options, "shipped", "transformer")
+    share.bind("tf_mine", "shipped", options=options)  # a link naming another session's model gets a message
     if own:
-        options = ["shipped"] + own
-        picker.settle("tf_mine", options, "shipped", "transformer")
         labels = {k: t("tf.mine.shipped") if k == "shipped" else picker.label(k) for k in options}
         pick = st.sidebar.radio(t("tf.mine"), options, key="tf_mine", format_func=labels.get)
         picker.hint(own)
@@ -78,7 +79,7 @@ def which_label(which: str, name: str) -> str:
 
 def date_input() -> str:
     """The one date the page follows (an info and "" when the box is empty)."""
-    st.session_state.setdefault("tf_text", DEFAULT_TEXT)
+    share.bind("tf_text", DEFAULT_TEXT, max_chars=400)
     text = st.text_input(t("tf.input"), key="tf_text", max_chars=400, help=t("tf.input.help"))
     if not text.strip():
         st.info(t("tf.empty"))
@@ -138,8 +139,8 @@ def heads(text: str, name: str) -> None:
     """Every head of one layer: cross-attention, encoder self-attention, decoder masked self-attention."""
     m, tr = cache.model(name), mt.translation(name, text)
     L = m.config.n_layers
-    st.session_state.setdefault("tf_layer", L - 1)
-    if st.session_state["tf_layer"] not in range(L):
+    share.bind("tf_layer", L - 1, options=list(range(L)))
+    if st.session_state["tf_layer"] not in range(L):  # another model
         st.session_state["tf_layer"] = L - 1
     layer = st.radio(
         t("tf.layer"), list(range(L)), key="tf_layer", horizontal=True, format_func=lambda i: t("tf.layer.n", n=i + 1)
@@ -200,8 +201,9 @@ def query(text: str, tr, name: str) -> None:
     chart of the weights, q and Σ w v."""
     cfg = cache.model(name).config
     Ty = len(tr.target)
-    for k, v in dict(tf_q_layer=cfg.n_layers - 1, tf_q_head=0, tf_q_which="cross", tf_q_t=0).items():
-        st.session_state.setdefault(k, v)
+    for k, v, n in (("tf_q_layer", cfg.n_layers - 1, cfg.n_layers), ("tf_q_head", 0, cfg.h), ("tf_q_t", 0, Ty)):
+        share.bind(k, v, options=list(range(n)))
+    share.bind("tf_q_which", "cross", options=["cross", "self"])
     for k, n in (("tf_q_t", Ty), ("tf_q_layer", cfg.n_layers), ("tf_q_head", cfg.h)):  # another date or model
         if st.session_state[k] not in range(n):
             st.session_state[k] = 0 if k != "tf_q_layer" else n - 1
@@ -266,8 +268,8 @@ def _query_figure(name, text, output, layer, head, step, which):
 def search(text: str, name: str) -> None:
     """Beam search with the Transformer's decoder: B and α, the answer, the tree (play / step), the finished
     hypotheses."""
-    for k, v in dict(tf_B=3, tf_alpha=0.7).items():
-        st.session_state.setdefault(k, v)
+    share.bind("tf_B", 3, lo=1, hi=MAX_B)
+    share.bind("tf_alpha", 0.7, options=beam.ALPHAS)
     c1, c2 = st.columns(2)
     B = int(c1.slider(t("beam.B"), 1, MAX_B, key="tf_B", help=t("beam.B.help")))
     alpha = round(float(c2.slider(t("beam.alpha"), 0.0, 1.0, step=0.1, key="tf_alpha", help=t("beam.alpha.help"))), 2)
