@@ -13,7 +13,7 @@ from seqviz.rnn.cells import open_memory_
 from seqviz.rnn.gradients import grad_norms, jacobian_spectra, spectral_norm
 from seqviz.rnn.longrange import LongRangeConfig, run
 from seqviz.rnn.models import CharLM, CharLMConfig
-from seqviz.ui import cache
+from seqviz.ui import cache, share
 from seqviz.ui.common import t
 from seqviz.viz.diagrams import bptt_figure
 
@@ -50,6 +50,7 @@ DEFAULTS = dict(
 
 
 SOURCES = ("open", "fresh", "pretrained")
+LOSSES = ("last", "sum")  # L = L<T> only, or the sum over every step
 
 
 @st.cache_resource
@@ -104,17 +105,23 @@ def apply_preset(name: str) -> None:
 
 
 def controls() -> dict:
-    """The sidebar controls; returns the chosen settings."""
-    for k, v in DEFAULTS.items():
-        st.session_state.setdefault(k, v)
-    sb = st.sidebar
+    """The sidebar controls; returns the chosen settings (each one in the address, for a shared link)."""
+    d, sb = DEFAULTS, st.sidebar
+    share.bind("grad_source", d["grad_source"], options=SOURCES)
     source = sb.radio(t("grad.source"), SOURCES, key="grad_source", format_func=lambda s: t(f"grad.source.{s}"))
+    share.bind("grad_T", d["grad_T"], lo=1, hi=300)
     T = sb.slider(t("grad.T"), 1, 300, key="grad_T")
+    share.bind("grad_set_scale", d["grad_set_scale"])
     set_scale = sb.toggle(t("grad.set_scale"), key="grad_set_scale")
+    share.bind("grad_scale", d["grad_scale"], lo=0.0, hi=6.0)
     scale = sb.slider(t("grad.scale"), 0.0, 6.0, step=0.1, key="grad_scale", disabled=not set_scale)
+    share.bind("grad_act", d["grad_act"], options=tuple(DERIVATIVE_MAX))
     act = sb.radio(t("grad.act"), list(DERIVATIVE_MAX), key="grad_act", horizontal=True)
-    loss = sb.radio(t("grad.loss"), ["last", "sum"], key="grad_loss", format_func=lambda s: t(f"grad.loss.{s}"))
+    share.bind("grad_loss", d["grad_loss"], options=LOSSES)
+    loss = sb.radio(t("grad.loss"), LOSSES, key="grad_loss", format_func=lambda s: t(f"grad.loss.{s}"))
+    share.bind("grad_clip_on", d["grad_clip_on"])
     clip_on = sb.toggle(t("grad.clip_on"), key="grad_clip_on")
+    share.bind("grad_clip", d["grad_clip"], lo=0.1, hi=10.0)
     clip = sb.slider(t("grad.clip"), 0.1, 10.0, step=0.1, key="grad_clip", disabled=not clip_on)
     return dict(
         source=source,

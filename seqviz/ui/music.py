@@ -13,13 +13,15 @@ import streamlit as st
 from seqviz.music.data import VOICES, Corpus, load_corpus
 from seqviz.music.models import fit_notes, generate, surprise
 from seqviz.music.synth import SR, MusicFileError, midi_bytes, read_music, render, soundfont_available, wav_bytes
-from seqviz.ui import cache, picker
+from seqviz.ui import cache, picker, share
 from seqviz.ui.common import fig_labels, md_escape, t, table, upload_mb
 
 SHIPPED = ("bach-satb", "bach-melody")  # four voices, the soprano line
 KIND = "music_lm"  # the checkpoint kind this page lists (the student's own music models too)
 DEFAULT_CHORALE = "bwv287"  # held out (its whole tune family); F major, 4/4, mostly quarter notes, a one-beat upbeat
 SOURCES = ("chorale", "none", "upload")
+ENGINES = ("numpy", "soundfont")  # numpy's additive synthesis; pretty_midi's SoundFont where fluidsynth is installed
+MAX_SEED = 2**31 - 1  # the largest sampling seed a link may set
 MAX_UPLOAD_BYTES = 2_000_000  # a MIDI / MusicXML seed file (a whole chorale is about 5 kB as MIDI)
 MAX_NOTES = 5_000  # notes read from an uploaded file; only its first bars are the seed
 TEMPERATURE = 0.5  # the first screen's. bach-satb from the first two bars of the 29 held-out chorales, sampling seeds
@@ -76,10 +78,10 @@ def model_label(name: str, markdown: bool = True) -> str:
 def controls() -> dict:
     """Sidebar: the model (shipped or this session's own), the seed, temperature, top-k, length and sampling seed."""
     sb = st.sidebar
-    for k, v in dict(mus_src="chorale", mus_bars=2, mus_temp=TEMPERATURE, mus_topk=0, mus_len=4, mus_seed=0).items():
-        st.session_state.setdefault(k, v)
+    share.bind("mus_seed", 0, lo=0, hi=MAX_SEED)  # no widget: the resample button counts it up
     own = picker.ids(KIND)
     options = list(SHIPPED) + own
+    share.bind("mus_model", SHIPPED[0], options=options)  # a link naming another session's model gets the default
     picker.settle("mus_model", options, SHIPPED[0], "music")
     name = sb.radio(t("music.model"), options, key="mus_model", format_func=model_label)
     picker.hint(own)
@@ -100,9 +102,12 @@ def controls() -> dict:
             ppl=picker.number(((model.meta.get("metrics") or {}).get("held_out") or {}).get("perplexity")),
         )
     )
+    share.bind("mus_src", "chorale", options=SOURCES)
     src = sb.radio(t("music.seed"), SOURCES, key="mus_src", format_func=lambda k: t(f"music.seed.{k}"))
-    if st.session_state.get("mus_chorale") not in held:
-        st.session_state["mus_chorale"] = DEFAULT_CHORALE if DEFAULT_CHORALE in held else held[0]
+    first = DEFAULT_CHORALE if DEFAULT_CHORALE in held else held[0]
+    share.bind("mus_chorale", first, options=held)
+    if st.session_state.get("mus_chorale") not in held:  # a chorale the model trained on (another model's choice)
+        st.session_state["mus_chorale"] = first
     chorale = sb.selectbox(t("music.chorale"), held, key="mus_chorale", format_func=_chorale_label)
     upload = None
     if src == "upload":
@@ -113,15 +118,18 @@ def controls() -> dict:
             help=t("music.upload.help", mb=MAX_UPLOAD_BYTES // 1_000_000),
             max_upload_size=upload_mb(MAX_UPLOAD_BYTES),
         )
+    share.bind("mus_bars", 2, lo=1, hi=4)
     bars = sb.slider(t("music.bars"), 1, 4, key="mus_bars", disabled=src == "none")
+    share.bind("mus_temp", TEMPERATURE, lo=0.0, hi=2.0)
     temp = sb.slider(t("music.temp"), 0.0, 2.0, step=0.05, key="mus_temp", help=t("music.temp.help"))
+    share.bind("mus_topk", 0, lo=0, hi=40)
     top_k = sb.slider(t("music.topk"), 0, 40, key="mus_topk", help=t("music.topk.help"))
+    share.bind("mus_len", 4, lo=1, hi=12)
     length = sb.slider(t("music.len"), 1, 12, key="mus_len")
     engine = "numpy"  # numpy's organ-like tone; a sung one where pretty_midi's SoundFont can be played (fluidsynth)
     if soundfont():
-        engine = sb.radio(
-            t("music.sound"), ("numpy", "soundfont"), key="mus_sound", format_func=lambda k: t(f"music.sound.{k}")
-        )
+        share.bind("mus_sound", "numpy", options=ENGINES)
+        engine = sb.radio(t("music.sound"), ENGINES, key="mus_sound", format_func=lambda k: t(f"music.sound.{k}"))
     sb.button(
         t("music.resample"),
         key="mus_new",
@@ -423,8 +431,9 @@ def steps(shown: Shown) -> None:
     st.caption(t("music.diagram.explain"))
     T = n_steps(g)
     first = max(g.n_seed, 1)  # 1-based: the first step whose token was sampled
+    share.bind("mus_t", min(first, T), lo=1, hi=T)  # the default: the first step whose token was sampled
     if not isinstance(st.session_state.get("mus_t"), int) or not 1 <= st.session_state["mus_t"] <= T:
-        st.session_state["mus_t"] = min(first, T)
+        st.session_state["mus_t"] = min(first, T)  # a step past this generation's end (after a shorter one)
     k = st.slider(t("music.step"), 1, max(T, 2), key="mus_t", help=t("music.step.help", n_seed=g.n_seed))
     k = min(k, T)
     st.plotly_chart(_diagram(*args, k - 1, shown.words), width="stretch", key="mus_diagram")
@@ -482,6 +491,7 @@ def surprise_section(c: dict, shown: Shown) -> None:
     notes named."""
     held = held_out(c["name"])
     default = c["chorale"] if c["chorale"] in held else held[0]
+    share.bind("mus_surprise", default, options=held)
     if st.session_state.get("mus_surprise") not in held:
         st.session_state["mus_surprise"] = default
     name = st.selectbox(t("music.surprise.chorale"), held, key="mus_surprise", format_func=_chorale_label)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from seqviz.embeddings.corpus import detect_lang
 from seqviz.ner.data import MAX_TOKENS, PAIRS
-from seqviz.ui import cache, mymodels, picker
+from seqviz.ui import cache, mymodels, picker, share
 from seqviz.ui.common import fig_labels, md_escape, t, table
 from seqviz.ui.i18n import has
 
@@ -20,6 +20,7 @@ def controls() -> tuple[str, str]:
     default = "zh" if st.session_state.get("lang") == "zh" else "en"
     own = picker.ids("ner")
     options = list(CHECKPOINTS) + own
+    share.bind("ner_lang", default, options=options)  # a link naming another session's model gets the default
     picker.settle("ner_lang", options, default, "ner")
     pick = st.sidebar.radio(t("ner.data"), options, key="ner_lang", format_func=_option_label)
     picker.hint(own)
@@ -171,7 +172,10 @@ def steps(lines: list[str], name: str) -> None:
     """One line read step by step: →a<t>, ←a<t> and ŷ<t> (animated), and the many-to-many diagram at step t."""
     if not lines:
         return
-    line = lines[0] if len(lines) == 1 else st.selectbox(t("ner.step.line"), lines, key="ner_line")
+    line = lines[0]
+    if len(lines) > 1:
+        share.bind("ner_line", lines[0], options=lines)
+        line = st.selectbox(t("ner.step.line"), lines, key="ner_line")
     r = reading(name, line)
     if not r.tokens:
         st.caption(t("ner.none"))
@@ -180,6 +184,7 @@ def steps(lines: list[str], name: str) -> None:
     st.caption(t("ner.step.explain" if r.a_bwd is not None else "ner.step.explain.uni"))
     n = len(r.tokens)
     key = "ner_t"
+    share.bind(key, min(_first_entity(r), n - 1), lo=0, hi=n - 1)  # the default: the first entity's first word
     if not isinstance(st.session_state.get(key), int) or not 0 <= st.session_state[key] < n:
         st.session_state[key] = min(_first_entity(r), n - 1)
     k = st.select_slider(

@@ -10,7 +10,7 @@ import streamlit as st
 
 from seqviz import viz
 from seqviz.sentiment.models import CONTRAST, MAX_TOKENS, read, unseen_word
-from seqviz.ui import cache, mymodels, picker
+from seqviz.ui import cache, mymodels, picker, share
 from seqviz.ui.common import fig_labels, md_escape, t, table
 from seqviz.ui.i18n import has
 
@@ -18,14 +18,15 @@ CHECKPOINTS = {"en": "sentiment-en", "en-glove": "sentiment-en-glove", "zh": "se
 LEARNT, GLOVE = CHECKPOINTS["en"], CHECKPOINTS["en-glove"]  # E learnt here / E = GloVe 6B 50d, frozen
 MAX_LINES = 50
 OWN_WORDS = 6  # words of the unseen-word box that get a row
+WORD_CHARS = 100  # characters the unseen-word box takes (a link too)
 
 
 def controls() -> tuple[str, str]:
     """Sidebar: which language's data and models, or one of this session's own; returns (checkpoint, language)."""
     default = "zh" if st.session_state.get("lang") == "zh" else "en"
-    st.session_state.setdefault("sent_lang", default)
     own = picker.ids("sentiment")  # "sent_lang" holds a language (shipped models) or a model id
     options = list(CHECKPOINTS) + own
+    share.bind("sent_lang", default, options=options)  # a link naming another session's model gets the default
     picker.settle("sent_lang", options, default, "sent")
     labels = {k: _option_label(k) for k in options}
     pick = st.sidebar.radio(t("sent.data"), options, key="sent_lang", format_func=labels.get)
@@ -137,13 +138,12 @@ def yours(text: str, name: str) -> None:
             for ln, r in scored
         ]
     )
-    pick = (
-        st.selectbox(
+    pick = 0
+    if len(scored) > 1:  # which line is picked apart: its index among the scored lines
+        share.bind(f"sent_pick_{lang}", 0, lo=0, hi=len(scored) - 1)
+        pick = st.selectbox(
             t("sent.pick"), range(len(scored)), format_func=lambda i: scored[i][0][:100], key=f"sent_pick_{lang}"
         )
-        if len(scored) > 1
-        else 0
-    )
     line, r = scored[min(pick or 0, len(scored) - 1)]
     unknown = list(dict.fromkeys(w for w, k in zip(r.tokens, r.known) if not k))
     if unknown:
@@ -286,8 +286,8 @@ def _unseen_row(word: str, expected: str | None) -> dict:
 
 def _own_words() -> tuple[list[str], list[str]]:
     """The panel's own box: (the words typed that GloVe holds, at most OWN_WORDS; messages about the rest)."""
-    st.session_state.setdefault("sent_glove_word", "")
-    raw = st.text_input(t("sent.glove.try"), key="sent_glove_word", max_chars=100, placeholder="sublime")
+    share.bind("sent_glove_word", "", max_chars=WORD_CHARS)
+    raw = st.text_input(t("sent.glove.try"), key="sent_glove_word", max_chars=WORD_CHARS, placeholder="sublime")
     if not raw.strip():
         return [], []
     glove, notes = cache.model(GLOVE), []
