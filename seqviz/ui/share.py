@@ -10,7 +10,10 @@ A value in the address counts as a link's only when it differs from what this se
 moving a slider is never overruled by the address, while a pasted link (a new session) or a hand-edited address is
 applied once. Values are checked against the widget's type, choices and range; one that does not fit (a model
 trained in another session, a step past the text's end, 10 kB of text) is not applied and the page says so.
-Written by hand: Streamlit has no binding between widgets and st.query_params (it has each half, not the link).
+Why not Streamlit's own `bind="query-params"` (new in 1.6x, seen after this was written): it drops a link value it
+cannot use without a word (out of range, not a choice: "ignored and removed from the URL"), while a student or teacher
+opening a bad link must be told which setting was not used and why; it also checks only the widget's own bounds, not
+the app's (a text box's length, this session's models). This module adds that check and message, and the link box.
 """
 
 from __future__ import annotations
