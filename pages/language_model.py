@@ -1,4 +1,4 @@
-"""Language model & sampling: sample novel names with temperature and top-k, and score the user's text."""
+"""Language model & sampling: continue a prompt (temperature, top-k, top-p), sample novel names, score text."""
 
 import streamlit as st
 
@@ -11,7 +11,8 @@ settings = lm.controls()
 
 st.header(t("lm.sample.head"))
 st.caption(t("lm.sample.explain") + (" " + t("lm.multiline") if lm.multiline(settings) else ""))
-lm.sampling(settings)
+prompt = lm.prompt_box(settings)
+lm.sampling(settings, prompt)
 
 st.header(t("lm.score.head"))
 st.caption(t("lm.score.explain") + (" " + t("lm.multiline.score") if lm.multiline(settings) else ""))

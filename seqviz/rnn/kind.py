@@ -3,6 +3,7 @@ and the four checkpoints it ships (names-rnn, names-gru, names-lstm, wiki-lstm).
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -20,7 +21,7 @@ from seqviz.core.data import (
     split_lines,
     wiki_sentences,
 )
-from seqviz.core.loop import fit_run, training_meta
+from seqviz.core.loop import Callback, fit_run, training_meta
 from seqviz.core.registry import (
     COMMON,
     EVALS,
@@ -36,6 +37,7 @@ from seqviz.core.registry import (
     register,
 )
 from seqviz.core.vocab import CharVocab
+from seqviz.rnn.lm import sample
 from seqviz.rnn.models import FUSED, CharLM, CharLMConfig
 from seqviz.transformer.models import CharTransformer, CharTransformerConfig
 from seqviz.transformer.sizes import SIZE_PARAMS, size_figures, sizes
@@ -50,6 +52,12 @@ VAL_LINES = Param(  # both character kinds: the held-out lines scored while trai
     "val_lines", 2000, lo=1, hi=100_000, page=False,
     hint="held-out lines checked during training (the first ones of the 10% held out)",
 )  # fmt: skip
+SAMPLE_EVERY = Param(  # the studio's samples: a display setting, the same run with or without them
+    "sample_every", 50, lo=0, hi=100_000, page=False,
+    hint="write a short sample from the model at step 0 and every n steps (0: never), to watch it learn",
+)  # fmt: skip
+SAMPLE_CHARS = 100  # characters in each sample written while training
+SAMPLE_TEMPERATURE = 0.8  # below 1: the words the model has learnt show sooner than at 1
 MAX_LINE = 200  # a character model's training lines are cut into pieces this long
 MAX_CHARSET = 500  # most distinct characters a character model keeps (the rarest are dropped)
 
@@ -74,6 +82,39 @@ def lm_eval(model, data: LineDataset, batch_size: int = 512) -> dict:
         count += int((y != -100).sum())
     loss = total / count
     return {"loss": loss, "perplexity": math.exp(loss) if loss < 700 else float("inf")}  # exp overflows past 709
+
+
+class SampleWriter(Callback):
+    """A training callback that writes a short sample from the current weights at step 0 and every `every` steps
+    (as in Karpathy's "The Unreasonable Effectiveness of Recurrent Neural Networks"), always with the same seed, so
+    only the weights change between samples. Each goes to every listener that has `on_sample(state, text)` (the
+    studio's progress writers) and into `samples` as {step, loss, text}. It draws from its own generator, so the run
+    trains exactly as it would without it.
+    """
+
+    def __init__(self, model, every: int, listeners=(), n_chars: int = SAMPLE_CHARS, seed: int = 0):
+        self.model, self.every, self.n_chars, self.seed = model, int(every), n_chars, seed
+        self.listeners = [cb for cb in listeners if hasattr(cb, "on_sample")]
+        self.samples: list[dict] = []
+
+    def _write(self, s) -> None:
+        model = self.model
+        if next(model.parameters()).device.type != "cpu":  # on a GPU: one copy to the CPU, not a sync per character
+            model = copy.deepcopy(model).cpu()
+        text = sample(model, self.n_chars, SAMPLE_TEMPERATURE, None, self.seed).text
+        loss = s.loss if math.isfinite(s.loss) else None
+        self.samples.append({"step": s.step, "loss": loss, "text": text})
+        for cb in self.listeners:
+            hook = getattr(cb, "on_sample", None)
+            if hook is not None:
+                hook(s, text)
+
+    def on_start(self, s) -> None:
+        self._write(s)  # the untrained model: gibberish
+
+    def on_step(self, s) -> None:
+        if s.step % self.every == 0:
+            self._write(s)
 
 
 # ---------------------------------------------------------------- data
@@ -159,6 +200,9 @@ def train(data: Data, p: dict, callbacks, device, max_seconds) -> Result:
     else:
         model = CharLM(CharLMConfig(p["cell"], p["n_a"], tuple(vocab.chars), multiline))
     train_ds, val_ds = LineDataset(train_lines, vocab), LineDataset(val_lines, vocab)
+    if isinstance(model, CharLM) and p.get("sample_every") and any(hasattr(cb, "on_sample") for cb in callbacks):
+        # samples as it learns, for a listener that shows them (the studio's progress writers)
+        callbacks = [*callbacks, SampleWriter(model, p["sample_every"], callbacks, seed=p["seed"])]
     state, seconds = fit_run(
         model, lm_loss, train_ds, p, device, max_seconds, lambda m: lm_eval(m, val_ds), callbacks, pad_collate
     )
@@ -243,6 +287,7 @@ KIND = register(
             *COMMON,
             VAL_LINES,
             EVALS,
+            SAMPLE_EVERY,
         ),
         bundled=tuple(CORPORA),
         upload_format="any UTF-8 text. Each line is one training sequence; long lines are cut into 200-character "

@@ -1,27 +1,79 @@
-"""Language models: sample novel sequences (temperature, top-k) and score text (log-likelihood, perplexity)."""
+"""Language models: continue a prompt or sample from nothing (temperature, top-k, top-p); score text (perplexity)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 from torch import nn
 
+from seqviz.core.data import PYTHON_CHUNK
 from seqviz.core.sampling import adjust
 from seqviz.core.vocab import BOUNDARY
+
+MAX_PROMPT = 200  # characters of a prompt a line model reads: its training lines were cut to 200 (rnn.kind.MAX_LINE)
+
+
+@dataclass
+class Prompt:
+    """A prompt as the model reads it.
+
+    Attributes:
+        text: what the model reads: the typed prompt with unknown characters skipped, case-folded ones mapped
+            and, when too long, only its end kept.
+        ids: (P,) the characters' indices (⏎ is 0).
+        unknown: characters of the typed prompt the model never saw (skipped), in order of first appearance.
+        mapped: typed character -> the one read instead (only the other case is known, e.g. "T" -> "t").
+        cut: characters dropped from the front to keep the prompt within the limit.
+        limit: the most characters this model reads.
+    """
+
+    text: str = ""
+    ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    unknown: list[str] = field(default_factory=list)
+    mapped: dict[str, str] = field(default_factory=dict)
+    cut: int = 0
+    limit: int = MAX_PROMPT
+
+
+def prompt_limit(model) -> int:
+    """The most prompt characters `model` reads: a line of its training text (a chunk of source code for a model of
+    several-line items)."""
+    return PYTHON_CHUNK if getattr(model.config, "multiline", False) else MAX_PROMPT
+
+
+def read_prompt(model, text: str, limit: int | None = None) -> Prompt:
+    """What `model` makes of a typed prompt: unknown characters skipped, a character known only in the other case
+    read as that case, then at most `limit` characters, the last ones (they lead into the continuation)."""
+    limit = prompt_limit(model) if limit is None else max(0, int(limit))
+    vocab, kept, unknown, mapped = model.vocab, [], [], {}
+    for ch in text or "":
+        i = vocab.lookup(ch)
+        if i < 0:
+            if ch not in unknown:
+                unknown.append(ch)
+            continue
+        if vocab.chars[i] != ch:
+            mapped[ch] = vocab.chars[i]
+        kept.append(i)
+    cut = max(0, len(kept) - limit)
+    ids = np.array(kept[cut:], dtype=np.int64)
+    return Prompt(vocab.decode(ids), ids, unknown, mapped, cut, limit)
 
 
 @dataclass
 class Sample:
-    """What the model did at each sampling step t.
+    """What the model did at each sampling step t, after reading a prompt (possibly empty).
 
     Attributes:
-        probs: (T, V) the distribution sampled from at step t (after temperature and top-k).
-        raw: (T, V) the model's own ŷ<t> (temperature 1, no top-k).
+        probs: (T, V) the distribution sampled from at step t (after temperature, top-k and top-p).
+        raw: (T, V) the model's own ŷ<t> (temperature 1, no top-k / top-p).
         chosen: (T,) the sampled character's index; ⏎ ends a name and the next starts from a<0> = 0.
         vocab: the V characters.
-        temperature, top_k: the settings used (top_k None = off, already clamped to V).
+        temperature, top_k, top_p: the settings used (top_k None = off, already clamped to V; top_p None = off).
+        prompt: the prompt as read before step 1 (teacher forcing: its characters are fed, not sampled).
+        prompt_p: (P,) P(each prompt character | the ones before it), from the model's own ŷ.
     """
 
     probs: np.ndarray
@@ -30,15 +82,23 @@ class Sample:
     vocab: list[str]
     temperature: float
     top_k: int | None
+    top_p: float | None = None
+    prompt: Prompt = field(default_factory=Prompt)
+    prompt_p: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def text(self) -> str:
-        """Everything sampled, names separated by newlines."""
+        """Everything sampled (the continuation, without the prompt), names separated by newlines."""
         return "".join(self.vocab[i] for i in self.chosen)
 
+    @property
+    def full_text(self) -> str:
+        """The prompt as read, then the continuation."""
+        return self.prompt.text + self.text
+
     def lines(self) -> list[str]:
-        """The complete sampled names (a trailing unfinished one included)."""
-        return [line for line in self.text.split(BOUNDARY) if line]
+        """The complete lines, the prompt's included (a trailing unfinished one included)."""
+        return [line for line in self.full_text.split(BOUNDARY) if line]
 
 
 def step_cell(model) -> nn.Module:
@@ -60,31 +120,58 @@ def step_cell(model) -> nn.Module:
 
 
 @torch.no_grad()
-def sample(model, n_chars: int = 120, temperature: float = 1.0, top_k: int | None = None, seed: int = 0) -> Sample:
-    """Sample n_chars characters from a character model, one x<t> at a time.
+def sample(
+    model,
+    n_chars: int = 120,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    seed: int = 0,
+    top_p: float | None = None,
+    prompt: str = "",
+    max_prompt: int | None = None,
+) -> Sample:
+    """Read `prompt`, then sample n_chars characters from a character model, one x<t> at a time.
 
-    Each step feeds the previous sample as x<t>; after ⏎ the state restarts at 0,
-    as every name started in training. Uses the fused module with its own state.
+    The prompt is read first (teacher forcing: each of its characters is fed as x<t> whatever ŷ<t> said, and the
+    state a<t> (c<t>) carries over); then each step feeds the previous sample as x<t>. After ⏎ the state restarts
+    at 0, as every name started in training (a model of source code runs on across lines). An empty prompt samples
+    from the start marker alone. Unknown prompt characters are skipped (see `read_prompt`).
     """
     V = len(model.vocab)
     top_k = None if top_k is None or top_k <= 0 else min(int(top_k), V)
+    top_p = None if top_p is None or top_p >= 1 else max(0.0, float(top_p))
+    read = read_prompt(model, prompt, max_prompt)
+    restart = not model.config.multiline  # a new line starts from a<0> = c<0> = 0
     g = torch.Generator().manual_seed(seed)
     device = next(model.parameters()).device
     cell = step_cell(model)
-    probs, raw, chosen = [], [], []
-    state, x = None, 0  # x<1> is the start marker ⏎
-    for _ in range(max(0, int(n_chars))):
+
+    def step(x: int, state):
+        """Feed x<t>; return ŷ<t> (on the CPU) and the new state."""
         inp = model.one_hot(torch.tensor([x], device=device))  # (1, V)
         state = cell(inp, state)
         a = state[0] if isinstance(state, tuple) else state  # a<t> (1, n_a); an LSTM also returns c<t>
-        p = torch.softmax(model.head(a[0]), dim=-1).cpu()  # ŷ<t>
-        q = adjust(p, temperature, top_k)
+        return torch.softmax(model.head(a[0]), dim=-1).cpu(), state
+
+    p, state = step(0, None)  # x<1> is the start marker ⏎: ŷ<1> guesses the first character
+    prompt_p = []
+    for x in read.ids:  # teacher forcing: the prompt's characters, whatever ŷ said
+        prompt_p.append(float(p[x]))
+        if x == 0 and restart:
+            state = None
+        p, state = step(int(x), state)
+    probs, raw, chosen = [], [], []
+    n_chars = max(0, int(n_chars))
+    for t in range(n_chars):
+        q = adjust(p, temperature, top_k, top_p)
         x = int(torch.multinomial(q, 1, generator=g)) if temperature > 0 else int(q.argmax())
         probs.append(q.numpy())
         raw.append(p.numpy())
         chosen.append(x)
-        if x == 0 and not model.config.multiline:
-            state = None  # a new name: a<0> = c<0> = 0 (a model of source code runs on across lines)
+        if x == 0 and restart:
+            state = None
+        if t + 1 < n_chars:
+            p, state = step(x, state)
     empty = np.zeros((0, V))
     return Sample(
         np.array(probs) if probs else empty,
@@ -93,6 +180,9 @@ def sample(model, n_chars: int = 120, temperature: float = 1.0, top_k: int | Non
         list(model.vocab.chars),
         float(temperature),
         top_k,
+        top_p,
+        read,
+        np.array(prompt_p, dtype=np.float64),
     )
 
 

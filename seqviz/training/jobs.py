@@ -24,6 +24,8 @@ from seqviz.core.registry import LIMITS
 from seqviz.training.runner import safe_name
 
 ROOT = Path(__file__).resolve().parents[2]  # the folder that holds the seqviz package
+MAX_SAMPLES = 200  # samples a job keeps (the newest), written as a character model learns
+MAX_SAMPLE = 2_000  # characters kept of each
 
 
 class QueueFull(RuntimeError):
@@ -54,6 +56,7 @@ class Job:
     train_curve: list = field(default_factory=list)  # (step, loss)
     val_curve: list = field(default_factory=list)  # (step, {metric: value})
     log: list = field(default_factory=list)  # (seconds since start, code, info) for the page's log
+    samples: list = field(default_factory=list)  # (step, loss, text): what a character model writes as it learns
     notes: dict = field(default_factory=dict)  # what reading the data cut or skipped
     error: tuple | None = None  # (code, info)
     stop_reason: str = ""
@@ -288,6 +291,9 @@ class TrainingQueue:
         elif kind == "eval":
             job.val_curve.append((ev["step"], ev.get("val") or {}))
             job.log.append((t, "eval", {"step": ev["step"], **(ev.get("val") or {})}))
+        elif kind == "sample":
+            job.samples.append((int(ev.get("step") or 0), ev.get("loss"), str(ev.get("text", ""))[:MAX_SAMPLE]))
+            del job.samples[:-MAX_SAMPLES]  # a long run keeps its last ones
         elif kind == "notes":
             job.notes = ev.get("notes") or {}
         elif kind == "end":

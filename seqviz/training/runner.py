@@ -123,6 +123,10 @@ class JsonlProgress:
     def on_eval(self, s) -> None:
         self.emit("eval", step=s.step, val={k: self._finite(v) for k, v in s.val.items()})
 
+    def on_sample(self, s, text: str) -> None:
+        """A sample from the current weights (a character model's SampleWriter): the step, its loss, the text."""
+        self.emit("sample", step=s.step, loss=self._finite(s.loss), text=text)
+
     def on_end(self, s) -> None:
         self.emit("end", stop_reason=s.stop_reason or "finished", steps=s.step, elapsed=round(s.elapsed, 2))
 

@@ -6,6 +6,8 @@ in a terminal and one trained in the app are the same two files.
     python -m seqviz.training.studio char_lm --file class.txt --cell gru --epochs 5 --name our-class --out models/
     python -m seqviz.training.studio dates --start date-attention --epochs 2 --name dates-more
     python -m seqviz.training.studio --help
+A character model (char_lm) writes a short sample at step 0 and every --sample-every steps (default 50; 0: never),
+printed between the progress lines (sent as "sample" events with --progress jsonl).
 The classroom's caps (LIMITS: file size, characters, words, examples) apply with --classroom, which the app's
 worker passes; a terminal run is bounded only by the settings' own ranges.
 """
@@ -14,13 +16,28 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
-from seqviz.core.loop import PrintProgress
+from seqviz.core.loop import Callback, PrintProgress
 from seqviz.core.registry import KINDS, LIMITS, NO_CAPS, DataError
 from seqviz.core.text import decode_upload
 from seqviz.training.runner import JsonlProgress, read_data, run, safe_name, save
+
+
+class PrintSamples(Callback):
+    """The samples a character model writes as it learns (see --sample-every), printed between progress lines."""
+
+    def __init__(self, stream=None):
+        self.stream = stream
+
+    def on_sample(self, s, text: str) -> None:
+        stream = self.stream or sys.stderr
+        loss = f"{s.loss:.4f}" if math.isfinite(s.loss) else "—"
+        body = "\n".join("    " + line for line in text.split("\n"))
+        stream.write(f"\n--- sample at step {s.step} (loss {loss}):\n{body}\n")
+        stream.flush()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -117,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
                 return fail(clean.problems[0] if clean.problems else "empty", 2, **clean.info)
             text = clean.text
     source = "upload" if a.file else (a.data or KINDS[a.kind].bundled[0])
-    callbacks = [progress] if progress else ([PrintProgress(every=5)] if a.progress == "bar" else [])
+    callbacks = [progress] if progress else ([PrintProgress(every=5), PrintSamples()] if a.progress == "bar" else [])
     try:
         data = read_data(a.kind, source, text, params, limits)
         if progress and data.notes:

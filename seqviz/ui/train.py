@@ -20,12 +20,15 @@ from seqviz.core.checkpoint import CheckpointError
 from seqviz.core.text import decode_upload
 from seqviz.training.jobs import AlreadyRunning, QueueFull, TrainingQueue
 from seqviz.training.runner import safe_name
-from seqviz.ui import mymodels
+from seqviz.ui import mymodels, share
 from seqviz.ui.common import lang, md_escape, show_problems, t, upload_mb
 from seqviz.ui.i18n import has, translate
 
 PAGES = {k.checkpoint: k.pages for k in registry.KINDS.values()}  # checkpoint kind -> the pages that list it
 JOB_KEY = "train_job"  # session_state: the id of this session's current run
+SAMPLES_KEY = "train_samples"  # session_state: (name, samples) of the last run, shown until the next one starts
+SAMPLE_TICKS = (0, 10, 25, 50, 100, 200, 500)  # "write a sample every n steps" (0: never)
+SAMPLES_SHOWN = 6  # samples on the page, spread over the run: the newest, ..., the first (the untrained model's)
 
 
 @st.cache_resource(show_spinner=False)
@@ -65,7 +68,7 @@ def limits_caption() -> None:
 def choose_kind(kinds: tuple, key: str) -> str:
     if len(kinds) == 1:
         return kinds[0]
-    st.session_state.setdefault(key, kinds[0])
+    share.bind(key, kinds[0], options=kinds)
     if st.session_state[key] not in kinds:
         st.session_state[key] = kinds[0]
     kind = st.radio(t("train.kind"), kinds, key=key, format_func=lambda k: t(f"train.kind.{k}"), horizontal=True)
@@ -76,6 +79,7 @@ def choose_kind(kinds: tuple, key: str) -> str:
 def choose_data(kind: str, key: str):
     """Bundled data or an upload; returns (source, text or None), or None when nothing usable is chosen."""
     options = list(registry.get(kind).bundled) + (["upload"] if registry.get(kind).uploads else [])
+    share.bind(f"{key}_source_{kind}", options[0], options=options)
     source = st.radio(
         t("train.data"),
         options,
@@ -91,6 +95,7 @@ def choose_data(kind: str, key: str):
         return None
     if source != "upload":
         return source, None
+    st.caption(t("train.share.upload"))  # a link carries the settings, never the file
     st.caption(t("train.format", format=_library_text(kind, "upload_format", registry.get(kind).upload_format)))
     up = st.file_uploader(
         t("train.upload"),
@@ -138,7 +143,8 @@ def _hint(prm: registry.Param, kind: str) -> str:
 
 def _widget(prm: registry.Param, kind: str, key: str):
     label, hint = t(f"train.p.{prm.name}"), _hint(prm, kind)
-    st.session_state.setdefault(key, prm.default)
+    options = prm.choices or prm.ticks or None
+    share.bind(key, prm.default, options=options, lo=None if options else prm.lo, hi=None if options else prm.hi)
     if prm.choices:
         fmt = (lambda v: t(f"train.v.{v}")) if isinstance(prm.default, str) else str
         return st.selectbox(label, prm.choices, key=key, help=hint, format_func=fmt)
@@ -160,7 +166,24 @@ def choose_params(kind: str, key: str, source: str | None = None) -> dict:
     for i, prm in enumerate(params):
         with cols[i % 4]:
             out[prm.name] = _widget(prm, kind, f"{key}_{kind}_{prm.name}")
+    if "sample_every" in registry.get(kind).defaults():  # a character model writes samples as it learns
+        with cols[len(params) % 4]:
+            out["sample_every"] = _sample_every(kind, f"{key}_{kind}_sample_every")
     return out
+
+
+def _sample_every(kind: str, key: str) -> int:
+    """How often the run writes a sample (a display setting: the model trains the same either way)."""
+    default = registry.get(kind).defaults()["sample_every"]
+    ticks = tuple(sorted(set(SAMPLE_TICKS) | {default}))
+    share.bind(key, default, options=ticks)
+    return st.select_slider(
+        t("train.p.sample_every"),
+        ticks,
+        key=key,
+        help=t("train.samples.every.help"),
+        format_func=lambda v: t("train.off") if v == 0 else f"{v:g}",
+    )
 
 
 def choose_device(key: str, model_kind: str = "") -> str:
@@ -193,7 +216,7 @@ def launcher(kinds: tuple = tuple(registry.KINDS), key: str = "train") -> None:
     st.subheader(t("train.settings"))
     params = choose_params(kind, key, st.session_state.get(f"{key}_source_{kind}"))
     c1, c2 = st.columns([2, 1])
-    st.session_state.setdefault(f"{key}_name", "")
+    share.bind(f"{key}_name", "", max_chars=40)
     name = c1.text_input(t("train.name"), key=f"{key}_name", max_chars=40, placeholder=t(f"train.kind.{kind}"))
     with c2:
         device = choose_device(f"{key}_device", kind)
@@ -220,6 +243,7 @@ def launcher(kinds: tuple = tuple(registry.KINDS), key: str = "train") -> None:
         st.error(t("train.bad_param", msg=md_escape(str(err))))
         return
     st.session_state[JOB_KEY] = job.id
+    st.session_state.pop(SAMPLES_KEY, None)  # the last run's samples make way for this one's
     st.rerun()
 
 
@@ -262,6 +286,28 @@ def _log_lines(job) -> list[str]:
     return out
 
 
+def samples(items: list, head: bool = True) -> None:
+    """What a character model wrote as it learnt, newest first, each with its step and training loss: at most
+    SAMPLES_SHOWN, spread evenly over the run from the newest back to the first (the untrained model's gibberish),
+    two to a row."""
+    if not items:
+        return
+    if head:
+        st.markdown("**" + t("train.samples.head") + "**")
+    st.caption(t("train.samples.explain"))
+    n = len(items)
+    every = (n - 1) / (SAMPLES_SHOWN - 1)
+    picked = sorted({round(i * every) for i in range(SAMPLES_SHOWN)}) if n > SAMPLES_SHOWN else list(range(n))
+    if n > len(picked):
+        st.caption(t("train.samples.more", k=len(picked), n=n))
+    shown = [items[i] for i in reversed(picked)]
+    for row in range(0, len(shown), 2):
+        for col, (step, loss, text) in zip(st.columns(2), shown[row : row + 2]):
+            loss_txt = "—" if not isinstance(loss, (int, float)) or not math.isfinite(loss) else f"{loss:.3f}"
+            col.markdown(t("train.samples.at", step=step, loss=loss_txt))
+            col.code(text or "—", language=None, wrap_lines=True)
+
+
 def _progress(job) -> None:
     q = queue()
     if job.status == "queued":
@@ -281,6 +327,8 @@ def _progress(job) -> None:
 def _finish(job) -> None:
     """Collect a finished run: its model joins this session's list (once), or its error is explained."""
     st.session_state.pop(JOB_KEY, None)
+    if job.samples:
+        st.session_state[SAMPLES_KEY] = (job.name, list(job.samples))
     if job.status == "done" and job.result:
         try:
             m = mymodels.add(*job.result, origin="trained", label=job.name)
@@ -331,6 +379,10 @@ def watch() -> None:
     if job is None:
         if st.session_state.get(JOB_KEY):
             st.session_state.pop(JOB_KEY)
+        kept = st.session_state.get(SAMPLES_KEY)
+        if kept:  # the last run's samples stay until the next run starts
+            with st.expander(t("train.samples.after", name=md_escape(kept[0])), expanded=True):
+                samples(kept[1], head=False)
         return
 
     @st.fragment(run_every=1.0)
@@ -353,6 +405,7 @@ def watch() -> None:
             lines = _log_lines(j)
             if lines:
                 st.code("\n".join(lines), language=None)
+            samples(j.samples)
 
     live()
 
