@@ -3,7 +3,7 @@ same inputs through a seq2seq model without attention."""
 
 import streamlit as st
 
-from seqviz.ui import mt, t, text_source
+from seqviz.ui import intervene, mt, t, text_source
 
 st.title(t("mt.title"))
 st.markdown(t("mt.intro"))
@@ -33,6 +33,7 @@ if results:
     if "plain" in models:
         st.subheader(t("mt.steps.plain_head"))
         mt.decoding(line, "plain", models)
+    intervene.attention_panel(line, models)  # what if: overwrite one step's α<t,·> by hand
 
 st.header(t("mt.compare.head"))
 st.caption(t("mt.compare.explain"))

@@ -8,6 +8,8 @@ course's W[a<t-1>, x<t>]. Shapes: x (b, n_x), a_prev and c_prev (b, n_a).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -30,6 +32,14 @@ class Weights:
     def of(cls, module: torch.nn.Module) -> Weights:
         """Read layer 0 of a torch.nn.RNN / GRU / LSTM."""
         return cls(module.weight_ih_l0, module.weight_hh_l0, module.bias_ih_l0, module.bias_hh_l0)
+
+
+GateEdit = Callable[[str, Tensor], Tensor]  # (gate name, its value (b, n_a)) -> the value the cell uses
+
+
+def _as_is(name: str, value: Tensor) -> Tensor:
+    """No intervention: every gate keeps the value the cell computed."""
+    return value
 
 
 ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid, "linear": lambda z: z}
@@ -56,13 +66,16 @@ def rnn_step(x: Tensor, a_prev: Tensor, w: Weights, g: str = "tanh") -> dict[str
     return {"a": a, "z_a": z_a}
 
 
-def gru_step(x: Tensor, a_prev: Tensor, w: Weights) -> dict[str, Tensor]:
-    """Full GRU (torch's variant of where Γr is applied); c<t> = a<t>."""
+def gru_step(x: Tensor, a_prev: Tensor, w: Weights, edit: GateEdit | None = None) -> dict[str, Tensor]:
+    """Full GRU (torch's variant of where Γr is applied); c<t> = a<t>.
+
+    `edit` (an intervention, seqviz.rnn.intervene) may overwrite a gate before the cell uses it."""
+    edit = edit or _as_is
     x_r, x_z, x_c = (x @ w.W_x.T + w.b_x).chunk(3, dim=1)  # (b, n_a) each: input parts
     h_r, h_z, h_c = (a_prev @ w.W_a.T + w.b_a).chunk(3, dim=1)  # (b, n_a) each: recurrent parts
-    gamma_r = torch.sigmoid(x_r + h_r)  # relevance gate Γr
+    gamma_r = edit("gamma_r", torch.sigmoid(x_r + h_r))  # relevance gate Γr
     z_u = -(x_z + h_z)  # torch's z gate keeps the old memory: z = 1 − Γu
-    gamma_u = torch.sigmoid(z_u)  # update gate Γu
+    gamma_u = edit("gamma_u", torch.sigmoid(z_u))  # update gate Γu
     z_c = x_c + gamma_r * h_c  # Γr scales W_ca a<t-1> + b_ca (course: W_c[Γr*a<t-1>, x<t>])
     c_tilde = torch.tanh(z_c)  # candidate memory c~<t>
     c = gamma_u * c_tilde + (1 - gamma_u) * a_prev  # memory cell c<t>
@@ -79,14 +92,17 @@ def gru_step(x: Tensor, a_prev: Tensor, w: Weights) -> dict[str, Tensor]:
     }
 
 
-def lstm_step(x: Tensor, a_prev: Tensor, c_prev: Tensor, w: Weights) -> dict[str, Tensor]:
-    """LSTM without peepholes; torch's gates (i, f, g, o) are the course's (Γu, Γf, c~, Γo)."""
+def lstm_step(x: Tensor, a_prev: Tensor, c_prev: Tensor, w: Weights, edit: GateEdit | None = None) -> dict[str, Tensor]:
+    """LSTM without peepholes; torch's gates (i, f, g, o) are the course's (Γu, Γf, c~, Γo).
+
+    `edit` (an intervention, seqviz.rnn.intervene) may overwrite a gate before the cell uses it."""
+    edit = edit or _as_is
     z = x @ w.W_x.T + a_prev @ w.W_a.T + w.b_x + w.b_a  # (b, 4 n_a) pre-activations
     z_u, z_f, z_c, z_o = z.chunk(4, dim=1)  # (b, n_a) each
-    gamma_u = torch.sigmoid(z_u)  # update gate Γu (torch: input gate i)
-    gamma_f = torch.sigmoid(z_f)  # forget gate Γf
+    gamma_u = edit("gamma_u", torch.sigmoid(z_u))  # update gate Γu (torch: input gate i)
+    gamma_f = edit("gamma_f", torch.sigmoid(z_f))  # forget gate Γf
     c_tilde = torch.tanh(z_c)  # candidate memory c~<t>
-    gamma_o = torch.sigmoid(z_o)  # output gate Γo
+    gamma_o = edit("gamma_o", torch.sigmoid(z_o))  # output gate Γo
     c = gamma_u * c_tilde + gamma_f * c_prev  # memory cell c<t>
     a = gamma_o * torch.tanh(c)  # hidden state a<t>
     return {
@@ -103,7 +119,7 @@ def lstm_step(x: Tensor, a_prev: Tensor, c_prev: Tensor, w: Weights) -> dict[str
     }
 
 
-def unroll(cell: str, xs: Tensor, w: Weights, reset: Tensor | None = None) -> dict[str, Tensor]:
+def unroll(cell: str, xs: Tensor, w: Weights, reset: Tensor | None = None, edit=None) -> dict[str, Tensor]:
     """Run the cell over a sequence and stack every quantity over time.
 
     Args:
@@ -111,6 +127,9 @@ def unroll(cell: str, xs: Tensor, w: Weights, reset: Tensor | None = None) -> di
         xs: inputs x<1..T>, shape (b, T, n_x).
         reset: (b, T) bool, True where the state restarts from a<0> = c<0> = 0
             before that step (a new line, as in training).
+        edit: an intervention (see seqviz.rnn.intervene), None for the network as it is: its
+            `gate(t, name, value)` may overwrite a gate at step t before the cell uses it, and its
+            `state(t, out)` may overwrite a<t> (and c<t>) after step t; step t + 1 reads what it returns.
     Returns:
         dict of tensors of shape (b, T, n_a): "a", and for gated cells "c",
         "c_tilde", the gates and the pre-activations "z_*".
@@ -126,15 +145,18 @@ def unroll(cell: str, xs: Tensor, w: Weights, reset: Tensor | None = None) -> di
         if any_reset[t]:
             keep = (~reset[:, t]).unsqueeze(1).to(xs.dtype)  # (b, 1): 0 where a new line starts
             a, c = a * keep, c * keep
+        gate = None if edit is None else functools.partial(edit.gate, t)  # this step's gate overrides
         if cell == "rnn":
             out = rnn_step(x, a, w)
         elif cell == "gru":
-            out = gru_step(x, a, w)
+            out = gru_step(x, a, w, gate)
         elif cell == "lstm":
-            out = lstm_step(x, a, c, w)
-            c = out["c"]
+            out = lstm_step(x, a, c, w, gate)
         else:
             raise ValueError(f"unknown cell {cell!r}; expected one of {CELLS}")
+        if edit is not None:
+            out = edit.state(t, out)  # a<t> / c<t> as the intervention sets them
+        c = out["c"] if cell == "lstm" else c
         a = out["a"]
         steps.append(out)
     return {k: torch.stack([s[k] for s in steps], dim=1) for k in steps[0]}  # (b, T, n_a)

@@ -271,20 +271,26 @@ class DateTranslator(Translator):
         s0 = torch.tanh(self.W_h(mem.h)) if not self.attention else mem.h.new_zeros(b, n_s)
         return s0, c0
 
-    def attend(self, mem: Memory, s_prev: torch.Tensor):
-        """e<t,t'>, α<t,t'> and context<t> for decoder states s<t-1> (n, n_s); mem may have batch 1."""
+    def attend(self, mem: Memory, s_prev: torch.Tensor, alpha: torch.Tensor | None = None):
+        """e<t,t'>, α<t,t'> and context<t> for decoder states s<t-1> (n, n_s); mem may have batch 1.
+
+        `alpha` (n, Tx), rows summing to 1, overrides the softmax of the energies (an intervention,
+        seqviz.translation.intervene); e<t,t'> are still the model's own."""
         if not self.attention:
             return None, None, mem.h.expand(s_prev.shape[0], -1)
         e = self.v(torch.tanh(self.W_es(s_prev)[:, None, :] + mem.a_proj)).squeeze(-1)  # (n, Tx)
         e = e.masked_fill(~mem.mask, float("-inf"))
-        alpha = torch.softmax(e, dim=-1)  # (n, Tx), rows sum to 1
+        if alpha is None:
+            alpha = torch.softmax(e, dim=-1)  # (n, Tx), rows sum to 1
         context = torch.matmul(alpha.unsqueeze(1), mem.a).squeeze(1)  # (n, 2 n_a) Σ α a
         return e, alpha, context
 
-    def decode_step(self, mem: Memory, s: torch.Tensor, c: torch.Tensor, y_prev: torch.Tensor):
+    def decode_step(
+        self, mem: Memory, s: torch.Tensor, c: torch.Tensor, y_prev: torch.Tensor, alpha: torch.Tensor | None = None
+    ):
         """One output step: attention on s<t-1>, then the post-attention LSTM. Returns logits (n, Vy),
-        s<t>, c<t>, e, α, context<t>."""
-        e, alpha, context = self.attend(mem, s)
+        s<t>, c<t>, e, α, context<t>. `alpha` (n, Tx) replaces the model's α<t,·> when given."""
+        e, alpha, context = self.attend(mem, s, alpha)
         y1 = F.one_hot(y_prev, len(self.tgt_vocab)).float()  # (n, Vy) y<t-1>
         s, c = self.decoder(torch.cat([context, y1], dim=-1), (s, c))  # (n, n_s)
         return self.W_y(s), s, c, e, alpha, context
@@ -311,13 +317,15 @@ class DateTranslator(Translator):
         return step
 
     @torch.no_grad()
-    def _follow(self, mem: Memory, out_ids) -> dict:
-        """Teacher-force the decoder along `out_ids`, recording α, e, context, s and ŷ at each step."""
+    def _follow(self, mem: Memory, out_ids, alphas: dict | None = None) -> dict:
+        """Teacher-force the decoder along `out_ids`, recording α, e, context, s and ŷ at each step.
+
+        `alphas` {t: α<t,·> (1, Tx)} overrides the attention of those output steps (0-based)."""
         s, c = self.start_state(mem)
         prev = torch.zeros(1, dtype=torch.long, device=mem.a.device)
         rec = {k: [] for k in ("alpha", "energies", "context", "s", "probs", "token_log_probs")}
-        for tok in out_ids:
-            logits, s, c, e, alpha, context = self.decode_step(mem, s, c, prev)
+        for t, tok in enumerate(out_ids):
+            logits, s, c, e, alpha, context = self.decode_step(mem, s, c, prev, (alphas or {}).get(t))
             logp = torch.log_softmax(logits[0], -1)
             rec["probs"].append(logp.exp())
             rec["token_log_probs"].append(logp[tok])
