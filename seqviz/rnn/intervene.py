@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from seqviz.core.vocab import BOUNDARY
-from seqviz.rnn.cells import GATES, Weights, unroll
+from seqviz.rnn.cells import GATES
 from seqviz.rnn.trace import Trace
 
 FIELDS = {"rnn": ("a",), "gru": ("a",), "lstm": ("a", "c")}  # what a unit override may set (GRU: c<t> = a<t>)
@@ -149,36 +149,16 @@ class Run:
 def run(model, text: str, intervention: Intervention | None = None) -> Run:
     """Run a CharLM over `text` with `intervention` (None or empty: the network as it is).
 
-    The same computation as CharLM.trace (CPU, float32, each ⏎ of a line model restarts from a<0> = 0), with the
-    intervention passed into every step. Raises InterventionError when it does not fit the model or the text.
+    CharLM.trace (CPU, float32, each ⏎ of a line model restarts from a<0> = 0) with the intervention passed into
+    every step. Raises InterventionError when it does not fit the model or the text.
     """
     intervention = intervention or Intervention()
     tokens, ids = model.encode(text)
     intervention.check(model.cell, model.config.n_a, len(tokens))
-    w = Weights.of(model.rnn)
-    w = Weights(*(p.detach().float().cpu() for p in (w.W_x, w.W_a, w.b_x, w.b_a)))
-    xs = model.one_hot(torch.from_numpy(ids)[None]).cpu()  # (1, T, V)
-    reset = torch.from_numpy((ids == 0) & (not model.config.multiline))[None]  # (1, T) a new line starts
-    out = unroll(model.cell, xs, w, reset, None if intervention.empty else intervention)
-    a = out["a"]  # (1, T, n_a)
+    trace = model.trace(text, None if intervention.empty else intervention)
     W_ya, b_y = model.head.weight.detach().float().cpu(), model.head.bias.detach().float().cpu()
-    logits = a @ W_ya.T + b_y  # (1, T, V)
-    y_hat = torch.softmax(logits, dim=-1)  # (1, T, V)
-    log_p = torch.log_softmax(logits, dim=-1)[0].numpy()  # (T, V), exact where ŷ underflows to 0
-    np_ = {k: v[0].numpy() for k, v in out.items()}
-    trace = Trace(
-        cell=model.cell,
-        tokens=tokens,
-        ids=ids,
-        unknown=ids < 0,
-        a=np_["a"],
-        c=np_.get("c"),
-        c_tilde=np_.get("c_tilde"),
-        gates={g: np_[g] for g in GATES[model.cell]},
-        pre={k: v for k, v in np_.items() if k.startswith("z_")},
-        y_hat=y_hat[0].numpy(),
-        vocab=list(model.vocab.chars),
-    )
+    logits = torch.from_numpy(trace.a) @ W_ya.T + b_y  # (T, V), as trace's ŷ<t>
+    log_p = torch.log_softmax(logits, dim=-1).numpy()  # (T, V), exact where ŷ underflows to 0
     nxt = next_ids(ids, text)
     T = len(ids)
     lp = np.full(T, np.nan)

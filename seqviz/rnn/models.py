@@ -60,20 +60,20 @@ class CharLM(nn.Module):
         return tokens, np.concatenate([[0], self.vocab.encode(text)]).astype(np.int64)
 
     @torch.no_grad()
-    def trace(self, text: str) -> Trace:
+    def trace(self, text: str, edit=None) -> Trace:
         """Unroll the cell's equations over `text` and return every step's numbers.
 
         The first token is the start-of-line marker, so ŷ<1> is the model's guess
         for the first character. Each later ⏎ starts a new line from a<0> = c<0> = 0,
         exactly as every line started in training (a multiline model, of source code, runs on across them).
-        Computed on the CPU in float32.
+        Computed on the CPU in float32. `edit` changes gates and states on the way (seqviz.rnn.intervene).
         """
         tokens, ids = self.encode(text)
         w = Weights.of(self.rnn)
         w = Weights(*(p.detach().float().cpu() for p in (w.W_x, w.W_a, w.b_x, w.b_a)))
         xs = self.one_hot(torch.from_numpy(ids)[None]).cpu()  # (1, T, V)
         reset = torch.from_numpy((ids == 0) & (not self.config.multiline))[None]  # (1, T) a new line starts
-        out = unroll(self.cell, xs, w, reset)
+        out = unroll(self.cell, xs, w, reset, edit)
         a = out["a"]  # (1, T, n_a)
         W_ya, b_y = self.head.weight.detach().float().cpu(), self.head.bias.detach().float().cpu()
         y_hat = torch.softmax(a @ W_ya.T + b_y, dim=-1)  # (1, T, V)
