@@ -12,28 +12,36 @@ name, v = emb.choose_vectors()
 st.header(t("emb.map.head"))
 col_q, col_k = st.columns([2, 1])
 query = emb.word_input(v, t("emb.search"), "emb_query", "king", col_q)
-k = col_k.slider(t("emb.search.k"), 3, 25, 10, key="emb_k_nn")
+k = emb.neighbours_k(col_k)
 limit = emb.search_limit(v, col_k)
 st.markdown(t("emb.an.head"))
 abc = emb.analogy_inputs(v)
-near = emb.search(name, v, "neighbours", (query,), k, limit) if query else []
 answers = emb.search(name, v, "analogy", abc, 5, limit) if abc else []
 emb.analogy_answer(abc, answers)
-marks, arrows = {w: "neighbour" for w, _ in near}, []
+col_f, col_l = st.columns(2)
+find, find_slot = emb.find_box(col_f)
+listed, among_list = emb.word_list_box(v, col_l)
+near = emb.neighbours(name, v, query, k, limit, listed if among_list else None)
+st.caption(t("emb.map.intro"))
+settings = emb.map_settings(v)
+marks = {w: "list" for w in listed}  # later roles win: the search's matches, neighbours, the analogy, your word
+marks.update({w: "found" for w in emb.found_words(v, settings, find, find_slot)})
+marks.update({w: "neighbour" for w, _ in near})
+arrows = []
 if abc:
     d = answers[0][0]
     marks.update({w: "analogy" for w in (*abc, d)})
     arrows = [(abc[0], abc[1]), (abc[2], d)]
 if query:
     marks[query] = "query"  # last: your word keeps its star even when it is one of the analogy's
-st.caption(t("emb.map.intro"))
-settings = emb.map_settings(v)
-emb.map_figure(name, v, settings, marks, arrows)
+view = emb.map_figure(name, v, settings, marks, arrows)
+emb.word_list_chips(listed)
+emb.export(name, v, view, listed, limit)
 
 col_n, col_a = st.columns([2, 3])
 with col_n:
     if query:
-        st.subheader(t("emb.nn.head", word=query))
+        st.subheader(t("emb.nn.list" if among_list else "emb.nn.head", word=query, n=len(listed)))
         emb.neighbours_table(v, near)
 with col_a:
     if abc:
@@ -51,8 +59,7 @@ if word:
 
 st.header(t("emb.pairs.head"))
 st.caption(t("emb.pairs.intro"))
-st.session_state.setdefault("emb_sentence", t("emb.pairs.default"))
-sentence = st.text_input(t("emb.pairs.sentence"), key="emb_sentence", max_chars=400)
+sentence = emb.sentence_input()
 emb.training_pairs(v, sentence)
 
 st.header(t("emb.bench.head"))

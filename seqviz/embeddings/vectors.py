@@ -215,6 +215,16 @@ class WordVectors:
         top = top[np.argsort(-sims[top], kind="stable")]
         return [(self.words[i], float(sims[i])) for i in top]
 
+    def neighbours_among(self, query: str, candidates, k: int = 10) -> list[tuple[str, float]]:
+        """The k words of `candidates` (a word list; unknown words and the query itself left out) whose vectors
+        have the largest cosine with the word `query`, most similar first."""
+        pool = list(dict.fromkeys(w for w in candidates if w in self.index and w != query))
+        if not pool or k <= 0:
+            return []
+        sims = self.unit[[self.index[w] for w in pool]] @ self.unit[self.index[query]]  # (len(pool),)
+        top = np.argsort(-sims, kind="stable")[:k]
+        return [(pool[i], float(sims[i])) for i in top]
+
     def analogy(self, a: str, b: str, c: str, k: int = 5, limit: int | None = None) -> list[tuple[str, float]]:
         """a : b :: c : ?  The words w maximising cos(e_w, e_b − e_a + e_c) (on unit vectors, as
         word2vec's and gensim's evaluation do: "3CosAdd"), a, b and c themselves left out."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
@@ -13,7 +15,7 @@ from seqviz import viz
 from seqviz.core import checkpoint
 from seqviz.embeddings import glove6b
 from seqviz.embeddings.projection import METHODS, ProjectionConfig, clusters, load_views, project, view_key
-from seqviz.ui import cache, mymodels, train
+from seqviz.ui import cache, mymodels, share, train
 from seqviz.ui.common import fig_labels, md_escape, t, table
 
 GLOVE6B = glove6b.NAME  # the course's own vectors (a wheel), the page's default
@@ -23,6 +25,11 @@ MAX_WORDS = 20_000  # most words a projection shows (the 5k / 10k / 20k views of
 SEARCH_LIMITS = (10_000, 30_000, 100_000, 200_000, 400_000)  # "search only the N most frequent words"
 TSNE_3D_MAX = 1000  # sklearn's 3-D t-SNE is slow (about 15 s here at 1,000 words): more are cut
 MAX_PAIR_WORDS = 30  # words of the sentence the training-pairs figure walks through
+MAX_LIST = 300  # words a word list keeps (a box around half the map would select thousands)
+MAX_LIST_CHARS = 5000  # characters of the word-list box (and of a link's word list)
+MAX_FIND = 200  # words the search box highlights
+MAX_EXPORT = 100_000  # words one export holds (100,000 x 50 numbers: a 46 MB vectors file, made in about 1 s)
+EXPORT_FROM = ("map", "list", "vocab")  # which words an export holds: the map's, the word list, the vocabulary's
 # defaults in English: the shipped vectors learnt English (a Chinese corpus can be trained below)
 DEFAULT_LISTS = (
     "countries: france germany italy spain china japan india russia\n"
@@ -98,6 +105,7 @@ def choose_vectors() -> tuple[str, em.WordVectors]:
     warm_up_projections()
     user = _user()
     options = ready + list(user)
+    share.bind("emb_vectors", options[0], options=options)
     new = st.session_state.get("my_models_new")
     if new in user and new not in st.session_state.setdefault("emb_seen_new", set()):
         st.session_state["emb_seen_new"].add(new)  # vectors just trained: show them, once
@@ -105,6 +113,9 @@ def choose_vectors() -> tuple[str, em.WordVectors]:
     if st.session_state.get("emb_vectors") not in options:
         st.session_state["emb_vectors"] = options[0]
     name = st.sidebar.radio(t("emb.vectors"), options, key="emb_vectors", format_func=_vectors_label)
+    if st.session_state.get("_emb_last_vectors") not in (None, name):
+        st.session_state.pop("emb_n", None)  # the map's word count starts at the new vectors' default
+    st.session_state["_emb_last_vectors"] = name
     if user:
         st.sidebar.caption(t("my.hint"))
     v = shipped(name) if name in CHECKPOINTS else user[name]
@@ -137,7 +148,7 @@ def word_input(v: em.WordVectors, label: str, key: str, default: str, container=
 
     Several words: the first is used and the message says so. Capitals: the vocabularies here are lower-case, and
     the message says the word was read in lower case. Chinese on vectors with no Chinese words: said plainly."""
-    st.session_state.setdefault(key, default)
+    share.bind(key, default, max_chars=60)  # a link's word: checked below like a typed one
     raw = container.text_input(label, key=key, max_chars=60)
     parts = _ascii_punct(raw).replace(",", " ").split()
     word = v.normalize(parts[0]) if parts else ""
@@ -190,7 +201,7 @@ def word_pairs(v: em.WordVectors, raw: str) -> tuple[list[tuple[str, str]], list
     return pairs, bad
 
 
-def _missing_message(words: list[str], v: em.WordVectors) -> None:
+def _missing_message(words: list[str], v: em.WordVectors, container=st) -> None:
     if words:
         hints = []
         for w in words[:6]:  # suggestions for the first few (each looks through 50,000 words), then the rest named
@@ -198,7 +209,7 @@ def _missing_message(words: list[str], v: em.WordVectors) -> None:
             hints.append(f"`{md_escape(w[:40])}`" + (f" → {', '.join(md_escape(c) for c in close)}" if close else ""))
         hints += [f"`{md_escape(w[:40])}`" for w in words[6:30]]
         more = t("emb.words.more", n=len(words) - 30) if len(words) > 30 else ""
-        st.warning(t("emb.words.missing", words="; ".join(hints)) + more)
+        container.warning(t("emb.words.missing", words="; ".join(hints)) + more)
 
 
 # ---------------------------------------------------------------- the map
@@ -261,47 +272,41 @@ def map_settings(v: em.WordVectors) -> dict:
     knobs): nothing is computed until Draw is pressed."""
     with st.expander(t("emb.map.settings")), st.form("emb_map_form", border=False):
         c1, c2, c3 = st.columns([2, 1, 2])
+        share.bind("emb_method", "umap", options=METHODS)  # every setting is in the address: a link redraws it
         method = c1.radio(
-            t("emb.map.method"),
-            METHODS,
-            format_func=lambda m: t(f"emb.method.{m}"),
-            horizontal=True,
-            key="emb_method",
-            index=2,
+            t("emb.map.method"), METHODS, format_func=lambda m: t(f"emb.method.{m}"), horizontal=True, key="emb_method"
         )
+        share.bind("emb_dim", 2, options=(2, 3))
         dim = c2.radio(t("emb.map.dim"), (2, 3), format_func=lambda d: f"{d}-D", horizontal=True, key="emb_dim")
         if len(v) > 200:
             top = min(MAX_WORDS, len(v))
-            n = c3.slider(
-                t("emb.map.n"),
-                200,
-                top,
-                min(5000 if len(v) > 100_000 else 2000, len(v)),
-                step=100,
-                key="emb_n",
-                help=t("emb.map.n.help"),
-            )
+            share.bind("emb_n", min(5000 if len(v) > 100_000 else 2000, len(v)), lo=200, hi=top)
+            n = c3.slider(t("emb.map.n"), 200, top, step=100, key="emb_n", help=t("emb.map.n.help"))
         else:
             n = len(v)
             c3.caption(t("emb.map.all", n=len(v.map_rows(n))))
         c1, c2, c3, c4 = st.columns(4)
-        perplexity = c1.slider(
-            t("emb.map.perplexity"), 5, 50, 30, key="emb_perplexity", help=t("emb.map.perplexity.help")
-        )
-        nn = c2.slider(t("emb.map.nn"), 2, 100, 15, key="emb_nn", help=t("emb.map.nn.help"))
+        share.bind("emb_perplexity", 30, lo=5, hi=50)
+        perplexity = c1.slider(t("emb.map.perplexity"), 5, 50, key="emb_perplexity", help=t("emb.map.perplexity.help"))
+        share.bind("emb_nn", 15, lo=2, hi=100)
+        nn = c2.slider(t("emb.map.nn"), 2, 100, key="emb_nn", help=t("emb.map.nn.help"))
+        share.bind("emb_min_dist", 0.1, lo=0.0, hi=0.99)
         min_dist = c3.slider(
-            t("emb.map.min_dist"), 0.0, 0.99, 0.1, step=0.05, key="emb_min_dist", help=t("emb.map.min_dist.help")
+            t("emb.map.min_dist"), 0.0, 0.99, step=0.05, key="emb_min_dist", help=t("emb.map.min_dist.help")
         )
-        seed = int(c4.number_input(t("emb.map.seed"), 0, 9999, 0, key="emb_seed", help=t("emb.map.seed.help")))
+        share.bind("emb_seed", 0, lo=0, hi=9999)
+        seed = int(c4.number_input(t("emb.map.seed"), 0, 9999, key="emb_seed", help=t("emb.map.seed.help")))
         c1, c2 = st.columns([1, 2])
+        share.bind("emb_colour", "clusters", options=("clusters", "lists"))
         colour = c1.radio(
             t("emb.map.colour"), ("clusters", "lists"), format_func=lambda c: t(f"emb.colour.{c}"), key="emb_colour"
         )
-        k = c1.slider(t("emb.map.k"), 2, 20, 10, key="emb_k")
-        lists = c2.text_area(
-            t("emb.map.lists"), key="emb_lists", height=110, help=t("emb.map.lists.help"), value=DEFAULT_LISTS
-        )
-        zoom = st.checkbox(t("emb.map.zoom"), value=True, key="emb_zoom", help=t("emb.map.zoom.help"))
+        share.bind("emb_k", 10, lo=2, hi=20)
+        k = c1.slider(t("emb.map.k"), 2, 20, key="emb_k")
+        share.bind("emb_lists", DEFAULT_LISTS)
+        lists = c2.text_area(t("emb.map.lists"), key="emb_lists", height=110, help=t("emb.map.lists.help"))
+        share.bind("emb_zoom", True)
+        zoom = st.checkbox(t("emb.map.zoom"), key="emb_zoom", help=t("emb.map.zoom.help"))
         st.form_submit_button(t("emb.map.draw"), type="primary")
     n = min(n, len(v))
     if method == "tsne" and dim == 3 and n > TSNE_3D_MAX:
@@ -346,8 +351,24 @@ def place_near(v: em.WordVectors, n: int, Y: np.ndarray, words, k: int = 5) -> d
     return {w: Y[top[i]].mean(axis=0) for i, w in enumerate(words)}
 
 
-def map_figure(name: str, v: em.WordVectors, s: dict, marks: dict, arrows: list) -> None:
-    """Compute (or fetch) the projection and draw the map with the marked words."""
+@dataclass
+class MapView:
+    """What the map drew: its words, their coordinates, colour group and mark (for the exports)."""
+
+    words: list[str]  # the projected words (v.map_rows(n))
+    Y: np.ndarray  # (n, 2 or 3) their coordinates
+    groups: list[str]  # each word's colour group ("" for none)
+    marks: dict  # word -> "query", "neighbour", "analogy", "found" or "list"
+
+
+def map_words(v: em.WordVectors, s: dict) -> list[str]:
+    """The words the map with settings `s` projects."""
+    return [v.words[i] for i in v.map_rows(s["n"])]
+
+
+def map_figure(name: str, v: em.WordVectors, s: dict, marks: dict, arrows: list) -> MapView | None:
+    """Compute (or fetch) the projection and draw the map with the marked words; a click on a word makes it the
+    query, a box or lasso selection the word list (`_on_map_select`). Returns what was drawn (None: nothing)."""
     n, cfg = s["n"], s["cfg"]
     rows = v.map_rows(n)
     words = [v.words[i] for i in rows]
@@ -356,7 +377,7 @@ def map_figure(name: str, v: em.WordVectors, s: dict, marks: dict, arrows: list)
             Y, secs, was_shipped = projection(name, v, n, cfg)
     except ValueError:
         st.warning(t("emb.map.too_few"))
-        return
+        return None
     if s["colour"] == "clusters":
         groups = _clusters(f"{name}:{n}", v.E[rows], s["k"])
         group_names = [t("emb.cluster", i=i + 1) for i in range(s["k"])]
@@ -371,7 +392,14 @@ def map_figure(name: str, v: em.WordVectors, s: dict, marks: dict, arrows: list)
     extra = place_near(v, n, Y, [w for w in marks if w not in projected])
     traces, notes = viz.embeddings.map_marks(words, Y, marks, arrows, extra, labels)
     box = _zoom_box(words, Y, marks, extra) if s.get("zoom") and cfg.dim == 2 else None
-    st.plotly_chart(_with_marks(cloud, traces, notes, box), key="emb_map", config={"scrollZoom": True})
+    st.caption(t("emb.map.select" if cfg.dim == 2 else "emb.map.select3d"))
+    st.plotly_chart(
+        _with_marks(cloud, traces, notes, box),
+        key="emb_map",
+        config={"scrollZoom": True},
+        on_select=_on_map_select if cfg.dim == 2 else "ignore",  # plotly selects on 2-D plots only
+        selection_mode=("points", "box", "lasso"),
+    )
     st.caption(
         t(
             "emb.map.shipped" if was_shipped else "emb.map.time",
@@ -382,6 +410,31 @@ def map_figure(name: str, v: em.WordVectors, s: dict, marks: dict, arrows: list)
         + " "
         + t(f"emb.map.explain.{cfg.method}")
     )
+    names = [" ".join(group_names[g].split()) if g >= 0 else "" for g in np.asarray(groups).tolist()]  # one line
+    return MapView(words, Y, names, marks)
+
+
+def _on_map_select() -> None:
+    """The map's selection callback (it runs before the page, so it may set the boxes): a click makes the clicked
+    word the query; a box, a lasso or several points make the selected words the word list."""
+    try:
+        selection = st.session_state["emb_map"]["selection"]
+    except (KeyError, TypeError):
+        return
+    words, area = viz.embeddings.words_from_selection(selection)
+    if not words:
+        return
+    if area:
+        kept, size = [], 0
+        for w in words[:MAX_LIST]:  # as many as the box holds
+            size += len(w) + 1
+            if size > MAX_LIST_CHARS + 1:
+                break
+            kept.append(w)
+        st.session_state["emb_words"] = " ".join(kept)
+        st.session_state["_emb_selected"] = (len(words), len(kept))  # said once under the list
+    else:
+        st.session_state["emb_query"] = words[0]
 
 
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
@@ -435,6 +488,8 @@ def _labels() -> dict:
         "query",
         "neighbour",
         "analogy",
+        "list",
+        "found",
         "placed",
         "n_e",
         "E",
@@ -496,12 +551,187 @@ def search_limit(v: em.WordVectors, container=st) -> int | None:
     if len(v) <= SEARCH_LIMITS[0]:
         return None
     options = [n for n in SEARCH_LIMITS if n < len(v)] + [len(v)]
-    if st.session_state.get("emb_limit") not in options:  # default: 100,000 (all 400,000 let in junk such as
-        st.session_state["emb_limit"] = next((n for n in options if n >= 100_000), options[-1])  # "prohertrib")
+    default = next((n for n in options if n >= 100_000), options[-1])  # (all 400,000 let in junk: "prohertrib")
+    share.bind("emb_limit", default, options=options)
+    if st.session_state.get("emb_limit") not in options:  # other vectors, other sizes
+        st.session_state["emb_limit"] = default
     n = container.select_slider(
         t("emb.search.limit"), options, key="emb_limit", format_func=lambda n: f"{n:,}", help=t("emb.search.limit.help")
     )
     return None if n >= len(v) else n
+
+
+def neighbours_k(container=st) -> int:
+    """How many neighbours to list."""
+    share.bind("emb_k_nn", 10, lo=3, hi=25)
+    return container.slider(t("emb.search.k"), 3, 25, key="emb_k_nn")
+
+
+def neighbours(
+    name: str, v: em.WordVectors, query: str | None, k: int, limit: int | None, among: list[str] | None = None
+) -> list[tuple[str, float]]:
+    """The query's k nearest neighbours: in the vocabulary (its `limit` most frequent words), or among the word
+    list `among` when given."""
+    if not query:
+        return []
+    if among:
+        return v.neighbours_among(query, among, k)
+    return search(name, v, "neighbours", (query,), k, limit)
+
+
+# ---------------------------------------------------------------- search box, word list, exports
+
+
+def find_box(container=st) -> tuple[str, object]:
+    """The search box: words, or patterns with * and ?, to highlight on the map. Returns (its text, a container
+    under it for its messages, written once the map's words are known)."""
+    share.bind("emb_find", "", max_chars=200)
+    raw = container.text_input(
+        t("emb.find"), key="emb_find", max_chars=200, placeholder=t("emb.find.placeholder"), help=t("emb.find.help")
+    )
+    return raw, container.container()
+
+
+def found_words(v: em.WordVectors, s: dict, raw: str, slot) -> list[str]:
+    """The words the search box `raw` highlights (patterns matched among the map's words); messages into `slot`."""
+    if not raw.strip():
+        return []
+    found = em.find_words(v, _ascii_punct(raw), map_words(v, s), MAX_FIND)
+    _missing_message(found.unknown, v, slot)
+    if found.no_match:
+        slot.info(t("emb.find.no_match", patterns=", ".join(f"**{md_escape(p)}**" for p in found.no_match[:10])))
+    if found.words:
+        slot.caption(
+            t("emb.find.count", n=len(found.words)) + (" " + t("emb.find.cut", more=found.cut) if found.cut else "")
+        )
+    return found.words
+
+
+def word_list_box(v: em.WordVectors, container=st) -> tuple[list[str], bool]:
+    """The word list: typed, or filled by a box / lasso selection on the map. Returns (its known words, whether
+    the neighbours are searched among them only)."""
+    share.bind("emb_words", "", max_chars=MAX_LIST_CHARS)
+    raw = container.text_area(
+        t("emb.list"),
+        key="emb_words",
+        max_chars=MAX_LIST_CHARS,
+        height=68,
+        placeholder=t("emb.list.placeholder"),
+        help=t("emb.list.help"),
+    )
+    share.bind("emb_list_nn", False)
+    among = container.checkbox(t("emb.list.nn"), key="emb_list_nn", help=t("emb.list.nn.help"))
+    known, unknown = word_list(v, raw)
+    _missing_message(unknown, v, container)
+    selected, kept = st.session_state.pop("_emb_selected", (0, 0))  # set by a selection on the map, said once
+    if selected:
+        container.caption(
+            t("emb.list.selected", n=selected) + (" " + t("emb.list.cut", n=kept) if selected > kept else "")
+        )
+    elif len(known) > MAX_LIST:
+        container.caption(t("emb.list.cut", n=MAX_LIST))
+    known = known[:MAX_LIST]
+    if among and not known:
+        container.info(t("emb.list.nn.empty"))
+    return known, among and bool(known)
+
+
+def word_list_chips(listed: list[str]) -> None:
+    """The word list under the map, in a box with a copy button."""
+    if listed:
+        st.markdown(t("emb.list.head", n=len(listed)))
+        st.code(" ".join(listed), language=None, wrap_lines=True)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _shipped_unsafe(name: str) -> frozenset:
+    return frozenset(em.export.unsafe_words(shipped(name).words))
+
+
+def _unsafe(name: str, v: em.WordVectors) -> frozenset:
+    """The words of the vocabulary that a TSV file cannot hold (none in practice: words come from splitting text
+    at white space), found once per shipped vocabulary."""
+    return _shipped_unsafe(name) if name in CHECKPOINTS else frozenset(em.export.unsafe_words(v.words))
+
+
+def _export_rows(v: em.WordVectors, view: MapView | None, listed: list[str], limit: int | None, source: str):
+    """(words, their rows of E, metadata columns, what to say) for an export of `source`: "map", "list" or "vocab"."""
+    if source == "map":
+        if view is None:
+            return [], [], None, t("emb.export.no_map")
+        marks = [view.marks.get(w, "") for w in view.words]
+        return view.words, [v.index[w] for w in view.words], {"group": view.groups, "mark": marks}, None
+    if source == "list":
+        return listed, [v.index[w] for w in listed], None, None if listed else t("emb.export.no_list")
+    n = min(limit or len(v), len(v))
+    note = t("emb.export.cut", n=MAX_EXPORT, of=n) if n > MAX_EXPORT else None
+    n = min(n, MAX_EXPORT)
+    return v.words[:n], np.arange(n), None, note  # the most frequent words: the first rows
+
+
+def export(name: str, v: em.WordVectors, view: MapView | None, listed: list[str], limit: int | None) -> None:
+    """Downloads: the vectors and their words as the Embedding Projector's two TSV files (the map's words, the
+    word list or the most frequent words of the vocabulary), and the map's coordinates as CSV. Each file is made
+    when its button is pressed (st.download_button with a function), not on every run."""
+    with st.expander(t("emb.export.head")):
+        st.caption(t("emb.export.intro"))
+        sizes = {"map": len(view.words) if view else 0, "list": len(listed), "vocab": min(limit or len(v), MAX_EXPORT)}
+        share.bind("emb_export_from", "map", options=EXPORT_FROM)
+        source = st.radio(
+            t("emb.export.from"),
+            EXPORT_FROM,
+            key="emb_export_from",
+            horizontal=True,
+            format_func=lambda x: t(f"emb.export.from.{x}", n=sizes[x]),
+        )
+        words, rows, columns, note = _export_rows(v, view, listed, limit, source)
+        if note:
+            (st.info if not words else st.caption)(note)
+        bad = _unsafe(name, v)
+        if bad and any(w in bad for w in words):  # a tab or a line break has no place in a TSV file: left out, said
+            keep = [i for i, w in enumerate(words) if w not in bad]
+            st.caption(t("emb.export.unsafe", n=len(words) - len(keep)))
+            words, rows = [words[i] for i in keep], [rows[i] for i in keep]
+            columns = {c: [col[i] for i in keep] for c, col in columns.items()} if columns else None
+        stem = "seqviz-" + re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")
+        c1, c2, c3 = st.columns(3)
+        if words:
+            c1.download_button(
+                t("emb.export.vectors", n=len(words)),
+                data=lambda: em.vectors_tsv(v.E[np.asarray(rows, dtype=np.int64)]),
+                file_name=f"{stem}-{source}-vectors.tsv",
+                mime="text/tab-separated-values",
+                key="emb_export_vectors",
+                on_click="ignore",
+                icon=":material/download:",
+            )
+            c2.download_button(
+                t("emb.export.metadata"),
+                data=lambda: em.metadata_tsv(words, columns),
+                file_name=f"{stem}-{source}-metadata.tsv",
+                mime="text/tab-separated-values",
+                key="emb_export_metadata",
+                on_click="ignore",
+                icon=":material/download:",
+            )
+        if view is not None:
+            marks = {"group": view.groups, "mark": [view.marks.get(w, "") for w in view.words]}
+            c3.download_button(
+                t("emb.export.coords", n=len(view.words)),
+                data=lambda: em.coordinates_csv(view.words, view.Y, marks),
+                file_name=f"{stem}-map.csv",
+                mime="text/csv",
+                key="emb_export_coords",
+                on_click="ignore",
+                icon=":material/download:",
+            )
+        st.caption(t("emb.export.tables"))
+
+
+def sentence_input() -> str:
+    """The sentence the training pairs are made from."""
+    share.bind("emb_sentence", t("emb.pairs.default"), max_chars=400)
+    return st.text_input(t("emb.pairs.sentence"), key="emb_sentence", max_chars=400)
 
 
 def neighbours_table(v: em.WordVectors, found: list[tuple[str, float]]) -> list[str]:
@@ -614,6 +844,7 @@ def training_pairs(v: em.WordVectors, sentence: str) -> None:
         st.caption(t("emb.pairs.cut", n=MAX_PAIR_WORDS))
         tokens = tokens[:MAX_PAIR_WORDS]
     c1, c2 = st.columns(2)
+    share.bind("emb_pairs_mode", "skip-gram", options=("skip-gram", "cbow"))
     mode = c1.radio(
         t("emb.pairs.mode"),
         ("skip-gram", "cbow"),
@@ -621,7 +852,8 @@ def training_pairs(v: em.WordVectors, sentence: str) -> None:
         horizontal=True,
         key="emb_pairs_mode",
     )
-    window = c2.slider(t("emb.pairs.window"), 1, 5, 2, key="emb_pairs_window", help=t("emb.pairs.window.help"))
+    share.bind("emb_pairs_window", 2, lo=1, hi=5)
+    window = c2.slider(t("emb.pairs.window"), 1, 5, key="emb_pairs_window", help=t("emb.pairs.window.help"))
     st.plotly_chart(
         _figure(
             ("pairs", tuple(tokens), window, mode),
@@ -635,12 +867,17 @@ def training_pairs(v: em.WordVectors, sentence: str) -> None:
     st.subheader(t("emb.neg.head"))
     pairs = [(c, w) for _, c, w in em.skipgram_pairs(tokens, window)]
     c1, c2 = st.columns([2, 1])
+    share.bind("emb_neg_pair", 0, options=range(len(pairs)))
+    if st.session_state.get("emb_neg_pair") not in range(len(pairs)):  # a shorter sentence than before
+        st.session_state["emb_neg_pair"] = 0
     pick = c1.selectbox(
         t("emb.neg.pair"), range(len(pairs)), key="emb_neg_pair", format_func=lambda i: f"{pairs[i][0]} → {pairs[i][1]}"
     )
-    k = c2.slider(t("emb.neg.k"), 1, 20, 4, key="emb_neg_k", help=t("emb.neg.k.help"))
+    share.bind("emb_neg_k", 4, lo=1, hi=20)
+    k = c2.slider(t("emb.neg.k"), 1, 20, key="emb_neg_k", help=t("emb.neg.k.help"))
     context, target = pairs[min(pick, len(pairs) - 1)]
-    seed = st.session_state.get("emb_neg_seed", 0)
+    share.bind("emb_neg_seed", 0, lo=0, hi=10**6)  # which draw ("Draw again" counts up): a link shows the same one
+    seed = st.session_state["emb_neg_seed"]
     rows = em.negative_samples(v, context, target, k, seed=seed)
     col_t, col_f = st.columns([2, 3])
     with col_t:
@@ -776,10 +1013,10 @@ def course_check(name: str) -> None:
 
 def debiasing(name: str, v: em.WordVectors) -> None:
     c1, c2 = st.columns([1, 2])
-    axis_raw = c1.text_input(t("emb.bias.axis"), key="emb_bias_axis", value=DEFAULT_AXIS, help=t("emb.bias.axis.help"))
-    measure_raw = c2.text_input(
-        t("emb.bias.measure"), key="emb_bias_measure", value=DEFAULT_MEASURE, help=t("emb.bias.measure.help")
-    )
+    share.bind("emb_bias_axis", DEFAULT_AXIS)
+    axis_raw = c1.text_input(t("emb.bias.axis"), key="emb_bias_axis", help=t("emb.bias.axis.help"))
+    share.bind("emb_bias_measure", DEFAULT_MEASURE)
+    measure_raw = c2.text_input(t("emb.bias.measure"), key="emb_bias_measure", help=t("emb.bias.measure.help"))
     axis, bad_axis = word_pairs(v, axis_raw)
     if axis:
         measure, missing = word_list(v, measure_raw)
@@ -803,12 +1040,10 @@ def debiasing(name: str, v: em.WordVectors) -> None:
                     + (" " + t("emb.bias.bars.course") if course else "")
                 )
     c2, c3 = st.columns(2)
-    neutral_raw = c2.text_input(
-        t("emb.bias.neutral"), key="emb_bias_neutral", value=DEFAULT_NEUTRAL, help=t("emb.bias.neutral.help")
-    )
-    pairs_raw = c3.text_input(
-        t("emb.bias.pairs"), key="emb_bias_pairs", value=DEFAULT_PAIRS, help=t("emb.bias.pairs.help")
-    )
+    share.bind("emb_bias_neutral", DEFAULT_NEUTRAL)
+    neutral_raw = c2.text_input(t("emb.bias.neutral"), key="emb_bias_neutral", help=t("emb.bias.neutral.help"))
+    share.bind("emb_bias_pairs", DEFAULT_PAIRS)
+    pairs_raw = c3.text_input(t("emb.bias.pairs"), key="emb_bias_pairs", help=t("emb.bias.pairs.help"))
     neutral, missing = word_list(v, neutral_raw)
     pairs, bad_pairs = word_pairs(v, pairs_raw)
     if bad_axis or bad_pairs:

@@ -17,6 +17,8 @@ EMB_LABELS = {
     "query": "your word",
     "neighbour": "nearest neighbours",
     "analogy": "analogy",
+    "list": "word list",
+    "found": "search matches",
     "placed": "(placed beside its neighbours: not among the words projected)",
     "n_e": "dimension of e_w",
     "E": "E (n_e × V): one column per word",
@@ -58,6 +60,9 @@ _PALETTE = [
 ]
 
 
+MAX_LABELS = 60  # search matches and word-list words are labelled when at most this many (more: hover shows them)
+
+
 def embedding_map(
     words: list[str],
     Y: np.ndarray,
@@ -74,7 +79,7 @@ def embedding_map(
     Args:
         words, Y: the projected words and their (n, 2 or 3) coordinates.
         groups: (n,) group of each word (index into group_names; -1 = none, drawn light grey).
-        marks: word -> "query", "neighbour" or "analogy".
+        marks: word -> "query", "neighbour", "analogy", "found" (search matches) or "list" (the word list).
         arrows: (from word, to word) pairs, both in `words` or `extra`.
         extra: word -> coordinates for marked words placed beside their neighbours (not projected).
     """
@@ -127,6 +132,7 @@ def map_cloud(
                 mode="markers",
                 name=name,
                 text=[html.escape(words[i]) for i in sel],
+                customdata=[words[i] for i in sel],  # the word itself: a click or a box selection maps back to it
                 hovertemplate="%{text}<extra></extra>",
                 marker=dict(size=6 if dim == 2 else 3, color=color, opacity=0.6 if g >= 0 else 0.45),
             )
@@ -173,6 +179,8 @@ def _mark_dicts(pos: dict, dim: int, marks, arrows, extra, labels) -> tuple[list
     pos = dict(pos) | dict(extra)
     kind = "scattergl" if dim == 2 else "scatter3d"
     styles = {
+        "list": ("#d62728", 9, "square"),  # the word list (typed, or selected on the map)
+        "found": ("#ff7f0e", 14, "circle"),  # what the search box matched: bigger than the cloud, labelled
         "neighbour": ("#111111", 10, "circle"),
         "query": ("#111111", 20, "star"),
         "analogy": ("#111111", 13, "diamond"),
@@ -186,8 +194,9 @@ def _mark_dicts(pos: dict, dim: int, marks, arrows, extra, labels) -> tuple[list
             {
                 "type": kind,
                 **_plain([pos[w] for w in ws], dim),
-                "mode": "markers+text",
+                "mode": "markers+text" if role not in ("list", "found") or len(ws) <= MAX_LABELS else "markers",
                 "text": [html.escape(w) + ("*" if w in extra else "") for w in ws],
+                "customdata": list(ws),
                 "name": labels[role],
                 "textposition": "top center",
                 "textfont": {"size": 15, "color": "#111"},
@@ -267,6 +276,29 @@ def _mark_dicts(pos: dict, dim: int, marks, arrows, extra, labels) -> tuple[list
             }
         )
     return traces, notes
+
+
+def words_from_selection(selection) -> tuple[list[str], bool]:
+    """The words a selection on the map picked, and whether it was an area (box or lasso, or several points).
+
+    `selection` is st.plotly_chart's event.selection (points, box, lasso): each point carries its trace's
+    customdata, the word itself (a marked word is in two traces, its cloud dot and its mark: counted once).
+    Points without a word (the analogy's arrows) are skipped.
+
+    Returns:
+        (words in the order selected, no duplicates; True for a box / lasso / several points, False for a click).
+    """
+    selection = selection or {}
+    words = []
+    for p in selection.get("points") or []:
+        data = p.get("customdata") if isinstance(p, dict) else None
+        if isinstance(data, (list, tuple)):
+            data = data[0] if data else None
+        if isinstance(data, str) and data:
+            words.append(data)
+    words = list(dict.fromkeys(words))
+    area = bool(selection.get("box") or selection.get("lasso")) or len(words) > 1
+    return words, area
 
 
 def onehot_figure(words: list[str], k: int, E: np.ndarray, width: int = 7, labels: dict | None = None) -> go.Figure:
