@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from seqviz.ui import cache, fig_labels, panels, t, text_source
+from seqviz.ui import cache, fig_labels, intervene, panels, t, text_source
+from seqviz.ui.export import chart
 
 st.title(t("cell.title"))
 st.markdown(t("cell.intro"))
@@ -22,17 +23,20 @@ if clean.ok:
     st.caption(
         t("cell.state.explain") + " " + t("cell.state.multiline" if model.config.multiline else "cell.state.lines")
     )
-    st.plotly_chart(cache.state_figure(name, clean.text, labels), key="state_fig")
+    chart(cache.state_figure(name, clean.text, labels), key="state_fig")
+    panels.export_trace(trace, name)  # a<t>, c<t> and the gates as CSV
 
     st.header(t("cell.gates.head"))
     if cell == "rnn":
         st.info(t("cell.gates.rnn"))
     else:
         st.caption(t(f"cell.gates.explain.{cell}"))
-        st.plotly_chart(cache.gates_figure(name, clean.text, labels), key="gates_fig")
+        chart(cache.gates_figure(name, clean.text, labels), key="gates_fig")
         st.caption(t("cell.gates.gru_note") if cell == "gru" else t("cell.lstm_note"))
 
     panels.step_panel(trace, unit)
     panels.hunt_panel(trace, name, clean.text, unit)
     panels.finder_panel(trace, name, clean.text)
+    intervene.cell_panel(name, model, clean.text)  # what if: clamp a gate or set a unit, and read again
+panels.compare_panel()  # RNN, GRU and LSTM on one text: how far back each reaches, side by side
 panels.architectures()

@@ -5,5 +5,14 @@ from seqviz import embeddings, music, ner, rnn, sentiment, speech, translation  
 from seqviz.core.checkpoint import list_pretrained, load_model, load_pretrained
 from seqviz.core.device import device_label, pick_device
 from seqviz.embeddings import load_vectors
+from seqviz.rnn.connectivity import connectivity
 
-__all__ = ["device_label", "pick_device", "list_pretrained", "load_model", "load_pretrained", "load_vectors"]
+__all__ = [
+    "connectivity",
+    "device_label",
+    "pick_device",
+    "list_pretrained",
+    "load_model",
+    "load_pretrained",
+    "load_vectors",
+]

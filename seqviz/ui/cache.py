@@ -113,3 +113,36 @@ def architecture_figure(kind: str, words: tuple = ()):
 def unit_figure(name: str, text: str, unit: int, time_label: str):
     """One unit's a<t>, gates and c<t> over time."""
     return frozen(viz.rnn.unit_curve(trace(name, text), unit, {"time": time_label}))
+
+
+# --------------------------------------------------------------- the three cells compared (issue 17, parts 2-3)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def connectivity(name: str, text: str):
+    """C[t, t'] = ‖∂z<t>/∂x<t'>‖ of the model reading `text` (seqviz.rnn.connectivity)."""
+    from seqviz.rnn.connectivity import connectivity as compute
+
+    return compute(model(name), text)
+
+
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def reach_figure(names: tuple, text: str, t: int, labels: tuple):
+    """The cells' connectivity side by side and the text coloured by row t (shared, never mutated)."""
+    conns = {model(n).config.cell: connectivity(n, text) for n in names}
+    return frozen(viz.rnn.reach_figure(conns, t, dict(labels)))
+
+
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def compare_states_figure(names: tuple, text: str, t: int, labels: tuple):
+    """a<t> of each cell side by side, veiled after step t (shared, never mutated)."""
+    traces = {model(n).config.cell: trace(n, text) for n in names}
+    return frozen(viz.rnn.compare_states_figure(traces, t, dict(labels)))
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def text_perplexity(name: str, text: str) -> float:
+    """The model's perplexity on `text` (seqviz.rnn.lm.score: each line from a<0> = 0, its ending ⏎ scored)."""
+    from seqviz.rnn.lm import score
+
+    return score(model(name), text).perplexity

@@ -8,8 +8,10 @@ import streamlit as st
 from seqviz import viz
 from seqviz.core.vocab import display
 from seqviz.rnn.equations import step_equations
-from seqviz.ui import cache, mymodels, picker
-from seqviz.ui.common import md_escape, t, table
+from seqviz.ui import cache, mymodels, picker, share
+from seqviz.ui.common import fig_labels, md_escape, t, table
+from seqviz.ui.export import chart
+from seqviz.ui.textbox import text_source
 
 ARCHITECTURES = (
     "one_to_one",
@@ -34,6 +36,7 @@ def choose_model() -> tuple[str, object]:
     picker.settle("cell_kind", options, "lstm", "cell")
     labels = {k: k.upper() if k in cache.MODELS else picker.label(k) for k in options}
     labels |= {k: t(f"cell.model.{k}") for k in STRUCTURED}
+    share.bind("cell_kind", "lstm", options=options)
     pick = st.sidebar.radio(t("cell.choose"), options, key="cell_kind", horizontal=True, format_func=labels.get)
     picker.hint(own)
     name = cache.MODELS.get(pick, STRUCTURED.get(pick, pick))
@@ -109,6 +112,7 @@ def unit_picker(trace, name: str = "", text: str = "") -> int:
         ranked = units.rank_units(a_only, text, {"h": units.HYPOTHESES[HEADLINE[pick]](text)}, 1)["h"]
         first = ranked[0].unit if ranked and ranked[0].r != 0 else first
     clamp_state(key, trace.n_a - 1, first)
+    share.bind(key, first, lo=0, hi=trace.n_a - 1)
     unit = st.sidebar.slider(t("cell.step.unit"), 0, trace.n_a - 1, key=key, help=t("cell.step.unit_help"))
     st.sidebar.caption(t("cell.hunt.suggest", units=", ".join(map(str, best))))
     return unit
@@ -121,6 +125,7 @@ def step_panel(trace, unit: int) -> None:
     clamp_state("cell_t", trace.T - 1, min(3, trace.T - 1))
     left, right = st.columns([3, 2])
     with left:
+        share.bind("cell_t", min(3, trace.T - 1), lo=0, hi=trace.T - 1)
         step = st.slider(t("cell.step.t"), 0, trace.T - 1, key="cell_t")  # T >= 2 whenever there is text
         ch = display(trace.tokens[step])
         st.markdown(t("cell.step.reading", t=step, ch=md_escape(ch)))
@@ -149,11 +154,14 @@ def hunt_panel(trace, name: str, text: str, unit: int) -> None:
     pick = st.session_state.get("cell_kind", "")
     st.caption(t(f"cell.hunt.explain.{pick}" if pick in HEADLINE else "cell.hunt.explain"))
     fields = ["a"] + (["c"] if trace.cell == "lstm" else []) + list(trace.gates)
+    if st.session_state.get("cell_field", "a") not in fields:  # c<t> or a gate the new cell does not have
+        st.session_state["cell_field"] = "a"
+    share.bind("cell_field", "a", options=fields)
     field = st.radio(
         t("cell.hunt.field"), fields, format_func=lambda f: t(f"field.{f}"), key="cell_field", horizontal=True
     )
     st.markdown(viz.rnn.unit_text_html(trace, unit, field), unsafe_allow_html=True)
-    st.plotly_chart(cache.unit_figure(name, text, unit, t("fig.time")), key="unit_curve")
+    chart(cache.unit_figure(name, text, unit, t("fig.time")), key="unit_curve")
 
 
 def architectures() -> None:
@@ -165,6 +173,7 @@ def architectures() -> None:
     st.caption(t("cell.types.explain"))
     if st.session_state.get("cell_arch") not in ARCHITECTURES:
         st.session_state["cell_arch"] = "many_to_many_same"  # the shape of this page's model
+    share.bind("cell_arch", "many_to_many_same", options=ARCHITECTURES)
     kind = (
         st.segmented_control(
             t("cell.types.pick"),
@@ -177,7 +186,7 @@ def architectures() -> None:
     )
     left, right = st.columns([3, 2], vertical_alignment="center")
     words = (("encoder", t("arch.encoder")), ("decoder", t("arch.decoder")))
-    left.plotly_chart(cache.architecture_figure(kind, words), key="arch_fig", config={"staticPlot": True})
+    chart(cache.architecture_figure(kind, words), key="arch_fig", config={"staticPlot": True}, where=left)
     right.markdown(f"**{t(f'arch.{kind}')}**")
     right.markdown(t(f"arch.{kind}.use"))
     if kind == "many_to_many_same":
@@ -242,17 +251,19 @@ def finder_panel(trace, name: str, text: str) -> None:
     options = list(ranking) + [mine]
     pick = st.session_state.get("cell_kind", "")
     key = f"cell_hyp_{pick}"  # each model keeps its own choice; code opens on strings, prose on quotes
+    first = {"code": "in_string", "prose": "in_quotes"}.get(pick)
+    first = first or max(ranking, key=lambda h: abs(ranking[h][0].r) if ranking[h] else 0)
     if st.session_state.get(key) not in options:
-        first = {"code": "in_string", "prose": "in_quotes"}.get(pick)
-        st.session_state[key] = first or max(ranking, key=lambda h: abs(ranking[h][0].r) if ranking[h] else 0)
+        st.session_state[key] = first
     c1, c2 = st.columns([1, 2])
+    share.bind(key, first, options=options)
     hyp = c1.selectbox(
         t("cell.find.pick"),
         options,
         key=key,
         format_func=lambda h: t("cell.find.mine") if h == mine else t(f"hyp.{h}"),
     )
-    st.session_state.setdefault("cell_regex", REGEX_DEFAULT)
+    share.bind("cell_regex", REGEX_DEFAULT, max_chars=units.MAX_PATTERN)
     pattern = c2.text_input(
         t("cell.find.regex"), key="cell_regex", max_chars=units.MAX_PATTERN, help=t("cell.find.regex.help")
     )
@@ -293,3 +304,165 @@ def finder_panel(trace, name: str, text: str) -> None:
             f'<div style="border-left:3px solid #bbb;padding-left:10px;margin:8px 0">{block}</div>',
             unsafe_allow_html=True,
         )
+
+
+# ------------------------------------------- the three cells on one text (issue 17: reach, side by side, export)
+
+COMPARE_CHARS = 200  # characters the comparison reads: its pictures have a row and a column per character
+DECAY_AT = (5, 10, 20, 40)  # distances d of the table "how much weaker is an input d characters back"
+# One line of names (the names models restart at every line break): 73 steps, far enough for the RNN's reach to end
+# well before the GRU's and the LSTM's (C[t, t-40] / C[t, t]: about 10^-7.6, 10^-5.5 and 10^-4.4)
+COMPARE_TEXT = "andrew ng mary johnson peter smith ada lovelace alan turing grace hopper"
+
+
+def trace_csv(trace) -> str:
+    """A trace as tidy CSV: one row per step t and hidden unit, columns t, character, unit, a, then c, c_tilde and
+    the gates (gamma_u, gamma_r / gamma_f, gamma_o) where the cell has them. Characters as the figures show them
+    (⏎ for a line start, ␣ for a space)."""
+    import csv
+    import io
+
+    fields = {"a": trace.a}
+    if trace.cell == "lstm":
+        fields["c"] = trace.c
+    if trace.c_tilde is not None:
+        fields["c_tilde"] = trace.c_tilde
+    fields |= trace.gates
+    T, n_a = trace.a.shape
+    cols = [np.char.mod("%.6g", v.astype(np.float64).ravel()) for v in fields.values()]  # row-major: t, then unit
+    steps = np.repeat(np.arange(T), n_a)
+    chars = [display(ch) for ch in trace.tokens]
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["t", "character", "unit", *fields])
+    w.writerows(zip(steps.tolist(), (chars[i] for i in steps), np.tile(np.arange(n_a), T).tolist(), *cols))
+    return out.getvalue()
+
+
+def connectivity_csv(conns: dict) -> str:
+    """Connectivity as tidy CSV: one row per cell and pair t' ≤ t, columns cell, t, character (x<t>), t_prime,
+    character_prime (x<t'>), C = ‖∂z<t>/∂x<t'>‖ (z<t>: the logits of ŷ<t>)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["cell", "t", "character", "t_prime", "character_prime", "C"])
+    for cell, conn in conns.items():
+        chars = [display(ch) for ch in conn.tokens]
+        t_, tp = np.tril_indices(conn.T)
+        values = np.char.mod("%.6g", conn.C[t_, tp])
+        w.writerows((cell, a, chars[a], b, chars[b], v) for a, b, v in zip(t_.tolist(), tp.tolist(), values))
+    return out.getvalue()
+
+
+def export_trace(trace, name: str) -> None:
+    """A download of the trace (a<t>, c<t>, the gates) as CSV, made only when clicked."""
+    st.download_button(
+        t("cell.export.trace"),
+        data=lambda: "\ufeff" + trace_csv(trace),  # a byte-order mark: Excel reads the UTF-8 characters right
+        file_name=f"{name}-trace.csv",  # names-lstm-trace.csv, or a session model's id
+        mime="text/csv",
+        key="cell_trace_csv",
+        help=t("cell.export.trace.help"),
+        on_click="ignore",
+    )
+
+
+SUPERSCRIPT = str.maketrans("-0123456789.", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹·")
+
+
+def _power(v: float) -> str:
+    """A ratio as a power of ten for the decay table ("10⁻³·²"); "—" when there is none."""
+    return "—" if not np.isfinite(v) or v <= 0 else "10" + f"{np.log10(v):.1f}".translate(SUPERSCRIPT)
+
+
+def compare_panel() -> None:
+    """Sections 6 and 7: RNN, GRU and LSTM (cache.MODELS) on one text of their own. How far back each reaches
+    (connectivity side by side, the text coloured by one output's row), then a<t>, the top-5 ŷ<t> and the
+    perplexity of each, with one step slider t for both."""
+    st.header(t("cell.reach.head"))
+    st.caption(t("cell.reach.explain"))
+    missing = [n for n in cache.MODELS.values() if not cache.available(n)]
+    if missing:
+        st.warning(t("cell.cmp.missing", names=", ".join(missing)))
+        return
+    st.markdown(t("cell.cmp.text_note"))
+    clean = text_source("cell_cmp_text", COMPARE_TEXT, height=80)
+    if not clean.ok:
+        return
+    text = clean.text
+    if len(text) > COMPARE_CHARS:
+        st.info(t("cell.cmp.too_long", n=COMPARE_CHARS))
+        text = text[:COMPARE_CHARS]
+    names = tuple(cache.MODELS.values())
+    T = len(text) + 1  # ⏎ first
+    clamp_state("cell_cmp_t", T - 1, T - 1)
+    share.bind("cell_cmp_t", T - 1, lo=0, hi=T - 1)
+    step = st.slider(t("cell.cmp.t"), 0, T - 1, key="cell_cmp_t", help=t("cell.cmp.t_help"))
+    conns = {cell: cache.connectivity(n, text) for cell, n in cache.MODELS.items()}
+    labels = {k: t(f"cell.fig.{k}") for k in ("t", "t_prime", "strip")}
+    labels = tuple(sorted({**fig_labels(), **labels}.items()))
+    chart(cache.reach_figure(names, text, step, labels), key="reach_fig")
+    st.caption(t("cell.reach.scale"))
+
+    st.markdown(f"**{t('cell.reach.decay.head')}**")
+    decay = {cell: c.decay(DECAY_AT) for cell, c in conns.items()}
+    reach = {cell: float(c.reach(0.01).mean()) for cell, c in conns.items()}
+    rows = [
+        {
+            t("cell.reach.col.cell"): cell.upper(),
+            **{t("cell.reach.col.d", d=d): _power(decay[cell][d]) for d in DECAY_AT},
+            t("cell.reach.col.reach"): round(reach[cell], 1),
+        }
+        for cell in conns
+    ]
+    table(rows)
+    st.caption(t("cell.reach.decay.explain"))
+    st.download_button(
+        t("cell.export.conn"),
+        data=lambda: "\ufeff" + connectivity_csv(conns),
+        file_name="connectivity.csv",
+        mime="text/csv",
+        key="cell_conn_csv",
+        help=t("cell.export.conn.help"),
+        on_click="ignore",
+    )
+
+    st.header(t("cell.side.head"))
+    st.caption(t("cell.side.explain"))
+    chart(cache.compare_states_figure(names, text, step, labels), key="side_fig")
+    ch = md_escape(display(conns["rnn"].tokens[step]))
+    st.markdown(f"**{t('cell.side.top5', t=step, ch=ch)}**")
+    tops = {cell: cache.trace(n, text).top_k(step, 5) for cell, n in cache.MODELS.items()}
+    prob = {cell: t("cell.side.prob", cell=cell.upper()) for cell in tops}
+    table(  # one row per rank: each cell's guess and its probability, side by side
+        [
+            {
+                k: v
+                for cell, top in tops.items()
+                for k, v in ((cell.upper(), display(top[i][0])), (prob[cell], top[i][1]))
+            }
+            for i in range(5)
+        ],
+        width="stretch",
+        column_config={
+            p: st.column_config.ProgressColumn(format="%.3f", min_value=0, max_value=1) for p in prob.values()
+        },
+    )
+    rows = []
+    for cell, n in cache.MODELS.items():
+        m = cache.model(n)
+        meta = getattr(m, "meta", None) or {}
+        metrics = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
+        rows.append(
+            {
+                t("cell.reach.col.cell"): cell.upper(),
+                t("cell.side.col.n_a"): m.config.n_a,
+                t("cell.side.col.ppl"): round(cache.text_perplexity(n, text), 3),
+                t("cell.side.col.val"): round(picker.number(metrics.get("val_perplexity")), 3),
+            }
+        )
+    st.markdown(f"**{t('cell.side.ppl_head')}**")
+    table(rows)
+    st.caption(t("cell.side.ppl_note"))

@@ -25,6 +25,12 @@ def _ticks(trace: Trace, max_ticks: int = 70) -> dict:
     )
 
 
+def _step_ticks(obj, max_chars: int) -> dict:
+    """Every character as a tick label when there are at most `max_chars` steps; else plain step numbers (a label
+    on every 5th character would read as a word that is not there)."""
+    return _ticks(obj, max_chars) if obj.T <= max_chars else dict(tickmode="auto", tickangle=0)
+
+
 def _shade(t: int, T: int, xref: str = "x", yref: str = "paper") -> list[dict]:
     """A grey veil over the steps after t and a cursor line at t."""
     shapes = [dict(type="line", xref=xref, yref=yref, x0=t, x1=t, y0=0, y1=1, line=dict(color="black", width=2))]
@@ -258,6 +264,247 @@ def unit_text_html(trace: Trace, unit: int, field: str = "a") -> str:
     scale = max(1.0, float(np.abs(values).max())) if field == "c" else 1.0
     titles = [f"t={t} {html.escape(field)}={v:.3f}" for t, v in enumerate(values, 1)]
     return _coloured_text(trace.tokens[1:], values / scale, titles, trace.unknown[1:], line_height=1.9)
+
+
+# --- how far back each cell reaches: connectivity, and the cells side by side --------------------------------
+REACH_DECADES = 6  # the colour scale spans this many factors of 10 below the largest C[t, t']
+REACH_SCALE = "YlOrRd"  # pale = weak, red = strong; black characters stay readable on every shade
+REACH_LEVELS = 121  # shades of the coloured text: steps of REACH_STEP = 0.05 factors of 10 (12% apart)
+REACH_STEP = REACH_DECADES / (REACH_LEVELS - 1)
+BLANK = 200  # the coloured text's code for "no path" (white); 255 would base64-encode as "////", which plotly's JSON
+# writer escapes to 24 characters
+REACH_LABELS = {
+    "t": "output step t (ŷ<sup>&lt;t&gt;</sup>)",
+    "t_prime": "input step t′ (x<sup>&lt;t′&gt;</sup>)",
+    "norm": "‖∂z<sup>&lt;t&gt;</sup>/∂x<sup>&lt;t′&gt;</sup>‖",
+    "strip": "the text coloured by C[t, t′] for the chosen output step t (boxed)",
+}
+
+
+def _log10(C: np.ndarray) -> np.ndarray:
+    """log10 C, NaN where C is exactly 0 (no path at all: t' after t, or before a line start)."""
+    with np.errstate(divide="ignore"):
+        out = np.log10(C)
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def reach_figure(conns: dict, start: int | None = None, labels: dict | None = None, width: int = 60) -> go.Figure:
+    """Connectivity C[t, t'] = ‖∂z<t>/∂x<t'>‖ of each cell side by side (t' on x, t on y, one log colour scale
+    for all), and under them the text coloured by C[t, ·] for one output step t; ▶ Play walks t over the text.
+
+    Args:
+        conns: {"rnn": Connectivity, ...} of the same text.
+        start: the output step t shown first (default: the last).
+        width: characters per line of the coloured text.
+    Returns:
+        The figure; data[i] is cell i's heatmap with z = log10 C (NaN where C = 0), rounded to 3 decimals, and
+        data[n] the text, coloured by codes round((log10 C[t, t'] - cmin) / REACH_STEP) (BLANK: no path).
+    """
+    labels = {**LABELS, **REACH_LABELS, **(labels or {})}
+    cells = list(conns)
+    n, first = len(cells), conns[cells[0]]
+    T = first.T
+    start = T - 1 if start is None else int(np.clip(start, 0, T - 1))
+    logs = {c: _log10(conns[c].C).astype(np.float32) for c in cells}
+    top = max((np.nanmax(z) for z in logs.values() if np.isfinite(z).any()), default=0.0)
+    hi = float(np.ceil(top))
+    lo = hi - REACH_DECADES
+    W = min(T, width)
+    lines = int(np.ceil(T / W))
+    per = lines + 1  # rows of the strip per cell: its lines and a blank one
+    heat_px, gap_px, strip_px = 360, 120, 26 * (n * per - 1)  # heights in pixels
+    plot_px = heat_px + gap_px + strip_px
+    layout, ref = subplots(
+        rows=2,
+        cols=n,
+        specs=[[{}] * n, [{"colspan": n}] + [None] * (n - 1)],
+        row_heights=[heat_px / (heat_px + strip_px), strip_px / (heat_px + strip_px)],
+        vertical_spacing=gap_px / plot_px,
+        horizontal_spacing=0.06,
+        subplot_titles=[c.upper() for c in cells] + [labels["strip"]],
+    )
+    data = []
+    for i, c in enumerate(cells, start=1):
+        data.append(
+            dict(
+                type="heatmap",
+                z=np.round(logs[c], 3),
+                x=np.arange(T),
+                y=np.arange(T),
+                coloraxis="coloraxis",
+                hovertemplate="t=%{y} · t′=%{x}<br>" + labels["norm"] + " = 10<sup>%{z:.2f}</sup><extra></extra>",
+                **ref[1, i][1],
+            )
+        )
+        axes(
+            layout,
+            ref[1, i],
+            x=dict(_step_ticks(first, 16), range=[-0.5, T - 0.5], title=dict(text=labels["t_prime"])),
+            y=dict(_step_ticks(first, 24), range=[T - 0.5, -0.5], title=dict(text=labels["t"] if i == 1 else "")),
+        )
+    rows_of = np.arange(T) // W  # the strip's line of each character
+    cols_of = np.arange(T) % W
+    strip_ref = ref[2, 1]
+
+    def strip(t: int) -> dict:
+        """Row t of each matrix on the text, as one byte per character (REACH_LEVELS shades from lo to hi; BLANK
+        where there is no path or the character is not read yet): a frame per step stays small."""
+        z = np.full((n * per - 1, W), BLANK, dtype=np.uint8)
+        for i, c in enumerate(cells):
+            v = logs[c][t, : t + 1]
+            codes = np.clip(np.round((v - lo) / REACH_STEP), 0, REACH_LEVELS - 1)
+            z[i * per + rows_of[: t + 1], cols_of[: t + 1]] = np.where(np.isnan(v), BLANK, codes)
+        return dict(type="heatmap", z=z, coloraxis="coloraxis2", hoverinfo="skip", **strip_ref[1])
+
+    chars = [token_label(tok, bool(u)) for tok, u in zip(first.tokens, first.unknown)]
+    text = dict(
+        type="scatter",
+        mode="text",
+        x=np.tile(cols_of, n),
+        y=np.concatenate([i * per + rows_of for i in range(n)]),
+        text=chars * n,
+        textfont=dict(size=15, family="monospace", color="#111"),
+        hoverinfo="skip",
+        showlegend=False,
+        **strip_ref[1],
+    )
+    axes(
+        layout,
+        strip_ref,
+        x=dict(visible=False, range=[-0.5, W - 0.5]),
+        y=dict(
+            range=[n * per - 1.5, -0.5],
+            tickmode="array",
+            tickvals=[i * per + (lines - 1) / 2 for i in range(n)],
+            ticktext=[c.upper() for c in cells],
+            showgrid=False,
+            zeroline=False,
+        ),
+    )
+    heat_refs = [ref[1, i][1] for i in range(1, n + 1)]
+
+    def boxes(t: int) -> list[dict]:
+        """A box round row t of each heatmap (C[t, t'] for t' ≤ t) and round character t in each line of text."""
+        line = dict(color="#1f77b4", width=2)
+        r, col = int(rows_of[t]), int(cols_of[t])
+        return [
+            *(
+                dict(
+                    type="rect",
+                    xref=h["xaxis"],
+                    yref=h["yaxis"],
+                    x0=-0.5,
+                    x1=t + 0.5,
+                    y0=t - 0.5,
+                    y1=t + 0.5,
+                    line=line,
+                )
+                for h in heat_refs
+            ),
+            *(
+                dict(
+                    type="rect",
+                    xref=strip_ref[1]["xaxis"],
+                    yref=strip_ref[1]["yaxis"],
+                    x0=col - 0.5,
+                    x1=col + 0.5,
+                    y0=i * per + r - 0.5,
+                    y1=i * per + r + 0.5,
+                    line=line,
+                )
+                for i in range(n)
+            ),
+        ]
+
+    shades = scale(REACH_SCALE)
+    top_code = (REACH_LEVELS - 1) / BLANK  # where the last shade sits on the strip's 0..BLANK colour axis
+    layout.update(
+        height=plot_px + 50 + 170,
+        margin=dict(l=70, r=30, t=50, b=170),
+        font=dict(size=14),
+        showlegend=False,
+        shapes=boxes(start),
+        coloraxis2=dict(  # the strip: codes 0..REACH_LEVELS-1 as the heatmaps' shades, BLANK white
+            colorscale=[[p * top_code, c] for p, c in shades] + [[(REACH_LEVELS - 0.5) / BLANK, "white"], [1, "white"]],
+            cmin=0,
+            cmax=BLANK,
+            showscale=False,
+        ),
+        coloraxis=dict(
+            colorscale=shades,
+            cmin=lo,
+            cmax=hi,
+            colorbar=dict(
+                title=dict(text=labels["norm"]),
+                tickvals=list(range(int(lo), int(hi) + 1)),
+                ticktext=[f"10<sup>{k}</sup>" for k in range(int(lo), int(hi) + 1)],
+                thickness=14,
+                len=0.6,
+                y=1,
+                yanchor="top",
+            ),
+        ),
+    )
+    layout.update(player(layout, first.tokens, labels, start))
+    return figure(
+        [*data, strip(start), text],
+        layout,
+        frames=[  # per step only what changes: the text's colours and the boxes
+            dict(name=str(t), data=[dict(type="heatmap", z=strip(t)["z"])], traces=[n], layout=dict(shapes=boxes(t)))
+            for t in range(T)
+        ],
+    )
+
+
+def compare_states_figure(traces: dict, t: int, labels: dict | None = None) -> go.Figure:
+    """a<t> of every unit over time for each cell, side by side (small multiples, one colour scale), with a veil
+    over the characters after step t."""
+    labels = {**LABELS, **(labels or {})}
+    cells = list(traces)
+    first = traces[cells[0]]
+    T = first.T
+    t = int(np.clip(t, 0, T - 1))
+    layout, ref = subplots(rows=1, cols=len(cells), horizontal_spacing=0.05, subplot_titles=[c.upper() for c in cells])
+    data, shapes = [], []
+    for i, c in enumerate(cells, start=1):
+        tr = traces[c]
+        data.append(
+            dict(
+                type="heatmap",
+                z=np.round(tr.a.T, 3),
+                x=np.arange(T),
+                y=np.arange(tr.n_a),
+                coloraxis="coloraxis",
+                hovertemplate="t=%{x}<br>"
+                + labels["unit"]
+                + " %{y}<br>"
+                + NOTATION["a"]
+                + " = %{z:.3f}<extra></extra>",
+                **ref[1, i][1],
+            )
+        )
+        axes(
+            layout,
+            ref[1, i],
+            x=dict(_step_ticks(tr, 24), range=[-0.5, T - 0.5], title=dict(text=labels["time"])),
+            y=dict(title=dict(text=labels["unit"] if i == 1 else "")),
+        )
+        shapes += _shade(t, T, xref=ref[1, i][1]["xaxis"], yref=ref[1, i][1]["yaxis"] + " domain")
+    layout.update(
+        height=380,
+        margin=dict(l=60, r=30, t=50, b=80),
+        font=dict(size=14),
+        shapes=shapes,
+        coloraxis=dict(
+            colorscale=scale(DIVERGING),
+            cmin=-1,
+            cmax=1,
+            cmid=0,
+            colorbar=dict(title=dict(text=NOTATION["a"]), thickness=14),
+        ),
+    )
+    return figure(data, layout)
 
 
 # --- gradients through time ---------------------------------------------------------------
