@@ -4,6 +4,7 @@ import streamlit as st
 
 from seqviz.ui import music, t
 from seqviz.ui.cache import architecture_figure
+from seqviz.ui.export import chart
 
 st.title(t("music.title"))
 st.markdown(t("music.intro"))
@@ -16,7 +17,7 @@ shown = music.pieces(settings, seed)
 
 st.header(t("music.steps.head"))
 c1, c2 = st.columns([2, 3])
-c1.plotly_chart(architecture_figure("one_to_many"), width="stretch", key="mus_arch")
+chart(architecture_figure("one_to_many"), width="stretch", key="mus_arch", where=c1)
 c2.markdown(t("music.arch"))
 music.steps(shown)
 

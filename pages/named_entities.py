@@ -4,6 +4,7 @@ import streamlit as st
 
 from seqviz.ui import ner, t, text_source
 from seqviz.ui.cache import architecture_figure
+from seqviz.ui.export import chart
 
 st.title(t("ner.title"))
 st.markdown(t("ner.intro"))
@@ -21,8 +22,8 @@ lines = ner.yours(clean.text, models, lang) if clean.ok else []
 
 st.header(t("ner.step.head"))
 c1, c2 = st.columns(2)
-c1.plotly_chart(architecture_figure("many_to_many_same"), width="stretch", key="ner_m2m")
-c2.plotly_chart(architecture_figure("brnn"), width="stretch", key="ner_brnn")
+chart(architecture_figure("many_to_many_same"), width="stretch", key="ner_m2m", where=c1)
+chart(architecture_figure("brnn"), width="stretch", key="ner_brnn", where=c2)
 st.caption(t("ner.arch"))
 ner.steps(lines, name)
 

@@ -6,6 +6,7 @@ import streamlit as st
 from seqviz import viz
 from seqviz.ui import gradients as ui
 from seqviz.ui import t
+from seqviz.ui.export import chart
 
 st.title(t("grad.title"))
 st.markdown(t("grad.intro"))
@@ -18,7 +19,7 @@ figs = ui.figures(tuple(settings.items()), tuple(labels.items()))
 st.header(t("grad.norms.head"))
 st.caption(t("grad.norms.explain"))
 st.caption(t(f"grad.source.note.{settings['source']}"))
-st.plotly_chart(figs["norms"], key="norms_fig")
+chart(figs["norms"], key="norms_fig")
 ui.summaries(view["norms"])
 ui.status(view, settings)
 
@@ -28,14 +29,14 @@ st.latex(t("grad.clip.rule"))
 
 st.header(t("grad.jac.head"))
 st.caption(t("grad.jac.explain"))
-st.plotly_chart(figs["jac"], key="jac_fig")
+chart(figs["jac"], key="jac_fig")
 st.markdown(
     t("grad.jac.w_norm", w=view["w_norm"], act=settings["activation"], gamma=ui.DERIVATIVE_MAX[settings["activation"]])
 )
 
 st.header(t("grad.bptt.head"))
 st.caption(t("grad.bptt.explain"))
-st.plotly_chart(figs["bptt"], key="bptt_fig", config={"staticPlot": True})
+chart(figs["bptt"], key="bptt_fig", config={"staticPlot": True})
 
 st.header(t("grad.exp.head"))
 st.markdown(t("grad.exp.explain"))

@@ -197,3 +197,8 @@ def open_link(page: str, lang: str = "en", timeout: float = 60, **params):
     for k, v in params.items():
         at.query_params[k] = v
     return at.run()
+
+
+def page_downloads(at) -> list:
+    """The page's own download buttons, without the PNG / SVG / CSV buttons under each figure (seqviz.ui.export)."""
+    return [b for b in at.get("download_button") if not str(b.key or "").endswith(("__png", "__svg", "__csv"))]

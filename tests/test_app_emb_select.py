@@ -14,7 +14,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import chart, open_link, watchdog
+from conftest import chart, open_link, page_downloads, watchdog
 
 from seqviz.ui.i18n import translate
 
@@ -316,4 +316,4 @@ def test_the_downloads_hold_the_maps_rows_and_the_vocabularys(downloads):
     # an empty word list: nothing to download, and the page says how to fill it
     at.radio(key="emb_export_from").set_value("list").run()
     assert translate("emb.export.no_list", "en") in [i.value for i in at.info]
-    assert {b.key for b in at.get("download_button")} == {"emb_export_coords"}
+    assert {b.key for b in page_downloads(at)} == {"emb_export_coords"}

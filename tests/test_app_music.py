@@ -13,7 +13,7 @@ from seqviz.music.data import load_corpus
 from seqviz.music.models import fit_notes, generate, surprise
 from seqviz.ui.music import DEFAULT_CHORALE, MAX_NOTES, MAX_STEPS, TEMPERATURE, _plain
 from seqviz.viz.music import token_text
-from tests.conftest import chart, my_model, pretrained_without
+from tests.conftest import chart, my_model, page_downloads, pretrained_without
 from tests.test_app import run_page
 
 PAGE = "music.py"
@@ -87,7 +87,7 @@ def test_the_first_screen_continues_a_held_out_chorale_in_four_voices():
     assert np.array_equal(roll_notes(chart(at, "mus_real")), sort(cut(piece, end)))  # Bach's, from the same seed
     shaded = [s for s in chart(at, "mus_roll")["layout"]["shapes"] if s["type"] == "rect"]
     assert shaded and shaded[0]["x1"] == 2 * BAR
-    assert len(at.get("audio")) == 2 and len(at.get("download_button")) == 2
+    assert len(at.get("audio")) == 2 and len(page_downloads(at)) == 2
 
     steps = chart(at, "mus_steps")  # Play walks the sampled steps, each frame ŷ<t>'s top 10
     first = g.n_seed - 1  # the row of probs the first sampled token was drawn from

@@ -10,6 +10,7 @@ from seqviz import viz
 from seqviz.core.vocab import display
 from seqviz.ui import cache, mt, picker, share
 from seqviz.ui.common import md_escape, t, table
+from seqviz.ui.export import chart
 
 MAX_B = 16
 DEFAULT_TEXT = "Tuesday 13 June 1989"
@@ -84,8 +85,10 @@ def search(c: dict, text: str):
             alpha=c["alpha"],
         )
     )
-    mt.beside("beam.tree.explain", B=c["B"]).plotly_chart(
-        tree_figure(c["name"], text, c["B"], c["alpha"], "", mt.figure_labels()), key="beam_tree"
+    chart(
+        tree_figure(c["name"], text, c["B"], c["alpha"], "", mt.figure_labels()),
+        key="beam_tree",
+        where=mt.beside("beam.tree.explain", B=c["B"]),
     )
     T = len(res.steps)
     share.bind("beam_t", 1, lo=1, hi=T)
@@ -164,8 +167,10 @@ def what_if(c: dict, text: str, own) -> None:
         if forced.output == own.output
         else t("beam.prefix.cost", ratio=math.exp(min(delta, 700)) if delta < 700 else float("inf"))
     )
-    mt.beside("beam.prefix.explain").plotly_chart(
-        tree_figure(c["name"], text, c["B"], c["alpha"], prefix, mt.figure_labels()), key="beam_tree_prefix"
+    chart(
+        tree_figure(c["name"], text, c["B"], c["alpha"], prefix, mt.figure_labels()),
+        key="beam_tree_prefix",
+        where=mt.beside("beam.prefix.explain"),
     )
 
 

@@ -17,6 +17,7 @@ from seqviz.embeddings import glove6b
 from seqviz.embeddings.projection import METHODS, ProjectionConfig, clusters, load_views, project, view_key
 from seqviz.ui import cache, mymodels, share, train
 from seqviz.ui.common import fig_labels, md_escape, t, table
+from seqviz.ui.export import chart
 
 GLOVE6B = glove6b.NAME  # the course's own vectors (a wheel), the page's default
 TRAINED = ("wiki-skipgram", "wiki-glove")  # checkpoints trained here on the Wikipedia extract
@@ -393,7 +394,7 @@ def map_figure(name: str, v: em.WordVectors, s: dict, marks: dict, arrows: list)
     traces, notes = viz.embeddings.map_marks(words, Y, marks, arrows, extra, labels)
     box = _zoom_box(words, Y, marks, extra) if s.get("zoom") and cfg.dim == 2 else None
     st.caption(t("emb.map.select" if cfg.dim == 2 else "emb.map.select3d"))
-    st.plotly_chart(
+    chart(
         _with_marks(cloud, traces, notes, box),
         key="emb_map",
         config={"scrollZoom": True},
@@ -796,7 +797,7 @@ def analogy_result(
     U = np.stack([v.unit[v.index[w]] for w in words] + [v.unit[v.index[b]] - v.unit[v.index[a]] + v.unit[v.index[c]]])
     P = PCA(n_components=2, random_state=0).fit_transform(U)
     with col_f:
-        st.plotly_chart(
+        chart(
             _figure(
                 ("analogy", a, b, c, tuple(words)),
                 lambda: viz.embeddings.analogy_figure(P, words + [""], roles + ["target"], _labels()),
@@ -818,7 +819,7 @@ def _shipped_onehot(name: str, word: str):
 
 def onehot(name: str, v: em.WordVectors, word: str) -> None:
     k, o, e = _shipped_onehot(name, word) if name in CHECKPOINTS else em.onehot(v, word)
-    st.plotly_chart(
+    chart(
         _figure(("onehot", k), lambda: viz.embeddings.onehot_figure(v.words, k, v.E, labels=_labels()), v),
         key="emb_onehot",
     )
@@ -854,7 +855,7 @@ def training_pairs(v: em.WordVectors, sentence: str) -> None:
     )
     share.bind("emb_pairs_window", 2, lo=1, hi=5)
     window = c2.slider(t("emb.pairs.window"), 1, 5, key="emb_pairs_window", help=t("emb.pairs.window.help"))
-    st.plotly_chart(
+    chart(
         _figure(
             ("pairs", tuple(tokens), window, mode),
             lambda: viz.embeddings.pairs_animation(tokens, window, mode, _labels()),
@@ -886,7 +887,7 @@ def training_pairs(v: em.WordVectors, sentence: str) -> None:
             st.session_state["emb_neg_seed"] = seed + 1
             st.rerun()
     with col_f:
-        st.plotly_chart(
+        chart(
             _figure(
                 ("sampling",), lambda: viz.embeddings.sampling_figure(*em.sampling_distribution(v, 12), _labels()), v
             ),
@@ -1027,7 +1028,7 @@ def debiasing(name: str, v: em.WordVectors) -> None:
             if float(np.linalg.norm(g)) > 0:
                 course = glove6b.COURSE_NAMES if name == GLOVE6B and axis == [("woman", "man")] else {}
                 values = [em.cosine(v.vector(w), g) for w in measure]
-                st.plotly_chart(
+                chart(
                     _figure(
                         ("bias_bars", tuple(axis), tuple(measure)),
                         lambda: viz.embeddings.bias_bars(measure, values, course, _labels()),
@@ -1061,7 +1062,7 @@ def debiasing(name: str, v: em.WordVectors) -> None:
     except ValueError:
         st.warning(t("emb.bias.degenerate"))
         return
-    st.plotly_chart(
+    chart(
         _figure(
             ("debias", tuple(axis), tuple(neutral), tuple(pairs[:8])),
             lambda: viz.embeddings.debias_figure(report, _labels()),

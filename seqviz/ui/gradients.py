@@ -15,6 +15,7 @@ from seqviz.rnn.longrange import LongRangeConfig, run
 from seqviz.rnn.models import CharLM, CharLMConfig
 from seqviz.ui import cache, share
 from seqviz.ui.common import t
+from seqviz.ui.export import chart
 from seqviz.viz.diagrams import bptt_figure
 
 CELLS = ("rnn", "gru", "lstm")
@@ -237,7 +238,7 @@ def experiment(labels: dict) -> None:
     if res is None:
         st.caption(t("grad.exp.not_run", device=cache.device_info()[0].upper()))
         return
-    st.plotly_chart(viz.rnn.longrange_figure(res, labels), key="exp_fig")
+    chart(viz.rnn.longrange_figure(res, labels), key="exp_fig")
     st.caption(t("grad.exp.done", seconds=res.seconds, device=res.device.upper()))
     for cell, acc in res.accuracy.items():
         learned = [k for k, a in zip(res.ks, acc) if a >= 0.9]

@@ -12,6 +12,7 @@ from seqviz.rnn.cells import GATES
 from seqviz.translation import intervene as mt_iv
 from seqviz.ui import cache, share
 from seqviz.ui.common import md_escape, t
+from seqviz.ui.export import chart
 from seqviz.ui.mt import figure_labels
 from seqviz.viz import intervene as viz_iv
 
@@ -200,7 +201,7 @@ def cell_panel(name: str, model, text: str) -> None:
     else:
         m3.markdown(t("iv.cell.no_change"))
     fig = viz_iv.cell_comparison(normal, changed, unit, start, _labels())
-    st.plotly_chart(fig, key="iv_cell_fig")
+    chart(fig, key="iv_cell_fig")
     st.caption(t("iv.cell.fig_explain", unit=unit))
 
 
@@ -340,7 +341,7 @@ def attention_panel(line: str, models: dict) -> None:
     labels = dict(figure_labels())
     left, right = st.columns(2)
     left.markdown(f"**{t('iv.att.heat_normal')}**")
-    left.plotly_chart(viz_iv.overwritten_heatmap(normal, step, labels, set_by_hand=False), key="iv_att_heat_normal")
+    chart(viz_iv.overwritten_heatmap(normal, step, labels, set_by_hand=False), key="iv_att_heat_normal", where=left)
     right.markdown(f"**{t('iv.att.heat_changed')}**")
-    right.plotly_chart(viz_iv.overwritten_heatmap(changed, step, labels), key="iv_att_heat_changed")
+    chart(viz_iv.overwritten_heatmap(changed, step, labels), key="iv_att_heat_changed", where=right)
     st.caption(t("iv.att.heat_explain"))

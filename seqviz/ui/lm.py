@@ -12,6 +12,7 @@ from seqviz.rnn import ngram
 from seqviz.rnn.lm import read_prompt, sample, score
 from seqviz.ui import cache, picker, share
 from seqviz.ui.common import fig_labels, md_escape, t, table
+from seqviz.ui.export import chart
 
 CORPORA = {  # training text -> {cell: checkpoint}
     "names": cache.MODELS,
@@ -211,12 +212,12 @@ def sampling(c: dict, prompt: str = "") -> None:
     if len(s.prompt.ids):
         st.caption(t("lm.written.explain", n=len(s.prompt.ids)))
     st.markdown(written_html(s, multiline(c)), unsafe_allow_html=True)
-    st.plotly_chart(sample_figure(args, tuple(sorted(labels.items()))), key="sample_fig")
+    chart(sample_figure(args, tuple(sorted(labels.items()))), key="sample_fig")
     if len(s.chosen) and c["temperature"] > 0 and (c["top_k"] or c["top_p"]):
         st.caption(t("lm.survive", k=float((s.probs > 0).sum(axis=1).mean()), V=V))
     if len(s.prompt.ids) and len(s.chosen):
         st.caption(t("lm.boundary.explain"))
-        st.plotly_chart(boundary_figure(args), key="boundary_fig")
+        chart(boundary_figure(args), key="boundary_fig")
     lines = s.lines()
     st.markdown(t("lm.sampled", n=len(lines)))
     st.code("\n".join(lines) or "—", language=None, wrap_lines=True)

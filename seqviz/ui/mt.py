@@ -7,6 +7,7 @@ import streamlit as st
 from seqviz import viz
 from seqviz.ui import cache, mymodels, picker, share
 from seqviz.ui.common import fig_labels, md_escape, t, table
+from seqviz.ui.export import chart
 
 CHECKPOINTS = {"attention": "date-attention", "plain": "date-no-attention"}  # which -> checkpoint
 MAX_LINES = 100  # lines translated from one text box or upload
@@ -185,16 +186,18 @@ def heatmap(line: str, loaded: dict) -> None:
     name = loaded["attention"]
     tr = translation(name, line)
     st.markdown(t("mt.heat.result", text=md_escape("".join(tr.source)), out=tr.output, p=tr.p))
-    beside("mt.heat.explain", Tx=len(tr.source), Ty=len(tr.target)).plotly_chart(
-        heatmap_figure(name, line, figure_labels()), key="mt_heat"
+    chart(
+        heatmap_figure(name, line, figure_labels()),
+        key="mt_heat",
+        where=beside("mt.heat.explain", Tx=len(tr.source), Ty=len(tr.target)),
     )
 
 
 def decoding(line: str, which: str, loaded: dict) -> None:
     """The step-by-step decoding figure of one model, with the explanation beside it."""
     name = loaded[which]
-    beside(f"mt.steps.explain.{which}").plotly_chart(
-        decoding_figure(name, line, figure_labels()), key=f"mt_steps_{which}"
+    chart(
+        decoding_figure(name, line, figure_labels()), key=f"mt_steps_{which}", where=beside(f"mt.steps.explain.{which}")
     )
 
 
@@ -261,12 +264,16 @@ def compare(loaded: dict, results: list[tuple]) -> None:
     plain, by_len = cache.model(loaded["plain"]).meta.get("metrics") or {}, by_length(loaded["plain"])
     if by_len:
         worst = min(by_len, key=lambda b: by_len[b]["exact"])
-        beside(
-            "mt.compare.length_explain",
-            acc=100 * picker.number(plain.get("exact_greedy")),
-            worst=worst,
-            worst_acc=100 * by_len[worst]["exact"],
-        ).plotly_chart(length_figure(pairs, labels), key="mt_len")
+        chart(
+            length_figure(pairs, labels),
+            key="mt_len",
+            where=beside(
+                "mt.compare.length_explain",
+                acc=100 * picker.number(plain.get("exact_greedy")),
+                worst=worst,
+                worst_acc=100 * by_len[worst]["exact"],
+            ),
+        )
     else:
         st.caption(t("mt.compare.no_length"))
     scan = plain.get("scan") if isinstance(plain.get("scan"), dict) else None
@@ -294,7 +301,7 @@ def compare(loaded: dict, results: list[tuple]) -> None:
     elif mymodels.is_mine(loaded["plain"]):
         st.caption(t("mt.compare.no_scan"))
     if any(_curve(name) for _, name in pairs):
-        beside("mt.compare.curve_explain").plotly_chart(curve_figure(pairs, labels), key="mt_curve")
+        chart(curve_figure(pairs, labels), key="mt_curve", where=beside("mt.compare.curve_explain"))
     else:
         st.caption(t("mt.compare.no_curve"))
 

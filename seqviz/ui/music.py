@@ -15,6 +15,7 @@ from seqviz.music.models import fit_notes, generate, surprise
 from seqviz.music.synth import SR, MusicFileError, midi_bytes, read_music, render, soundfont_available, wav_bytes
 from seqviz.ui import cache, picker, share
 from seqviz.ui.common import fig_labels, md_escape, t, table, upload_mb
+from seqviz.ui.export import chart
 
 SHIPPED = ("bach-satb", "bach-melody")  # four voices, the soprano line
 KIND = "music_lm"  # the checkpoint kind this page lists (the student's own music models too)
@@ -403,10 +404,10 @@ def pieces(c: dict, s: Seed) -> Shown:
     w = tuple(sorted(words.items()))
     left, right = st.columns(2)
     left.subheader(t("music.model.head"))
-    left.plotly_chart(_roll(mine, s.end, end, s.bar, lo, hi, w), width="stretch", key="mus_roll")
+    chart(_roll(mine, s.end, end, s.bar, lo, hi, w), width="stretch", key="mus_roll", where=left)
     left.audio(wav(mine, c["engine"]), format="audio/wav")
     right.subheader(t(f"music.real.head.{s.src}", piece=s.title))
-    right.plotly_chart(_roll(real, s.end, end, s.bar, lo, hi, w), width="stretch", key="mus_real")
+    chart(_roll(real, s.end, end, s.bar, lo, hi, w), width="stretch", key="mus_real", where=right)
     right.audio(wav(real, c["engine"]), format="audio/wav")
     n_new = int((mine[:, 1] >= s.end).sum()) if len(mine) else 0
     left.caption(t("music.model.caption", n=n_new, bars=c["length"], tokens=len(g.tokens) - g.n_seed))
@@ -424,7 +425,7 @@ def pieces(c: dict, s: Seed) -> Shown:
 def steps(shown: Shown) -> None:
     """Sampling step by step (play-head and ŷ<t>), and the one-to-many diagram at a step chosen with a slider."""
     g, args = shown.gen, shown.args
-    st.plotly_chart(_steps_figure(*args, shown.seed.bar, shown.words), width="stretch", key="mus_steps")
+    chart(_steps_figure(*args, shown.seed.bar, shown.words), width="stretch", key="mus_steps")
     n_sampled = len(g.probs) - max(g.n_seed - 1, 0)
     st.caption(t("music.steps.explain") + (" " + t("music.steps.cut", n=MAX_STEPS) if n_sampled > MAX_STEPS else ""))
     st.subheader(t("music.diagram.head"))
@@ -436,7 +437,7 @@ def steps(shown: Shown) -> None:
         st.session_state["mus_t"] = min(first, T)  # a step past this generation's end (after a shorter one)
     k = st.slider(t("music.step"), 1, max(T, 2), key="mus_t", help=t("music.step.help", n_seed=g.n_seed))
     k = min(k, T)
-    st.plotly_chart(_diagram(*args, k - 1, shown.words), width="stretch", key="mus_diagram")
+    chart(_diagram(*args, k - 1, shown.words), width="stretch", key="mus_diagram")
     from seqviz.viz.music import HIDDEN, token_text
 
     words = dict(shown.words)
@@ -498,9 +499,7 @@ def surprise_section(c: dict, shown: Shown) -> None:
     s = scored(c["name"], name)
     bar = _bar(corpus().get(name).meter)
     words = dict(shown.words) | {"bar": t("music.fig.bar", meter=corpus().get(name).meter)}
-    st.plotly_chart(
-        _surprise_figure(c["name"], name, bar, tuple(sorted(words.items()))), width="stretch", key="mus_surprise_fig"
-    )
+    chart(_surprise_figure(c["name"], name, bar, tuple(sorted(words.items()))), width="stretch", key="mus_surprise_fig")
     ppl = (cache.model(c["name"]).meta.get("metrics") or {}).get("held_out") or {}
     st.markdown(
         t(

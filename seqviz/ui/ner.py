@@ -8,6 +8,7 @@ from seqviz.embeddings.corpus import detect_lang
 from seqviz.ner.data import MAX_TOKENS, PAIRS
 from seqviz.ui import cache, mymodels, picker, share
 from seqviz.ui.common import fig_labels, md_escape, t, table
+from seqviz.ui.export import chart
 from seqviz.ui.i18n import has
 
 CHECKPOINTS = {"en": ("ner-en", "ner-en-uni"), "zh": ("ner-zh", "ner-zh-uni")}  # language -> (bidirectional, one-way)
@@ -94,7 +95,7 @@ def pair(lang: str) -> None:
     c1.markdown(f"**1.** {md_escape(s1)}")
     c2.markdown(f"**2.** {md_escape(s2)}")
     table(rows)
-    st.plotly_chart(_pair_figure(lang, st.session_state.get("lang", "en")), width="stretch", key="ner_pair")
+    chart(_pair_figure(lang, st.session_state.get("lang", "en")), width="stretch", key="ner_pair")
     same = abs(probs["uni", 0] - probs["uni", 1]) < 1e-6
     st.info(
         t(
@@ -180,7 +181,7 @@ def steps(lines: list[str], name: str) -> None:
     if not r.tokens:
         st.caption(t("ner.none"))
         return
-    st.plotly_chart(_states_figure(name, line, tuple(sorted(_labels().items()))), width="stretch", key="ner_states")
+    chart(_states_figure(name, line, tuple(sorted(_labels().items()))), width="stretch", key="ner_states")
     st.caption(t("ner.step.explain" if r.a_bwd is not None else "ner.step.explain.uni"))
     n = len(r.tokens)
     key = "ner_t"
@@ -190,7 +191,7 @@ def steps(lines: list[str], name: str) -> None:
     k = st.select_slider(
         t("ner.step.t"), options=list(range(n)), key=key, format_func=lambda i: f"{i + 1} · {r.tokens[i]}"
     )
-    st.plotly_chart(_diagram(name, line, k), width="stretch", key="ner_diagram")  # ŷ<t>'s largest = its tag
+    chart(_diagram(name, line, k), width="stretch", key="ner_diagram")  # ŷ<t>'s largest = its tag
     top = sorted(zip(r.tag_names, r.y_hat[k]), key=lambda x: -x[1])[:3]
     st.caption(
         t(

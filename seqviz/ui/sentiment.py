@@ -12,6 +12,7 @@ from seqviz import viz
 from seqviz.sentiment.models import CONTRAST, MAX_TOKENS, read, unseen_word
 from seqviz.ui import cache, mymodels, picker, share
 from seqviz.ui.common import fig_labels, md_escape, t, table
+from seqviz.ui.export import chart
 from seqviz.ui.i18n import has
 
 CHECKPOINTS = {"en": "sentiment-en", "en-glove": "sentiment-en-glove", "zh": "sentiment-zh"}
@@ -150,7 +151,7 @@ def yours(text: str, name: str) -> None:
         st.info(t("sent.some_unknown", words=_suggest(unknown, name)))
     st.markdown(t("sent.verdicts", avg=_verdict(r.p_average), pa=r.p_average, lstm=_verdict(r.p_lstm), pl=r.p_lstm))
     labels = {**fig_labels(), **{k: t(f"sent.fig.{k}") for k in viz.sentiment.SENT_LABELS}}
-    st.plotly_chart(figure(name, line, tuple(sorted(labels.items()))), key="sent_fig")
+    chart(figure(name, line, tuple(sorted(labels.items()))), key="sent_fig")
     left, right = st.columns(2)
     left.markdown(
         f"**{t('sent.col.avg')}**  \n" + chips(r.tokens, r.known, r.avg_contrib, r.avg_bias), unsafe_allow_html=True

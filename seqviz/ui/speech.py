@@ -12,6 +12,7 @@ import streamlit as st
 from seqviz.core.registry import figure
 from seqviz.ui import cache, picker, share
 from seqviz.ui.common import md_escape, t, table, upload_mb
+from seqviz.ui.export import chart
 
 SHIPPED = "trigger-gru"  # the shipped model, and the clips that come with it
 MAX_WAV_BYTES = 120_000_000  # a WAV upload: an hour of 16 kHz 16-bit mono is 115.2 MB; only its first minute is read
@@ -221,7 +222,7 @@ def listen(name: str, heard: Heard, thr: float) -> list[float]:
     det, cfg = heard.det, cache.model(name).config
     chimes = chime_times(det.y_hat, det.times, thr)
     fig = _figure(name, heard.key, thr, tuple(sorted(_labels().items())), heard)
-    st.plotly_chart(fig, width="stretch", key="trig_fig")
+    chart(fig, width="stretch", key="trig_fig")
     c1, c2 = st.columns(2)
     c1.markdown(t("trig.play.plain"))
     c1.audio(_plain(name, heard.key, det.audio), format="audio/wav")
@@ -266,7 +267,7 @@ def steps(name: str, heard: Heard, thr: float) -> None:
         st.session_state["trig_t_for"] = heard.key
     share.bind(key, first_step(det.y_hat, thr) + 1, lo=1, hi=n)  # after the reset above: a link's step wins
     k = 0 if n == 1 else st.slider(t("trig.step"), 1, n, key=key) - 1  # a slider needs two ends
-    st.plotly_chart(_diagram(name, heard.key, k, thr, heard), width="stretch", key="trig_diagram")
+    chart(_diagram(name, heard.key, k, thr, heard), width="stretch", key="trig_diagram")
     first = k * cfg.stride
     ms = 1000 * cfg.hop / cfg.sr
     st.caption(

@@ -22,6 +22,7 @@ from seqviz.training.jobs import AlreadyRunning, QueueFull, TrainingQueue
 from seqviz.training.runner import safe_name
 from seqviz.ui import mymodels, share
 from seqviz.ui.common import lang, md_escape, show_problems, t, upload_mb
+from seqviz.ui.export import chart
 from seqviz.ui.i18n import has, translate
 
 PAGES = {k.checkpoint: k.pages for k in registry.KINDS.values()}  # checkpoint kind -> the pages that list it
@@ -268,7 +269,7 @@ def _chart(job) -> None:
     )
     if all(y > 0 for _, y in job.train_curve):
         fig.update_yaxes(type="log")
-    st.plotly_chart(fig, key=f"train_chart_{job.id}")
+    chart(fig, key=f"train_chart_{job.id}")
 
 
 def _log_lines(job) -> list[str]:

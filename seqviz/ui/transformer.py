@@ -9,6 +9,7 @@ from seqviz import viz
 from seqviz.core.vocab import display
 from seqviz.ui import beam, cache, mt, mymodels, picker, share
 from seqviz.ui.common import fig_labels, md_escape, t, table
+from seqviz.ui.export import chart
 
 CHECKPOINT = "date-transformer"  # the shipped Transformer translator
 CHAR_MODELS = ("names-rnn", "names-gru", "names-lstm", "names-transformer")  # the character models compared
@@ -100,7 +101,7 @@ def side_by_side(text: str, loaded: dict):
         r = mt.translation(loaded[which], text)
         col.markdown(t(f"tf.result.{which}", out=r.output or "∅", p=r.p, model=which_label(which, loaded[which])))
         col.caption(t(f"tf.heat.{which}"))
-        col.plotly_chart(mt.heatmap_figure(loaded[which], text, labels), key=key)
+        chart(mt.heatmap_figure(loaded[which], text, labels), key=key, where=col)
     st.caption(t("tf.heat.explain", Ty=len(tr.target), Tx=len(tr.source), h=cache.model(loaded["tf"]).config.h))
     if "attention" in loaded:
         rnn = mt.translation(loaded["attention"], text)
@@ -149,7 +150,7 @@ def heads(text: str, name: str) -> None:
         st.subheader(t(f"tf.heads.{which}.head", h=m.config.h, layer=layer + 1))
         st.caption(t(f"tf.heads.{which}.explain", Tx=len(tr.source), Ty=len(tr.target)))
         lab = _labels(query=t(f"tf.fig.q.{which}"), key=t(f"tf.fig.k.{which}"))
-        st.plotly_chart(heads_figure(name, text, which, int(layer), lab), key=f"tf_heads_{which}")
+        chart(heads_figure(name, text, which, int(layer), lab), key=f"tf_heads_{which}")
 
 
 # ---------------------------------------------------------------- 3 · positional encodings
@@ -178,8 +179,8 @@ def positions(text: str, name: str) -> None:
     st.caption(t("tf.pe.explain", d=d, Tx=Tx))
     heat, curves = pe_figures(name, text, _labels())
     left, right = st.columns([3, 2])
-    left.plotly_chart(heat, key="tf_pe")
-    right.plotly_chart(curves, key="tf_pe_curves")
+    chart(heat, key="tf_pe", where=left)
+    chart(curves, key="tf_pe_curves", where=right)
     right.caption(t("tf.pe.curves", n=len(m.PE), Tx=Tx))
 
 
@@ -242,7 +243,7 @@ def query(text: str, tr, name: str) -> None:
                 for j, (k, s, w) in enumerate(zip(q["keys"], q["scores"], q["weights"]))
             ],
         )
-    right.plotly_chart(_query_figure(name, text, tr.output, int(layer), int(head), int(step), which), key="tf_query")
+    chart(_query_figure(name, text, tr.output, int(layer), int(head), int(step), which), key="tf_query", where=right)
     vec = lambda v: {f"{i + 1}": round(float(x), 3) for i, x in enumerate(v)}
     table([{"": "q", **vec(q["q"])}, {"": "Σ w v", **vec(q["output"])}])
     st.caption(t("tf.q.explain", d_k=len(q["q"]), sum=float(q["weights"].sum())))
@@ -285,8 +286,10 @@ def search(text: str, name: str) -> None:
             alpha=alpha,
         )
     )
-    mt.beside("beam.tree.explain", B=B).plotly_chart(
-        beam.tree_figure(name, text, B, alpha, "", mt.figure_labels()), key="tf_beam_tree"
+    chart(
+        beam.tree_figure(name, text, B, alpha, "", mt.figure_labels()),
+        key="tf_beam_tree",
+        where=mt.beside("beam.tree.explain", B=B),
     )
     vocab = list(cache.model(name).tgt_vocab.chars)
     res = tr.search
@@ -387,7 +390,7 @@ def heldout(loaded: dict) -> None:
         st.caption(t("mt.compare.mine_note"))
     pairs = tuple((which_label(w, n), n) for w, n in loaded.items())
     if any(mt.by_length(n) for _, n in pairs):
-        st.plotly_chart(length_figure(pairs, mt.figure_labels()), key="tf_len")
+        chart(length_figure(pairs, mt.figure_labels()), key="tf_len")
         st.caption(t("tf.heldout.length"))
     mistakes(loaded)
     st.subheader(t("tf.char.head"))
