@@ -8,6 +8,7 @@ import functools
 import numpy as np
 import pytest
 from conftest import chart, open_link, ticks, watchdog
+from test_app_music import roll_notes
 
 import seqviz
 from seqviz.sentiment.models import CONTRAST, read, unseen_word
@@ -204,17 +205,6 @@ def test_sentiment_nonsense_link_opens_the_defaults_with_a_message():
 
 
 # ---------------------------------------------------------------- music
-
-
-def roll_notes(fig: dict) -> np.ndarray:
-    """The notes a piano roll draws (voice, onset, duration, pitch), sorted."""
-    rows = [
-        np.stack([np.full(len(tr["y"]), "SATB".index(tr["legendgroup"])), tr["base"], tr["x"], tr["y"]], axis=1)
-        for tr in fig["data"]
-        if tr.get("type") == "bar" and tr.get("legendgroup")
-    ]
-    notes = np.concatenate(rows).astype(np.int64) if rows else np.zeros((0, 4), np.int64)
-    return notes[np.lexsort((notes[:, 3], notes[:, 0], notes[:, 1]))]
 
 
 def test_music_link_sets_model_seed_and_sampling_and_the_rolls_are_the_librarys():

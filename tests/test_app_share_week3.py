@@ -189,7 +189,7 @@ def test_attention_nonsense_link_opens_the_defaults_with_a_message():
     assert at.selectbox(key="mt_pick").value == 0
     assert ticks(chart(at, "mt_heat")) == "tuesday␣13␣june␣1989"
     note = bad_note(at)
-    assert named("mt_pick") in note and named("mt_mine") in note and "another session" in note
+    assert named("mt_pick") in note and named("mt_mine") in note and "not one of the choices" in note
     assert address(at) == {}
     at = open_link(ATT, {"mt_pick": "one"})
     assert not at.exception and "not a number" in bad_note(at) and at.selectbox(key="mt_pick").value == 0

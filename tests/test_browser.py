@@ -226,7 +226,7 @@ def first_screen(page, path: str, lang: str) -> None:
         metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
         assert len(metrics) == 3 and "10^-" in metrics[0]  # the RNN's gradient shrinks by powers of 10
     elif path == "language-model":
-        sampled = page.locator('[data-testid="stCode"]').first.inner_text().strip()
+        sampled = page.locator('[data-testid="stMain"] [data-testid="stCode"]').first.inner_text().strip()
         assert len(sampled.split("\n")) >= 3  # lines sampled by the model
     elif path == "music":  # a held-out chorale's first two bars, continued by the model in four voices; Bach's beside
         for key in ("mus_roll", "mus_real"):
@@ -356,6 +356,37 @@ def test_gradients_presets_in_the_browser(server, browser):
     assert problems(page) == [] and not page.query_selector_all('[data-testid="stAlertContentWarning"]')
     drawn(page, *FIGURES["gradients"])
     page.close()
+
+
+def test_a_shared_link_opens_the_same_view_in_a_new_tab(server, browser):
+    """A teacher's settings travel in the address: the sidebar's link, opened in a new tab (a new session), shows the
+    same view; a hand-edited nonsense value opens the default with a message."""
+    from urllib.parse import parse_qs, urlsplit
+
+    page = open_app(browser, server, "en")
+    go(page, "gradients", "en")
+    page.locator("button", has_text="Exploding case").first.click()
+    visible_alert(page, "overflowed float32")
+    idle(page)
+    page.wait_for_function("() => location.search.includes('grad_')", timeout=WAIT)
+    link, shown = page.url, page.locator('[data-testid="stMetricValue"]').first.inner_text()
+    page.locator('[data-testid="stSidebar"] [data-testid="stExpander"]', has_text="Share this view").click()
+    boxed = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').last.inner_text().strip()
+    assert parse_qs(urlsplit(boxed).query) == parse_qs(urlsplit(link).query)  # the box offers this view's address
+    other = browser.new_page(viewport={"width": 1400, "height": 1000})
+    other.set_default_timeout(WAIT)
+    other.goto(boxed)
+    wait_title(other, translate(PAGE_TITLES["gradients"], "en"), timeout=90_000)
+    idle(other)
+    assert other.locator('[data-testid="stMetricValue"]').first.inner_text() == shown.strip()
+    assert problems(other) == []
+    other.goto(f"{server}/gradients?grad_T=100000&grad_act=<b>x</b>")
+    wait_title(other, translate(PAGE_TITLES["gradients"], "en"), timeout=90_000)
+    idle(other)
+    visible_alert(other, "Parts of this link could not be used")
+    assert "grad_T" not in other.url and problems(other) == []
+    page.close()
+    other.close()
 
 
 def test_sentiment_page_scores_chinese_and_english_in_a_real_browser(server, browser):

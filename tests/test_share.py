@@ -94,3 +94,40 @@ def test_a_bad_link_opens_the_defaults_with_a_message(lang):
     if lang == "en":  # (AppTest re-reads a translated radio's value with the English labels: a test artefact)
         at.run()  # said once: the next run has nothing new from the address
         assert not at.warning
+
+
+def test_an_empty_list_and_integers_have_exact_forms_in_the_address():
+    assert share._encode([]) == [""] and share.parse([""], ["a"]) == []  # "?key=": a cleared multiselect
+    assert share.parse(["a", "a", "b"], ["a"]) == ["a", "b"]  # each choice once
+    for raw in ("1_0", "５", "1e3", " "):
+        with pytest.raises(ValueError):
+            share.parse([raw], 3)
+
+
+def test_a_cleared_multiselect_does_not_bring_the_address_back():
+    """Review of #17: an empty list vanished from the address, so each later run took the address for a new link
+    and snapped the page's other settings back."""
+    at = open_link("pages/rnn_cell.py")
+    at.slider(key="cell_t").set_value(5).run()
+    at.multiselect(key="iv_gates_lstm").set_value([]).run()
+    assert at.query_params.get("iv_gates_lstm") == ""
+    at.slider(key="cell_t").set_value(7).run()
+    assert at.slider(key="cell_t").value == 7 and at.multiselect(key="iv_gates_lstm").value == []
+    reopened = open_link("pages/rnn_cell.py", **{k: v for k, v in at.query_params.items() if k != "lang"})
+    assert reopened.multiselect(key="iv_gates_lstm").value == [] and not reopened.warning
+
+
+def test_a_text_over_the_limit_writes_the_part_the_page_uses():
+    at = open_link("pages/rnn_cell.py")
+    at.text_area(key="cell_text").set_value("ab\n" * 1200).run()  # 3,600 characters: the page reads 2,000
+    written = at.query_params["cell_text"]
+    assert len(written) == 2000
+    assert open_link("pages/rnn_cell.py", cell_text=written).text_area(key="cell_text").value == written
+
+
+def test_an_unknown_language_in_a_link_is_said():
+    at = open_link("pages/rnn_cell.py", lang="en")
+    fresh = type(at).from_file(at._script_path, default_timeout=60)
+    fresh.query_params["lang"] = "klingon"
+    fresh.run()
+    assert not fresh.exception and any("klingon" in w.value for w in fresh.warning)

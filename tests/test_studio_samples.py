@@ -7,6 +7,7 @@ import time
 import pytest
 import torch
 from conftest import watchdog
+from test_app_train import _poll
 
 from seqviz.core.loop import Callback
 from seqviz.core.registry import get
@@ -96,14 +97,6 @@ def test_the_queue_keeps_the_samples_its_worker_sends():
 
 
 # ---------------------------------------------------------------- the Train page
-
-
-def _poll(at, done, limit=120):
-    t0 = time.time()
-    while not done(at) and time.time() - t0 < limit:
-        time.sleep(0.3)
-        at.run()
-    return at
 
 
 def _shown(at) -> list[tuple[int, str]]:

@@ -13,8 +13,7 @@ import numpy as np
 import torch
 
 from seqviz.translation import beam as beam_mod
-from seqviz.translation.dates import matching_formats
-from seqviz.translation.models import EOS, UNSURE, Translation
+from seqviz.translation.models import Translation
 
 
 class AttentionError(ValueError):
@@ -84,37 +83,18 @@ def translate_with_alpha(
         override[int(step)] = torch.tensor(row, dtype=mem.a.dtype, device=mem.a.device)[None]  # (1, Tx)
     s, c = model.start_state(mem)
     prev = torch.zeros(1, dtype=torch.long, device=mem.a.device)  # y<0> = ⏎
-    out_ids = []
+    out_ids, log_prob = [], 0.0
     for t in range(model.config.max_tgt):  # greedy, as beam search with B = 1
         logits, s, c, *_ = model.decode_step(mem, s, c, prev, override.get(t))
-        tok = int(torch.log_softmax(logits[0], -1).argmax())
+        log_p = torch.log_softmax(logits[0], -1)
+        tok = int(log_p.argmax())
+        log_prob += float(log_p[tok])
         out_ids.append(tok)
         prev = torch.tensor([tok], device=mem.a.device)
         if tok == 0:
             break
-    tr = model._follow(mem, out_ids, override)
-    log_prob = float(np.sum(tr["token_log_probs"]))
-    target = [model.tgt_vocab.chars[i] for i in out_ids]
-    output = "".join(ch for ch in target if ch != EOS)
-    if log_prob < np.log(UNSURE):
-        notes.append("unsure")
-    info["p"] = float(np.exp(log_prob))
-    formats = matching_formats(text, output) if "cut" not in notes else []
-    if not formats:
-        notes.append("unchecked")
-    return Translation(
-        text=text,
-        source=tokens,
-        target=target,
-        output=output,
-        log_prob=log_prob,
-        score=beam_mod.normalized(log_prob, len(out_ids), length_alpha),
-        unknown=[bool(i < 0) for i in ids[: len(tokens)]],
-        notes=notes,
-        info=info,
-        formats=formats,
-        **tr,
-    )
+    score = beam_mod.normalized(log_prob, len(out_ids), length_alpha)
+    return model.result(mem, text, tokens, ids, notes, info, out_ids, log_prob, score, override=override)
 
 
 MONTH_STEP = 5  # "YYYY-MM-DD": output step 5 (0-based) writes the month's first digit

@@ -165,12 +165,18 @@ class Translator(nn.Module):
             prefix=forced,
         )
         best = res.best
-        tr = self._follow(mem, best.tokens)
-        target = [self.tgt_vocab.chars[i] for i in best.tokens]
+        return self.result(mem, text, tokens, ids, notes, info, best.tokens, best.log_prob, best.score, res)
+
+    def result(self, mem, text, tokens, ids, notes, info, out_ids, log_prob, score, search=None, override=None):
+        """The Translation of `text` whose decoder wrote `out_ids` (followed again for α, context and ŷ; `override`
+        as in _follow), with the notes every translation gets: unsure below P = UNSURE, unchecked when no training
+        format matches."""
+        tr = self._follow(mem, out_ids, override)
+        target = [self.tgt_vocab.chars[i] for i in out_ids]
         output = "".join(ch for ch in target if ch != EOS)
-        if best.log_prob < np.log(UNSURE):
+        if log_prob < np.log(UNSURE):
             notes.append("unsure")
-        info["p"] = float(np.exp(best.log_prob))
+        info["p"] = float(np.exp(log_prob))
         formats = matching_formats(text, output) if "cut" not in notes else []
         if not formats:
             notes.append("unchecked")
@@ -179,13 +185,13 @@ class Translator(nn.Module):
             source=tokens,
             target=target,
             output=output,
-            log_prob=best.log_prob,
-            score=best.score,
+            log_prob=log_prob,
+            score=score,
             unknown=[bool(i < 0) for i in ids[: len(tokens)]],
             notes=notes,
             info=info,
             formats=formats,
-            search=res,
+            search=search,
             **tr,
         )
 

@@ -37,6 +37,8 @@ def language_switch() -> None:
     if "lang" not in st.session_state:
         q = st.query_params.get("lang")
         st.session_state["lang"] = q if q in LANGS else default_lang()
+        if q is not None and q not in LANGS:
+            st.session_state["_share_bad_lang"] = q  # seqviz.ui.share says so with the link's other notes
     st.sidebar.radio(translate("app.language"), list(LANGS), format_func=LANGS.get, key="lang", horizontal=True)
 
 

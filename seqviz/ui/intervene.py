@@ -79,6 +79,14 @@ def _labels() -> dict:
     return {k: t(f"iv.fig.{k}") for k in viz_iv.IV_LABELS} | {"time": t("fig.time")}
 
 
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def cell_figure(name: str, text: str, iv: rnn_iv.Intervention, unit: int, start: int, labels: tuple):
+    """Both runs' figure, built once per view and shared read-only (a rebuild was most of the page's re-run)."""
+    return cache.frozen(
+        viz_iv.cell_comparison(cell_run(name, text), cell_run(name, text, iv), unit, start, dict(labels))
+    )
+
+
 def _gate_controls(cell: str, unit: int, start: int) -> rnn_iv.Intervention | None:
     """Which gates to clamp and to what, in every unit or in one; None when none is chosen."""
     gates = list(GATES[cell])
@@ -129,9 +137,10 @@ def _say(cell: str, iv: rnn_iv.Intervention, unit: int, start: int, read: str) -
         scope = t("iv.say.in_unit", unit=unit) if iv.clamps[0].unit is not None else t("iv.say.in_all")
         gates = ", ".join(f"{SYMBOL[g]} = {v:g}" for g, v in vals.items())
         head = t("iv.say.clamps", gates=gates, scope=scope, **where)
-        if cell == "lstm" and vals.get("gamma_f") == 1 and vals.get("gamma_u") == 0:
-            return head + " " + t("iv.say.lstm.frozen")
         parts = []
+        if cell == "lstm" and vals.get("gamma_f") == 1 and vals.get("gamma_u") == 0:
+            parts.append(t("iv.say.lstm.frozen"))  # the two together; any other gate is said after
+            vals = {g: v for g, v in vals.items() if g not in ("gamma_f", "gamma_u")}
         for g, v in vals.items():
             level = "0" if v == 0 else "1" if v == 1 else "mid"
             parts.append(t(f"iv.say.{cell}.{g}.{level}"))
@@ -200,8 +209,7 @@ def cell_panel(name: str, model, text: str) -> None:
         )
     else:
         m3.markdown(t("iv.cell.no_change"))
-    fig = viz_iv.cell_comparison(normal, changed, unit, start, _labels())
-    chart(fig, key="iv_cell_fig")
+    chart(cell_figure(name, text, iv, unit, start, tuple(sorted(_labels().items()))), key="iv_cell_fig")
     st.caption(t("iv.cell.fig_explain", unit=unit))
 
 

@@ -19,6 +19,7 @@ the app's (a text box's length, this session's models). This module adds that ch
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
@@ -44,6 +45,9 @@ def begin() -> None:
     st.session_state[_PENDING] = dict(now) if now != st.session_state.get(_LAST) else {}
     st.session_state[_BOUND] = {}
     st.session_state[_NOTES] = []
+    bad_lang = st.session_state.pop("_share_bad_lang", None)  # set by language_switch: ?lang=xx not known
+    if bad_lang is not None:
+        st.session_state[_NOTES].append(("lang", bad_lang[:40], "share.why.choice", MAX_TEXT))
 
 
 def _encode(value) -> list[str] | None:
@@ -51,7 +55,8 @@ def _encode(value) -> list[str] | None:
     if value is None:
         return None
     if isinstance(value, (list, tuple)):
-        return [x for v in value for x in (_encode(v) or [])]
+        out = [x for v in value for x in (_encode(v) or [])]
+        return out or [""]  # an empty list is "?key=": it must have a form in the address, or links lose it
     if isinstance(value, bool):
         return ["1" if value else "0"]
     if isinstance(value, float):
@@ -67,10 +72,9 @@ def _parse_one(raw: str, like, options, lo, hi, max_chars):
             raise ValueError("share.why.type")
         value = low in _TRUE
     elif isinstance(like, int):
-        try:
-            value = int(raw.strip())
-        except ValueError:
-            raise ValueError("share.why.number") from None
+        if not re.fullmatch(r"[+-]?[0-9]{1,18}", raw.strip()):  # int() also takes "1_0" and full-width digits
+            raise ValueError("share.why.number")
+        value = int(raw.strip())
     elif isinstance(like, float):
         try:
             value = float(raw.strip())
@@ -96,6 +100,8 @@ def parse(raw: list[str], default, *, options=None, lo=None, hi=None, max_chars:
     Raises ValueError whose message is the locale key of the reason (type, number, choice, range, long, count)."""
     if isinstance(default, (tuple, list)):
         like = default[0] if default else (options[0] if options else "")
+        if isinstance(default, list) and raw == [""]:
+            return []  # "?key=": an empty list
         if isinstance(default, tuple) and default and len(raw) != len(default):
             raise ValueError("share.why.count")  # a range slider: exactly its two ends
         values = [_parse_one(r, like, None, lo, hi, max_chars) for r in raw]
@@ -103,6 +109,8 @@ def parse(raw: list[str], default, *, options=None, lo=None, hi=None, max_chars:
             raise ValueError("share.why.choice")
         if isinstance(default, tuple) and values != sorted(values):
             raise ValueError("share.why.range")
+        if isinstance(default, list):
+            values = list(dict.fromkeys(values))  # a multiselect holds each choice once
         return type(default)(values)
     if len(raw) != 1:
         raise ValueError("share.why.count")
@@ -131,7 +139,7 @@ def bind(
     """
     if _BOUND not in st.session_state:  # a page run without app.py (a test of one widget group)
         begin()
-    st.session_state[_BOUND][key] = _encode(default)
+    st.session_state[_BOUND][key] = (_encode(default), max_chars)
     pending = st.session_state[_PENDING]
     if key in pending:
         raw = pending.pop(key)
@@ -149,8 +157,11 @@ def bind(
 def current() -> dict[str, list[str]]:
     """The address this run's bound widgets give: each value that differs from its default."""
     out = {}
-    for key, default in st.session_state.get(_BOUND, {}).items():
-        value = _encode(st.session_state.get(key))
+    for key, (default, max_chars) in st.session_state.get(_BOUND, {}).items():
+        value = st.session_state.get(key)
+        if isinstance(value, str):
+            value = value[:max_chars]  # what a text box uses (it cuts longer text), so the link opens again
+        value = _encode(value)
         if value is not None and value != default:
             out[key] = value
     return out
@@ -175,7 +186,7 @@ def publish(notes_slot=None) -> None:
     if values != _address():
         keep = {k: st.query_params.get_all(k) for k in RESERVED if k in st.query_params}
         st.query_params.from_dict({**keep, **values})
-    st.session_state[_LAST] = values
+    st.session_state[_LAST] = _address()  # as the address holds it, so the next run finds it unchanged
     notes = st.session_state.get(_NOTES, [])
     unknown = sorted(st.session_state.get(_PENDING, {}))
     st.session_state[_PENDING] = {}
