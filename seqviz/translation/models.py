@@ -171,8 +171,8 @@ class Translator(nn.Module):
         """The Translation of `text` whose decoder wrote `out_ids` (followed again for α, context and ŷ; `override`
         as in _follow), with the notes every translation gets: unsure below P = UNSURE, unchecked when no training
         format matches."""
-        tr = self._follow(mem, out_ids, override)
-        target = [self.tgt_vocab.chars[i] for i in out_ids]
+        tr = self._follow(mem, out_ids) if override is None else self._follow(mem, out_ids, override)  # the
+        target = [self.tgt_vocab.chars[i] for i in out_ids]  # Transformer's _follow (it inherits this) takes no α
         output = "".join(ch for ch in target if ch != EOS)
         if log_prob < np.log(UNSURE):
             notes.append("unsure")
