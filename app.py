@@ -18,6 +18,7 @@ if lang() != default_lang() and st.query_params.get("lang") != lang():
 elif lang() == default_lang() and "lang" in st.query_params:
     del st.query_params["lang"]
 device_slot = st.sidebar.container()  # filled after the page, so its content is drawn first
+link_slot = st.sidebar.container()  # "Share this view": above the page's own controls, filled after the page
 pages = {"SeqViz": [st.Page("pages/home.py", title=t("nav.home"), icon="🏠", default=True)]}
 for group, entries in SECTIONS:
     pages[t(group)] = [st.Page(file, title=t(key), icon=icon, url_path=url) for file, key, icon, url in entries]
@@ -32,5 +33,5 @@ notes = st.container()  # above the page: what in a link could not be used
 try:
     page.run()
 finally:  # st.stop() on a page ends its run early: its settings still go into the address
-    share.publish(notes)
+    share.publish(notes, link_slot)
 device_caption(device_slot)

@@ -178,7 +178,7 @@ def link(values: dict[str, list[str]] | None = None) -> str:
     return base + ("?" + urlencode(query, doseq=True) if query else "")
 
 
-def publish(notes_slot=None) -> None:
+def publish(notes_slot=None, link_slot=None) -> None:
     """After the page: write the view into the address, say which link values were not used, show the link."""
     if _BOUND not in st.session_state:
         return
@@ -198,6 +198,6 @@ def publish(notes_slot=None) -> None:
         if unknown:
             lines.append(t("share.unknown", keys=", ".join(md_escape(k[:40]) for k in unknown[:10])))
         notes_slot.warning(t("share.head_bad") + "\n\n" + "\n".join(f"- {line}" for line in lines), icon="🔗")
-    with st.sidebar.expander("🔗 " + t("share.box")):
+    with (link_slot or st.sidebar).expander("🔗 " + t("share.box")):
         st.caption(t("share.explain"))
         st.code(link(values), language=None, wrap_lines=True)
