@@ -161,9 +161,9 @@ def watchdog(seconds: float, config=None):
         faulthandler.cancel_dump_traceback_later()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def app_navigation(monkeypatch):
-    """Pages run inside app.py, as on a server that has run app.py once (use it with open_link).
+    """Pages run inside app.py, as on a server that has run app.py once (every test: run_page and open_link).
 
     AppTest starts every run in Streamlit's legacy mode, which lists pages/*.py by file name and runs a page whose file
     name is its url path (transformer.py at /transformer) alone, without app.py, where the address is read and

@@ -25,9 +25,14 @@ def _bounded(request):
 
 
 def run_page(page: str, lang: str = "en", **state) -> AppTest:
-    """Open the app as a student would (entry point, sidebar, navigation), then switch to `page`."""
+    """Open the app as a student would (entry point, sidebar, navigation), then switch to `page`.
+
+    The home page runs first, and conftest's app_navigation (autouse) keeps the runs inside app.py: without them
+    AppTest runs in Streamlit's legacy pages/ mode, the page file alone, without app.py's sidebar, language and
+    address (as every page test here did before)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.session_state["lang"] = lang
+    at.run()
     for k, v in state.items():
         at.session_state[k] = v
     at.switch_page(f"pages/{page}")
@@ -87,9 +92,18 @@ def test_home_maps_topics_and_lists_models(lang):
         assert ppl == pytest.approx(math.exp(doc["metrics"]["val_loss_nats_per_char"]), rel=1e-3) and ppl > 1
     from seqviz.ui.nav import SECTIONS
 
-    pages = [(f, key) for _, entries in SECTIONS for f, key, _, _ in entries]
+    pages = [(url, key) for _, entries in SECTIONS for _, key, _, url in entries]
     links = [(p.proto.page, p.proto.label) for p in at.get("page_link")]  # the topic map: a link to every page
-    assert links == [(pathlib.Path(f).stem, translate(key, lang)) for f, key in pages]
+    assert links == [(url, translate(key, lang)) for url, key in pages]  # st.navigation's addresses
+
+
+@pytest.mark.parametrize("page", ["rnn_cell.py", "transformer.py"])
+def test_pages_run_inside_app_py(page):
+    """run_page opens a page through app.py (the language radio, the device line and the share box are app.py's),
+    also a page whose file name is its address (transformer.py at /transformer)."""
+    at = run_page(page, "zh")
+    assert at.sidebar.radio(key="lang").value == "zh" and at.query_params.get("lang") == "zh"
+    assert any("训练设备" in c.value for c in at.sidebar.caption)
 
 
 @pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
