@@ -104,10 +104,8 @@ class SampleWriter(Callback):
         text = sample(model, self.n_chars, SAMPLE_TEMPERATURE, None, self.seed).text
         loss = s.loss if math.isfinite(s.loss) else None
         self.samples.append({"step": s.step, "loss": loss, "text": text})
-        for cb in self.listeners:
-            hook = getattr(cb, "on_sample", None)
-            if hook is not None:
-                hook(s, text)
+        for cb in self.listeners:  # each has on_sample (__init__ kept only those)
+            cb.on_sample(s, text)
 
     def on_start(self, s) -> None:
         self._write(s)  # the untrained model: gibberish

@@ -81,18 +81,10 @@ def translate_with_alpha(
         Tx = mem.a.shape[1]  # len(tokens), or 1 for an empty input (one all-zero x<1>)
         row = normalise(weights, Tx)
         override[int(step)] = torch.tensor(row, dtype=mem.a.dtype, device=mem.a.device)[None]  # (1, Tx)
-    s, c = model.start_state(mem)
-    prev = torch.zeros(1, dtype=torch.long, device=mem.a.device)  # y<0> = ⏎
-    out_ids, log_prob = [], 0.0
-    for t in range(model.config.max_tgt):  # greedy, as beam search with B = 1
-        logits, s, c, *_ = model.decode_step(mem, s, c, prev, override.get(t))
-        log_p = torch.log_softmax(logits[0], -1)
-        tok = int(log_p.argmax())
-        log_prob += float(log_p[tok])
-        out_ids.append(tok)
-        prev = torch.tensor([tok], device=mem.a.device)
-        if tok == 0:
-            break
+    state0 = (*model.start_state(mem), 0)  # the step counter tells step_fn where α is overridden
+    out_ids, log_prob = beam_mod.greedy(  # as beam search with B = 1
+        model.step_fn(mem, override), state0, start=0, eos=0, max_len=model.config.max_tgt
+    )
     score = beam_mod.normalized(log_prob, len(out_ids), length_alpha)
     return model.result(mem, text, tokens, ids, notes, info, out_ids, log_prob, score, override=override)
 

@@ -312,13 +312,17 @@ class DateTranslator(Translator):
         return torch.stack(out, dim=1)
 
     # ---- translation ---------------------------------------------------------------------------
-    def step_fn(self, mem: Memory):
-        """The (state, prev) -> (log-probabilities, state) function seqviz.translation.beam searches with."""
+    def step_fn(self, mem: Memory, alphas: dict | None = None):
+        """The (state, prev) -> (log-probabilities, state) function seqviz.translation.beam searches with.
+
+        With `alphas` {t: α<t,·> (1, Tx)} the state also counts the step, (s, c, t), and those steps' attention is
+        overridden (seqviz.translation.intervene; start from (*start_state(mem), 0))."""
 
         def step(state, prev):
-            s, c = state
-            logits, s, c, *_ = self.decode_step(mem, s, c, prev.to(s.device))
-            return torch.log_softmax(logits, dim=-1), (s, c)
+            s, c, *t = state
+            alpha = alphas.get(t[0]) if alphas and t else None
+            logits, s, c, *_ = self.decode_step(mem, s, c, prev.to(s.device), alpha)
+            return torch.log_softmax(logits, dim=-1), ((s, c, t[0] + 1) if t else (s, c))
 
         return step
 

@@ -118,9 +118,10 @@ def unit_figure(name: str, text: str, unit: int, time_label: str):
 # --------------------------------------------------------------- the three cells compared (issue 17, parts 2-3)
 
 
-@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
 def connectivity(name: str, text: str):
-    """C[t, t'] = ‖∂z<t>/∂x<t'>‖ of the model reading `text` (seqviz.rnn.connectivity)."""
+    """C[t, t'] = ‖∂z<t>/∂x<t'>‖ of the model reading `text` (seqviz.rnn.connectivity); shared read-only, so a re-run
+    does not unpickle three (T, T) matrices as st.cache_data would."""
     from seqviz.rnn.connectivity import connectivity as compute
 
     return compute(model(name), text)

@@ -222,6 +222,14 @@ def att_run(name: str, line: str, step: int | None = None, weights: tuple | None
     return mt_iv.translate_with_alpha(cache.model(name), line, step, weights)
 
 
+@st.cache_resource(max_entries=128, ttl=3600, show_spinner=False)
+def att_figure(name: str, line: str, step: int, weights: tuple | None, labels: tuple):
+    """The α heatmap of the normal run (weights None) or of the run with α<step,·> set to `weights`, the row
+    framed; built once per view and shared read-only (it was rebuilt on every re-run)."""
+    run = att_run(name, line) if weights is None else att_run(name, line, step, weights)
+    return cache.frozen(viz_iv.overwritten_heatmap(run, step, dict(labels), set_by_hand=weights is not None))
+
+
 @st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
 def first_position(name: str, line: str, step: int) -> int:
     """The input character the page first moves step `step`'s attention to: the first that changes the output (else
@@ -346,10 +354,11 @@ def attention_panel(line: str, models: dict) -> None:
     m2.metric(t("iv.att.p_normal"), f"{normal.p:.3f}")
     m3.metric(t("iv.att.out_changed"), changed.output or "∅")
     m4.metric(t("iv.att.p_changed"), f"{changed.p:.3f}", delta=_delta(changed.p - normal.p, 3))
-    labels = dict(figure_labels())
+    labels = tuple(sorted(dict(figure_labels()).items()))
+    weights = tuple(float(w) for w in weights)
     left, right = st.columns(2)
     left.markdown(f"**{t('iv.att.heat_normal')}**")
-    chart(viz_iv.overwritten_heatmap(normal, step, labels, set_by_hand=False), key="iv_att_heat_normal", where=left)
+    chart(att_figure(name, line, step, None, labels), key="iv_att_heat_normal", where=left)
     right.markdown(f"**{t('iv.att.heat_changed')}**")
-    chart(viz_iv.overwritten_heatmap(changed, step, labels), key="iv_att_heat_changed", where=right)
+    chart(att_figure(name, line, step, weights, labels), key="iv_att_heat_changed", where=right)
     st.caption(t("iv.att.heat_explain"))

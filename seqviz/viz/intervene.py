@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from seqviz.core.vocab import display
-from seqviz.viz.base import LABELS, NOTATION, token_label
+from seqviz.viz.base import LABELS, NOTATION
+from seqviz.viz.rnn import _ticks  # the a<t> figures' character axis
 from seqviz.viz.translation import attention_heatmap
 
 IV_LABELS = {  # English defaults; the UI passes translated ones
@@ -22,18 +23,6 @@ IV_LABELS = {  # English defaults; the UI passes translated ones
     "changed_from": "changed from here",
 }
 NORMAL, CHANGED = "#1f77b4", "#d62728"  # blue: the network as it is; red: with the intervention
-
-
-def _ticks(tokens: list[str], unknown, max_ticks: int = 70) -> dict:
-    every = max(1, int(np.ceil(len(tokens) / max_ticks)))
-    idx = list(range(0, len(tokens), every))
-    return dict(
-        tickmode="array",
-        tickvals=idx,
-        ticktext=[token_label(tokens[i], bool(unknown[i])) for i in idx],
-        tickangle=0,
-        tickfont=dict(size=14 if len(tokens) <= 40 else 11),
-    )
 
 
 def _next_chars(trace) -> list[str]:
@@ -103,7 +92,7 @@ def cell_comparison(normal, changed, unit: int, start: int, labels: dict | None 
     )  # fmt: skip
     fig.update_yaxes(range=[-0.03, 1.03], title_text=labels["p_next"], row=1, col=1)
     fig.update_yaxes(title_text=" / ".join(NOTATION[f] for f in fields), row=2, col=1)
-    fig.update_xaxes(_ticks(tr0.tokens, tr0.unknown), range=[-0.5, T - 0.5], row=2, col=1)
+    fig.update_xaxes(_ticks(tr0), range=[-0.5, T - 0.5], row=2, col=1)
     fig.update_xaxes(title_text=labels["time"], row=2, col=1)
     fig.update_layout(
         height=560,
